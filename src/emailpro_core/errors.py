@@ -1,0 +1,154 @@
+"""Violations and the exception hierarchy.
+
+Every rule in emailpro_core reports what is wrong as :class:`Violation` values: a
+stable ``code`` that programs compare, a ``message`` for humans, and ``params``
+with the data behind it (the offending character, its position, a limit).
+``check_*`` functions return them all at once; ``validate_*`` functions raise one
+:class:`ValidationError` that carries them all.
+
+>>> v = Violation("login.too_short", "a login has at least 2 characters", {"minimum": 2})
+>>> v.code
+'login.too_short'
+>>> err = InvalidLogin((v,))
+>>> err.codes
+('login.too_short',)
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "AuthoritativeDomainDetected",
+    "EmailProError",
+    "InvalidDomain",
+    "InvalidLogin",
+    "InvalidPassword",
+    "ValidationError",
+    "Violation",
+    "require_str",
+]
+
+
+def _freeze_params(params: Mapping[str, object] | None) -> Mapping[str, object]:
+    # A read-only view of a private copy: the caller's dict can change later
+    # without changing the violation, and nobody can mutate it through us.
+    return MappingProxyType(dict(params or {}))
+
+
+@attrs.frozen(eq=False)
+class Violation:
+    """One broken rule.
+
+    Attributes:
+        code: A stable, dotted identifier (``login.too_short``). Programs and
+            tests compare codes; they never change once released.
+        message: A sentence for humans. It may be reworded between releases.
+        params: The data behind the message (limits, the offending character,
+            its position). Never a secret: a password never appears here.
+    """
+
+    code: str
+    message: str
+    params: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze_params)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Violation):
+            return NotImplemented
+        return (self.code, self.message, dict(self.params)) == (
+            other.code,
+            other.message,
+            dict(other.params),
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.message))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # MappingProxyType does not pickle; rebuild from a plain dict.
+        return (Violation, (self.code, self.message, dict(self.params)))
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view: ``{"code", "message", "params"}``."""
+        return {"code": self.code, "message": self.message, "params": dict(self.params)}
+
+
+class EmailProError(Exception):
+    """The root of every exception emailpro_core raises on purpose."""
+
+
+class ValidationError(EmailProError, ValueError):
+    """Input broke one or more rules; ``violations`` lists them all."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "input") -> None:
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        self.subject = subject
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if not self.violations:
+            return f"invalid {self.subject}"
+        details = "; ".join(f"{v.message} [{v.code}]" for v in self.violations)
+        return f"invalid {self.subject}: {details}"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the violations, in order."""
+        return tuple(v.code for v in self.violations)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.violations, self.subject))
+
+
+class InvalidDomain(ValidationError):
+    """A domain name broke the domain rules."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "domain name") -> None:
+        super().__init__(violations, subject)
+
+
+class InvalidLogin(ValidationError):
+    """An account login broke the login policy."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "login") -> None:
+        super().__init__(violations, subject)
+
+
+class InvalidPassword(ValidationError):
+    """A password broke the password policy (the password itself is never shown)."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "password") -> None:
+        super().__init__(violations, subject)
+
+
+class AuthoritativeDomainDetected(EmailProError):
+    """A domain is held authoritatively on another platform.
+
+    The control panel's "authoritative domain detected" (guide D-EP1, D-ADD): both
+    platforms must hold the domain in non-authoritative mode to coexist.
+    """
+
+    def __init__(self, domain: str, other_platform: str) -> None:
+        self.domain = domain
+        self.other_platform = other_platform
+        super().__init__(
+            f"authoritative domain detected: {domain} is held by platform "
+            f"{other_platform!r}; both platforms must hold it in non-authoritative "
+            "mode to coexist"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.domain, self.other_platform))
+
+
+def require_str(value: object, what: str) -> str:
+    """Return ``value`` if it is a ``str``; raise a clear ``TypeError`` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
