@@ -1,0 +1,116 @@
+"""Violations and the exception hierarchy."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from emailpro_core.errors import (
+    AuthoritativeDomainDetected,
+    EmailProError,
+    InvalidDomain,
+    InvalidLogin,
+    InvalidPassword,
+    ValidationError,
+    Violation,
+    require_str,
+)
+
+TOO_SHORT = Violation("login.too_short", "a login has at least 2 characters", {"minimum": 2})
+BAD_CHAR = Violation("login.invalid_character", "'!' is not allowed", {"character": "!"})
+
+
+@pytest.mark.parametrize(
+    ("cls", "subject"),
+    [
+        (ValidationError, "input"),
+        (InvalidDomain, "domain name"),
+        (InvalidLogin, "login"),
+        (InvalidPassword, "password"),
+    ],
+)
+def test_validation_errors_carry_violations(cls: type[ValidationError], subject: str) -> None:
+    """Each validation error keeps its violations, codes and subject, and is a ValueError."""
+    err = cls((TOO_SHORT, BAD_CHAR))
+    assert err.violations == (TOO_SHORT, BAD_CHAR)
+    assert err.codes == ("login.too_short", "login.invalid_character")
+    assert err.subject == subject
+    assert isinstance(err, ValueError)
+    assert isinstance(err, EmailProError)
+    assert str(err) == (
+        f"invalid {subject}: a login has at least 2 characters [login.too_short]; "
+        "'!' is not allowed [login.invalid_character]"
+    )
+
+
+@pytest.mark.parametrize("cls", [ValidationError, InvalidDomain, InvalidLogin, InvalidPassword])
+def test_validation_errors_pickle(cls: type[ValidationError]) -> None:
+    """Errors survive a pickle round trip with their violations and params."""
+    err = cls((TOO_SHORT,))
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is cls
+    assert back.violations == (TOO_SHORT,)
+    assert dict(back.violations[0].params) == {"minimum": 2}
+    assert str(back) == str(err)
+
+
+def test_validation_error_without_violations() -> None:
+    """An error with no violations still has a readable message."""
+    assert str(ValidationError(())) == "invalid input"
+
+
+def test_violation_params_are_a_frozen_copy() -> None:
+    """Changing the caller's dict later does not change the violation."""
+    params: dict[str, object] = {"minimum": 2}
+    v = Violation("x.y", "m", params)
+    params["minimum"] = 3
+    assert v.params["minimum"] == 2
+    with pytest.raises(TypeError):
+        v.params["minimum"] = 4  # type: ignore[index]
+
+
+def test_violation_equality_hash_and_dict() -> None:
+    """Violations compare by code, message and params, hash, and export as dicts."""
+    same = Violation("login.too_short", "a login has at least 2 characters", {"minimum": 2})
+    assert same == TOO_SHORT
+    assert hash(same) == hash(TOO_SHORT)
+    assert Violation("login.too_short", TOO_SHORT.message, {"minimum": 3}) != TOO_SHORT
+    assert TOO_SHORT != "login.too_short"
+    assert TOO_SHORT.to_dict() == {
+        "code": "login.too_short",
+        "message": "a login has at least 2 characters",
+        "params": {"minimum": 2},
+    }
+    assert pickle.loads(pickle.dumps(TOO_SHORT)) == TOO_SHORT
+
+
+def test_authoritative_domain_detected() -> None:
+    """The error names the domain and the other platform, and pickles."""
+    err = AuthoritativeDomainDetected("mydomain.ovh", "mxplan-1")
+    assert err.domain == "mydomain.ovh"
+    assert err.other_platform == "mxplan-1"
+    assert "non-authoritative" in str(err)
+    assert "'mxplan-1'" in str(err)
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.domain, back.other_platform, str(back)) == (err.domain, "mxplan-1", str(err))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "a login must be a str, not NoneType"),
+        (b"abc", "a login must be a str, not bytes"),
+        (3, "a login must be a str, not int"),
+    ],
+)
+def test_require_str_refuses_other_types(value: object, message: str) -> None:
+    """A non-str gets a TypeError naming what was expected and what came."""
+    with pytest.raises(TypeError) as info:
+        require_str(value, "a login")
+    assert str(info.value) == message
+
+
+def test_require_str_returns_str() -> None:
+    """A str passes through unchanged."""
+    assert require_str("abc", "a login") == "abc"
