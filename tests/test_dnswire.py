@@ -1,0 +1,287 @@
+"""The DNS wire codec, checked against messages that dnspython builds."""
+
+from __future__ import annotations
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rrset
+import pytest
+
+from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
+from emailpro_core.dnswire import RDTYPES, WireError, decode_answer, encode_query, response_id
+from emailpro_core.dnswire import type_name as wire_type_name
+
+QID = 0x4242
+
+
+def respond(
+    name: str,
+    rdtype: str,
+    answer: list[tuple[str, str, list[str]]] = (),  # type: ignore[assignment]
+    *,
+    rcode: int = dns.rcode.NOERROR,
+    soa: bool = False,
+    truncated: bool = False,
+    edns: bool = True,
+) -> bytes:
+    """A response to our own query, built by dnspython."""
+    query = dns.message.from_wire(encode_query(QID, name, rdtype, edns=edns))
+    response = dns.message.make_response(query)
+    response.set_rcode(dns.rcode.Rcode(rcode))
+    for owner, rtype, values in answer:
+        response.answer.append(dns.rrset.from_text(owner, 300, "IN", rtype, *values))
+    if soa:
+        response.authority.append(
+            dns.rrset.from_text(
+                "example.org.", 600, "IN", "SOA", "ns.example.org. h.example.org. 1 2 3 4 120"
+            )
+        )
+    if truncated:
+        response.flags |= dns.flags.TC
+    wire: bytes = response.to_wire()
+    return wire
+
+
+@pytest.mark.parametrize(
+    ("rdtype", "values", "expected"),
+    [
+        ("A", ["192.0.2.1", "192.0.2.2"], {"192.0.2.1", "192.0.2.2"}),
+        ("AAAA", ["2001:db8::1"], {"2001:db8::1"}),
+        (
+            "MX",
+            ["1 mx0.mail.ovh.net.", "5 MX1.Mail.OVH.net."],
+            {MX(1, "mx0.mail.ovh.net"), MX(5, "mx1.mail.ovh.net")},
+        ),
+        ("MX", ["0 ."], {MX(0, "")}),
+        (
+            "TXT",
+            ['"v=spf1 " "include:mx.ovh.com ~all"'],
+            {TXT((b"v=spf1 ", b"include:mx.ovh.com ~all"))},
+        ),
+        ("TXT", ['""'], {TXT((b"",))}),
+        ("SRV", ["0 0 443 pro1.mail.ovh.net."], {SRV(0, 0, 443, "pro1.mail.ovh.net")}),
+        ("CNAME", ["ovh.com."], {"ovh.com"}),
+        ("NS", ["ns1.example.net."], {"ns1.example.net"}),
+        ("PTR", ["host.example.org."], {"host.example.org"}),
+    ],
+)
+def test_decodes_each_record_type(rdtype: str, values: list[str], expected: set[RData]) -> None:
+    """Records of every supported type decode to their values with the smallest TTL."""
+    wire = respond("example.org", rdtype, [("example.org.", rdtype, values)])
+    answer, chase = decode_answer(wire, Query("example.org", rdtype), QID)
+    assert answer.status is AnswerStatus.ANSWER
+    assert set(answer.records) == expected
+    assert (answer.ttl, answer.canonical_name, chase) == (300, "example.org", None)
+
+
+def test_follows_a_cname_chain() -> None:
+    """A CNAME chain in the answer section is followed to the records at its end."""
+    wire = respond(
+        "www.example.org",
+        "A",
+        [
+            ("www.example.org.", "CNAME", ["web.example.org."]),
+            ("web.example.org.", "CNAME", ["host.example.org."]),
+            ("host.example.org.", "A", ["192.0.2.7"]),
+        ],
+    )
+    answer, chase = decode_answer(wire, Query("www.example.org", "A"), QID)
+    assert (answer.status, answer.records, answer.canonical_name, chase) == (
+        AnswerStatus.ANSWER,
+        ("192.0.2.7",),
+        "host.example.org",
+        None,
+    )
+    assert answer.via_cname
+
+
+def test_cname_query_does_not_follow() -> None:
+    """Asking for the CNAME itself returns it and does not follow it."""
+    wire = respond(
+        "sel._domainkey.example.org",
+        "CNAME",
+        [("sel._domainkey.example.org.", "CNAME", ["t.dkim.example.net."])],
+    )
+    answer, chase = decode_answer(wire, Query("sel._domainkey.example.org", "CNAME"), QID)
+    assert (answer.records, answer.canonical_name, chase) == (
+        ("t.dkim.example.net",),
+        "sel._domainkey.example.org",
+        None,
+    )
+
+
+def test_chain_leaving_the_server_asks_to_chase() -> None:
+    """A CNAME to a name the server does not answer for is reported with the name to ask."""
+    wire = respond(
+        "mail.example.org", "MX", [("mail.example.org.", "CNAME", ["elsewhere.example.net."])]
+    )
+    answer, chase = decode_answer(wire, Query("mail.example.org", "MX"), QID)
+    assert (answer.status, answer.canonical_name, chase) == (
+        AnswerStatus.NODATA,
+        "elsewhere.example.net",
+        "elsewhere.example.net",
+    )
+
+
+def test_cname_loop_is_a_failure() -> None:
+    """A CNAME loop inside the answer is a failure with its cause."""
+    wire = respond(
+        "a.example.org",
+        "A",
+        [
+            ("a.example.org.", "CNAME", ["b.example.org."]),
+            ("b.example.org.", "CNAME", ["a.example.org."]),
+        ],
+    )
+    answer, chase = decode_answer(wire, Query("a.example.org", "A"), QID)
+    assert (answer.status, answer.cause, chase) == (
+        AnswerStatus.FAILURE,
+        FailureCause.CNAME_LOOP,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rcode", "soa", "status", "ttl"),
+    [
+        (dns.rcode.NXDOMAIN, True, AnswerStatus.NXDOMAIN, 120),
+        (dns.rcode.NXDOMAIN, False, AnswerStatus.NXDOMAIN, 0),
+        (dns.rcode.NOERROR, True, AnswerStatus.NODATA, 120),
+        (dns.rcode.NOERROR, False, AnswerStatus.NODATA, 0),
+    ],
+)
+def test_negative_answers(rcode: int, soa: bool, status: AnswerStatus, ttl: int) -> None:
+    """NXDOMAIN and no-data answers carry the RFC 2308 negative TTL when a SOA is given."""
+    answer, chase = decode_answer(
+        respond("x.example.org", "TXT", rcode=rcode, soa=soa), Query("x.example.org", "TXT"), QID
+    )
+    assert (answer.status, answer.ttl, answer.records, chase) == (status, ttl, (), None)
+
+
+@pytest.mark.parametrize(
+    ("rcode", "truncated", "cause", "detail"),
+    [
+        (dns.rcode.SERVFAIL, False, FailureCause.SERVFAIL, "SERVFAIL"),
+        (dns.rcode.REFUSED, False, FailureCause.REFUSED, "REFUSED"),
+        (dns.rcode.NOTIMP, False, FailureCause.OTHER, "RCODE 4"),
+        (dns.rcode.NOERROR, True, FailureCause.OTHER, "truncated"),
+    ],
+)
+def test_failures(rcode: int, truncated: bool, cause: FailureCause, detail: str) -> None:
+    """Server failures and truncation are failures with a cause, never records."""
+    wire = respond("example.org", "MX", rcode=rcode, truncated=truncated)
+    answer, _ = decode_answer(wire, Query("example.org", "MX"), QID)
+    assert (answer.status, answer.cause, answer.detail) == (AnswerStatus.FAILURE, cause, detail)
+
+
+def _patched(wire: bytes, offset: int, data: bytes) -> bytes:
+    return wire[:offset] + data + wire[offset + len(data) :]
+
+
+GOOD = respond("example.org", "A", [("example.org.", "A", ["192.0.2.1"])], edns=False)
+
+
+@pytest.mark.parametrize(
+    ("wire", "qid", "message"),
+    [
+        (b"\x42", QID, "shorter than a DNS header"),
+        (GOOD, QID + 1, "not a response to this query"),
+        (_patched(GOOD, 2, b"\x01"), QID, "not a response to this query"),
+        (_patched(GOOD, 4, b"\x00\x02"), QID, "exactly one question"),
+        (GOOD[:20], QID, "past the end"),
+        (GOOD[:-3], QID, "past the end"),
+        (GOOD[:-8], QID, "resource record runs past"),
+        (_patched(GOOD, 12, b"\xc0\x0c"), QID, "compression pointer loop"),
+        (_patched(GOOD, 12, b"\x80"), QID, "unknown label type"),
+        (_patched(GOOD, 13, b"X"), QID, "another question"),
+        (GOOD[:12] + b"\xc0", QID, "truncated compression pointer"),
+        (GOOD[:27], QID, "question runs past"),
+    ],
+)
+def test_malformed_messages(wire: bytes, qid: int, message: str) -> None:
+    """Anything that breaks RFC 1035 or answers another question raises WireError."""
+    with pytest.raises(WireError, match=message):
+        decode_answer(wire, Query("example.org", "A"), qid)
+
+
+@pytest.mark.parametrize(
+    ("rdtype", "rdata", "message"),
+    [
+        ("A", b"\x00\x03\x01\x02\x03", "A record of the wrong size"),
+        ("AAAA", b"\x00\x04\x01\x02\x03\x04", "AAAA record of the wrong size"),
+        ("TXT", b"\x00\x02\x05a", "character-string runs past"),
+        ("SRV", b"\x00\x03\x00\x00\x00", "SRV record too short"),
+        ("SRV", b"\x00\x08\x00\x00\x00\x00\x01\xbb\x00\x00", "SRV record of the wrong size"),
+        ("MX", b"\x00\x04\x00\x01\x00\x00", "MX record of the wrong size"),
+        ("MX", b"\x00\x02\x00\x01", "MX record too short"),
+        ("CNAME", b"\x00\x02\x00\x00", "name record of the wrong size"),
+    ],
+)
+def test_malformed_rdata(rdtype: str, rdata: bytes, message: str) -> None:
+    """Rdata whose length disagrees with its content raises WireError."""
+    query_wire = encode_query(QID, "example.org", rdtype, edns=False)
+    header = bytes.fromhex("4242 8180 0001 0001 0000 0000".replace(" ", ""))
+    rr = b"\xc0\x0c" + RDTYPES[rdtype].to_bytes(2, "big") + b"\x00\x01\x00\x00\x01\x2c" + rdata
+    wire = header + query_wire[12:] + rr
+    with pytest.raises(WireError, match=message):
+        decode_answer(wire, Query("example.org", rdtype), QID)
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype", "message"),
+    [
+        ("example.org", "HINFO", "unsupported record type"),
+        ("a" * 64 + ".org", "A", "cannot encode label"),
+        ("a..org", "A", "cannot encode label"),
+        ("bücher.org", "A", "cannot encode label"),
+        (".".join(["abcdefghi"] * 26), "A", "longer than 255"),
+    ],
+)
+def test_encode_refuses(name: str, rdtype: str, message: str) -> None:
+    """Questions that cannot be put on the wire raise WireError."""
+    with pytest.raises(WireError, match=message):
+        encode_query(1, name, rdtype)
+
+
+def test_encode_query_is_what_dnspython_reads() -> None:
+    """A query parses in dnspython with the question, RD and EDNS payload we set."""
+    message = dns.message.from_wire(encode_query(7, "Example.org.", "SRV"))
+    assert (message.id, str(message.question[0]), bool(message.flags & dns.flags.RD)) == (
+        7,
+        "Example.org. IN SRV",
+        True,
+    )
+    assert (message.edns, message.payload) == (0, 1232)
+    assert dns.message.from_wire(encode_query(7, ".", "NS", edns=False)).edns == -1
+
+
+def test_helpers() -> None:
+    """Response IDs and type names are read safely."""
+    assert (response_id(b"\x12\x34rest"), response_id(b"\x01")) == (0x1234, -1)
+    assert (wire_type_name(15), wire_type_name(99)) == ("MX", "TYPE99")
+
+
+def _manual(qname: bytes, rrs: bytes, *, ancount: int, nscount: int = 0) -> bytes:
+    header = QID.to_bytes(2, "big") + b"\x81\x80\x00\x01" + bytes([0, ancount, 0, nscount, 0, 0])
+    return header + qname + b"\x00\x01\x00\x01" + rrs
+
+
+def test_long_names_and_overlong_labels_are_malformed() -> None:
+    """A name over 255 octets, or a label past the end, raises WireError."""
+    long_name = b"".join(b"\x3f" + b"a" * 63 for _ in range(5)) + b"\x00"
+    with pytest.raises(WireError, match="longer than 255"):
+        decode_answer(_manual(long_name, b"", ancount=0), Query("example.org", "A"), QID)
+    with pytest.raises(WireError, match="label runs past"):
+        decode_answer(_manual(b"\x30abc", b"", ancount=0), Query("example.org", "A"), QID)
+
+
+def test_other_classes_types_and_short_soa_are_ignored() -> None:
+    """Records of another class or type, and a SOA too short to read, are skipped."""
+    qname = b"\x07example\x03org\x00"
+    chaos_a = b"\xc0\x0c\x00\x01\x00\x03\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x09"
+    hinfo = b"\xc0\x0c\x00\x0d\x00\x01\x00\x00\x00\x3c\x00\x02\x00\x00"
+    short_soa = b"\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x3c\x00\x02\x00\x00"
+    wire = _manual(qname, chaos_a + hinfo + short_soa, ancount=2, nscount=1)
+    answer, chase = decode_answer(wire, Query("example.org", "A"), QID)
+    assert (answer.status, answer.ttl, chase) == (AnswerStatus.NODATA, 0, None)
