@@ -20,6 +20,7 @@ from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RD
 
 __all__ = [
     "RDTYPES",
+    "TRUNCATED",
     "WireError",
     "decode_answer",
     "encode_query",
@@ -51,6 +52,10 @@ _SRV = struct.Struct("!HHH")
 _OPT = b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00"
 _MAX_CHAIN = 16
 _MAX_POINTERS = 64
+
+
+#: The detail of the failure that stands for a truncated (TC) UDP reply.
+TRUNCATED = "truncated"
 
 
 class WireError(ValueError):
@@ -202,7 +207,7 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     if qname != query.name or qtype != code or qclass != _CLASS_IN:
         raise WireError("response to another question")
     if flags & 0x0200:
-        return _failure(query, FailureCause.OTHER, "truncated"), None
+        return _failure(query, FailureCause.OTHER, TRUNCATED), None
     rcode = flags & 0x000F
     if rcode == 2:
         return _failure(query, FailureCause.SERVFAIL, "SERVFAIL"), None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 
 import attrs
 import idna
@@ -43,6 +44,8 @@ _MAX_INPUT_CHARS = 4 * MAX_NAME_OCTETS
 # RFC 1123 §2.1 / RFC 952: letters, digits and hyphens (LDH).
 _LDH = re.compile(r"[a-z0-9-]+")
 _NUMERIC = re.compile(r"[0-9]+")
+# RFC 5893 §1.4: an RTL label contains a character of one of these bidi classes.
+_RTL_CLASSES = frozenset({"R", "AL", "AN"})
 
 
 @attrs.frozen
@@ -124,7 +127,10 @@ def _to_alabel(label: str, index: int) -> tuple[str, list[Violation]]:
     if label.isascii():
         return label, _check_ascii_label(label, index)
     try:
-        return idna.alabel(label).decode("ascii"), []
+        # idna.alabel would also refuse a label whose A-label is over 63 octets, as
+        # an IDNAError; checking and encoding here leaves that to label_too_long.
+        idna.check_label(label)
+        return "xn--" + label.encode("punycode").decode("ascii"), []
     except (idna.IDNAError, UnicodeError) as exc:
         return label, [
             _violation(
@@ -134,6 +140,31 @@ def _to_alabel(label: str, index: int) -> tuple[str, list[Violation]]:
                 reason=str(exc),
             )
         ]
+
+
+def _bidi_violations(ulabels: list[str]) -> list[Violation]:
+    # RFC 5893 §2: in a name with at least one right-to-left label (a character of
+    # bidi class R, AL or AN), EVERY label must satisfy the Bidi rule, left-to-right
+    # labels included. idna checks each label on its own, so "0à.א" would pass it.
+    if not any(
+        unicodedata.bidirectional(char) in _RTL_CLASSES for label in ulabels for char in label
+    ):
+        return []
+    found: list[Violation] = []
+    for index, label in enumerate(ulabels):
+        try:
+            idna.check_bidi(label, check_ltr=True)
+        except idna.IDNAError as exc:
+            found.append(
+                _violation(
+                    "idna_invalid",
+                    f"label {index + 1} breaks the Bidi rule of a right-to-left name "
+                    f"(RFC 5893 §2): {exc}",
+                    label=index,
+                    reason=str(exc),
+                )
+            )
+    return found
 
 
 def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
@@ -198,10 +229,11 @@ def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
         found.append(_violation("numeric_tld", "the top-level label cannot be all digits"))
     if found:
         return None, tuple(found)
-    unicode_name = ".".join(
-        idna.ulabel(label) if label.startswith("xn--") else label for label in alabels
-    )
-    return Domain(ascii=ascii_name, unicode=unicode_name), ()
+    ulabels = [idna.ulabel(label) if label.startswith("xn--") else label for label in alabels]
+    found.extend(_bidi_violations(ulabels))
+    if found:
+        return None, tuple(found)
+    return Domain(ascii=ascii_name, unicode=".".join(ulabels)), ()
 
 
 def check_domain_name(text: str, /) -> tuple[Violation, ...]:
@@ -236,7 +268,10 @@ def is_subdomain(name: str, domain: str, /) -> bool:
     True
     >>> is_subdomain("badexample.org", "example.org")
     False
+
+    Raises:
+        TypeError: an argument is not a ``str``.
     """
-    name = name.rstrip(".").lower()
-    domain = domain.rstrip(".").lower()
+    name = require_str(name, "a name").rstrip(".").lower()
+    domain = require_str(domain, "a domain").rstrip(".").lower()
     return name == domain or name.endswith("." + domain)
