@@ -1,0 +1,277 @@
+"""ZoneSource: answers from a zone file, offline, as the zone's primary server would.
+
+>>> zone = ZoneSource.from_text('''
+... $TTL 3600
+... @        SOA  ns1 hostmaster 1 7200 900 1209600 300
+... @        NS   ns1
+... @        MX   1 mx0.mail.ovh.net.
+... ns1      A    192.0.2.53
+... www      CNAME @
+... ''', origin="example.org")
+>>> zone.lookup("www.example.org", "MX").records
+(MX(preference=1, exchange='mx0.mail.ovh.net'),)
+>>> zone.lookup("nope.example.org", "A").status
+<AnswerStatus.NXDOMAIN: 'nxdomain'>
+>>> outside = zone.lookup("mx.ovh.com", "TXT")
+>>> outside.status, outside.detail
+(<AnswerStatus.OUTSIDE_ZONE: 'outside_zone'>, 'mx.ovh.com is outside the zone example.org')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Protocol
+
+import dns.exception
+import dns.name
+import dns.rdatatype
+import dns.zone
+
+from .dnsdata import Answer, AnswerStatus, AsyncRecordSource, Query, RecordSource
+from .errors import require_str
+from .memtable import (
+    MAX_CNAME_CHAIN,
+    Elsewhere,
+    Found,
+    RRSet,
+    Step,
+    Table,
+    drive_async,
+    drive_sync,
+    walk,
+)
+from .rdataconv import SourceDataError, canonical_rdtype, name_text, rdata_value
+
+__all__ = ["DualSource", "ZoneFileError", "ZoneSource"]
+
+#: The negative-answer TTL of a zone without an SOA record.
+_DEFAULT_NEGATIVE_TTL = 3600
+# dnspython reports syntax errors as "<file>:<line>: <problem>".
+_LOCATED = re.compile(r"^(?P<file>.*?):(?P<line>\d+): (?P<problem>.*)$", re.DOTALL)
+# Types that live at a zone cut in the parent zone (RFC 4035 §2.4 for DS).
+_PARENT_SIDE = frozenset({"NS", "DS"})
+
+
+class ZoneFileError(SourceDataError):
+    """A zone file or zone text cannot be read.
+
+    Attributes:
+        source: The file path, or ``"<text>"`` for zone text.
+        line: The line dnspython pointed at, when it did (for a record whose
+            data is wrong, it may be the line after it: the record's end had
+            been read).
+        problem: What is wrong, in dnspython's words.
+    """
+
+    def __init__(self, source: str, problem: str, line: int | None = None) -> None:
+        self.source = source
+        self.problem = problem
+        self.line = line
+        where = source if line is None else f"{source}, near line {line}"
+        super().__init__(f"cannot read the zone {where}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.source, self.problem, self.line))
+
+
+class DualSource(RecordSource, AsyncRecordSource, Protocol):
+    """A source with both ``lookup`` and ``lookup_async`` (every source here is one)."""
+
+
+def _zone_error(source: str, exc: BaseException) -> ZoneFileError:
+    text = str(exc) or type(exc).__name__
+    located = _LOCATED.match(text)
+    if located is not None:
+        return ZoneFileError(source, located["problem"], int(located["line"]))
+    return ZoneFileError(source, text)
+
+
+def _read_zone(zone: dns.zone.Zone) -> tuple[str, dict[str, dict[str, RRSet]], int]:
+    origin = zone.origin
+    if origin is None:
+        raise ZoneFileError("<zone>", "the zone has no origin")
+    nodes: dict[str, dict[str, RRSet]] = {}
+    negative_ttl = _DEFAULT_NEGATIVE_TTL
+    for owner, node in zone.nodes.items():
+        name = name_text(owner, origin)
+        rrsets = nodes.setdefault(name, {})
+        for rdataset in node.rdatasets:
+            rdtype = dns.rdatatype.to_text(rdataset.rdtype)
+            records = tuple(rdata_value(rdata, origin) for rdata in rdataset)
+            rrsets[rdtype] = RRSet(records, rdataset.ttl)
+            if rdtype == "SOA" and owner.derelativize(origin) == origin and len(rdataset):
+                # RFC 2308 §5: a negative answer lives min(SOA TTL, SOA MINIMUM).
+                negative_ttl = min(rdataset.ttl, next(iter(rdataset)).minimum)
+    return name_text(origin), nodes, negative_ttl
+
+
+class ZoneSource:
+    """Answers DNS questions from one zone, as that zone's primary server would.
+
+    Args:
+        zone: A ``dns.zone.Zone`` (its records are copied once, when the source is
+            built; later changes to the zone object are not seen).
+        fallback: A source asked for every name the zone cannot answer (names
+            outside the zone, below a delegation, and CNAME targets there), e.g.
+            a :class:`~.source_static.StaticSource` with a provider's records, so a
+            zone that includes ``mx.ovh.com`` can be checked fully offline.
+        max_chain: How many CNAMEs a lookup follows.
+
+    Names inside the zone get ``ANSWER``, ``NODATA`` or ``NXDOMAIN``; names between
+    the apex and an owner name exist as empty non-terminals (``NODATA``); a
+    wildcard (``*.example.org``) answers for names that do not exist below its
+    parent (RFC 4592 §3.3.1). Without a fallback, a name the zone cannot know
+    answers ``OUTSIDE_ZONE`` with a ``detail`` saying why: outside the zone, or
+    below a delegation (an ``NS`` record below the apex; only ``NS`` and ``DS``
+    at the cut itself are answered from the zone). A CNAME that leads out of
+    the zone is followed as far as the zone goes: the answer's
+    ``canonical_name`` is the first name outside, and its status is the
+    fallback's answer for that name, or ``OUTSIDE_ZONE``.
+
+    Negative answers carry min(SOA TTL, SOA MINIMUM) as TTL (RFC 2308 §5).
+    """
+
+    def __init__(
+        self,
+        zone: dns.zone.Zone,
+        /,
+        *,
+        fallback: DualSource | None = None,
+        max_chain: int = MAX_CNAME_CHAIN,
+    ) -> None:
+        if not isinstance(zone, dns.zone.Zone):
+            raise TypeError(f"zone must be a dns.zone.Zone, not {type(zone).__name__}")
+        self.apex, nodes, self._negative_ttl = _read_zone(zone)
+        self._table = Table(nodes, floor=self.apex)
+        self._cuts = frozenset(
+            name for name, rrsets in nodes.items() if name != self.apex and "NS" in rrsets
+        )
+        self._fallback = fallback
+        self._max_chain = max_chain
+        self._queries = 0
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        /,
+        *,
+        origin: str | None = None,
+        fallback: DualSource | None = None,
+        max_chain: int = MAX_CNAME_CHAIN,
+        source_name: str = "<text>",
+    ) -> ZoneSource:
+        """Read zone text (RFC 1035 §5 master-file format).
+
+        ``origin`` is the zone's name, unless the text sets ``$ORIGIN``.
+
+        Raises:
+            ZoneFileError: the text is not a valid zone (it names the line).
+        """
+        require_str(text, "zone text")
+        try:
+            zone = dns.zone.from_text(
+                text,
+                origin=None if origin is None else require_str(origin, "origin"),
+                filename=source_name,
+            )
+        except (dns.exception.DNSException, ValueError, KeyError) as exc:
+            raise _zone_error(source_name, exc) from None
+        return cls(zone, fallback=fallback, max_chain=max_chain)
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        /,
+        *,
+        origin: str | None = None,
+        fallback: DualSource | None = None,
+        max_chain: int = MAX_CNAME_CHAIN,
+    ) -> ZoneSource:
+        """Read a zone file (UTF-8 text); ``origin`` unless the file sets ``$ORIGIN``.
+
+        Raises:
+            ZoneFileError: the file cannot be read or is not a valid zone.
+        """
+        shown = os.fspath(path)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ZoneFileError(shown, problem) from None
+        return cls.from_text(
+            text, origin=origin, fallback=fallback, max_chain=max_chain, source_name=shown
+        )
+
+    @property
+    def queries_sent(self) -> int:
+        """How many lookups this source has answered (its fallback counts its own)."""
+        return self._queries
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name that exists in the zone, empty non-terminals included."""
+        return self._table.names
+
+    def _outside(self, detail: str) -> Step:
+        if self._fallback is not None:
+            return Elsewhere(detail)
+        return Found(AnswerStatus.OUTSIDE_ZONE, detail=detail)
+
+    def _cut_above(self, name: str) -> str | None:
+        labels = name.split(".")
+        depth = len(self.apex.split(".")) if self.apex else 0
+        for i in range(len(labels) - depth - 1, -1, -1):
+            candidate = ".".join(labels[i:])
+            if candidate in self._cuts:
+                return candidate
+        return None
+
+    def _step(self, name: str, rdtype: str) -> Step:
+        if not _within(name, self.apex):
+            return self._outside(f"{name} is outside the zone {self.apex}")
+        cut = self._cut_above(name)
+        if cut is not None and not (name == cut and rdtype in _PARENT_SIDE):
+            return self._outside(f"{name} is delegated away from {self.apex} at {cut}")
+        if self._table.exists(name):
+            return self._table.step(name, rdtype, self._negative_ttl)
+        wildcard = self._wildcard(name)
+        if wildcard is not None:
+            return self._table.step(wildcard, rdtype, self._negative_ttl)
+        return Found(AnswerStatus.NXDOMAIN, ttl=self._negative_ttl)
+
+    def _wildcard(self, name: str) -> str | None:
+        # RFC 4592 §3.3.1: the source of synthesis is "*." + the closest encloser.
+        # The walk ends at the apex at the latest (it exists), or at the root.
+        encloser = name
+        while encloser and not self._table.exists(encloser):
+            encloser = encloser.partition(".")[2]
+        candidate = f"*.{encloser}" if encloser else "*"
+        return candidate if candidate in self._table.names else None
+
+    def _walk(self, name: str, rdtype: str) -> tuple[Query, str]:
+        query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+        self._queries += 1
+        return query, canonical_rdtype(query.rdtype)
+
+    def lookup(self, name: str, rdtype: str, /) -> Answer:
+        """Answer ``(name, rdtype)`` from the zone (or the fallback); never raises for DNS."""
+        query, key = self._walk(name, rdtype)
+        steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
+        return drive_sync(steps, self._fallback)
+
+    async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
+        """The same answer as :meth:`lookup`; the fallback is asked asynchronously."""
+        query, key = self._walk(name, rdtype)
+        steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
+        return await drive_async(steps, self._fallback)
+
+    def __repr__(self) -> str:
+        return f"<ZoneSource {self.apex or '.'}: {len(self._table.names)} names>"
+
+
+def _within(name: str, apex: str) -> bool:
+    return not apex or name == apex or name.endswith("." + apex)

@@ -1,0 +1,38 @@
+"""DNS record sources: in memory, from a zone file, and live over the network.
+
+Every source answers ``lookup(name, rdtype)`` and ``await lookup_async(name, rdtype)``
+with an :class:`~.dnsdata.Answer`; DNS failures are values, never exceptions.
+
+- :class:`StaticSource`: records written in a mapping (tests, offline checks).
+- :class:`ZoneSource`: one zone, from a ``dns.zone.Zone``, zone text or a zone file.
+- :class:`ResolverSource` / :class:`AsyncResolverSource`: live lookups through
+  dnspython, with a shared :class:`DnsCache`.
+
+>>> src = StaticSource({"example.org": {"MX": "10 mx.example.net."}})
+>>> src.lookup("example.org", "MX").records
+(MX(preference=10, exchange='mx.example.net'),)
+"""
+
+from __future__ import annotations
+
+from .dnscache import DnsCache
+from .dnsdata import AsyncRecordSource, RecordSource
+from .memtable import MAX_CNAME_CHAIN
+from .rdataconv import SourceDataError
+from .source_live import AsyncResolverSource, ResolverSource
+from .source_static import StaticSource
+from .source_zone import DualSource, ZoneFileError, ZoneSource
+
+__all__ = [
+    "MAX_CNAME_CHAIN",
+    "AsyncRecordSource",
+    "AsyncResolverSource",
+    "DnsCache",
+    "DualSource",
+    "RecordSource",
+    "ResolverSource",
+    "SourceDataError",
+    "StaticSource",
+    "ZoneFileError",
+    "ZoneSource",
+]

@@ -1,0 +1,134 @@
+"""Example tables for DnsCache: lifetimes, expiry with an injected clock, LRU bound."""
+
+from __future__ import annotations
+
+import pytest
+
+from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources import DnsCache
+
+
+class Clock:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def answer(name: str, status: AnswerStatus = AnswerStatus.ANSWER, ttl: int = 60) -> Answer:
+    """An answer for (name, A) with the given status and TTL."""
+    records = ("192.0.2.1",) if status is AnswerStatus.ANSWER else ()
+    cause = FailureCause.TIMEOUT if status is AnswerStatus.FAILURE else None
+    return Answer(Query(name, "A"), status, records, ttl=ttl, cause=cause)
+
+
+@pytest.mark.parametrize(
+    ("status", "ttl", "options", "lifetime"),
+    [
+        (AnswerStatus.ANSWER, 60, {}, 60),
+        (AnswerStatus.ANSWER, 10**9, {}, 86_400),
+        (AnswerStatus.ANSWER, 10**9, {"max_ttl": 100}, 100),
+        (AnswerStatus.ANSWER, 0, {}, 0),
+        (AnswerStatus.ANSWER, -5, {}, 0),
+        (AnswerStatus.NXDOMAIN, 300, {}, 300),
+        (AnswerStatus.NODATA, 10**6, {}, 10_800),
+        (AnswerStatus.NODATA, 10**6, {"max_negative_ttl": 30}, 30),
+        (AnswerStatus.FAILURE, 0, {}, 5),
+        (AnswerStatus.FAILURE, 999, {"failure_ttl": 0}, 0),
+        (AnswerStatus.FAILURE, 0, {"failure_ttl": 60}, 60),
+        (AnswerStatus.OUTSIDE_ZONE, 999, {}, 0),
+    ],
+)
+def test_lifetime(status: AnswerStatus, ttl: int, options: dict[str, int], lifetime: int) -> None:
+    """Each kind of answer lives its TTL within the caps, failures failure_ttl."""
+    assert lifetime == DnsCache(**options).lifetime(answer("a.example", status, ttl))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("status", "ttl", "alive_at", "gone_at"),
+    [
+        (AnswerStatus.ANSWER, 60, 59.5, 60.0),
+        (AnswerStatus.NXDOMAIN, 120, 119.0, 120.0),
+        (AnswerStatus.FAILURE, 0, 4.9, 5.0),
+    ],
+)
+def test_expiry(status: AnswerStatus, ttl: int, alive_at: float, gone_at: float) -> None:
+    """An entry is served with its remaining TTL until it expires, then dropped."""
+    clock = Clock()
+    cache = DnsCache(clock=clock)
+    cache.put(answer("a.example", status, ttl))
+    clock.now += alive_at
+    hit = cache.get(Query("A.example.", "a"))
+    assert hit is not None
+    assert (status, 1, Query("A.example.", "a")) == (hit.status, hit.ttl, hit.query)
+    clock.now = 50.0 + gone_at
+    assert cache.get(Query("a.example", "A")) is None
+    assert (len(cache), cache.hits, cache.misses) == (0, 1, 1)
+
+
+def test_types_are_keyed_by_mnemonic() -> None:
+    """TYPE1 and A are one question."""
+    cache = DnsCache()
+    cache.put(answer("a.example"))
+    hit = cache.get(Query("a.example", "TYPE1"))
+    assert hit is not None
+    assert Query("a.example", "TYPE1") == hit.query
+
+
+def test_lru_bound() -> None:
+    """Beyond max_entries the least recently used entry is dropped."""
+    cache = DnsCache(max_entries=2)
+    cache.put(answer("a.example"))
+    cache.put(answer("b.example"))
+    assert cache.get(Query("a.example", "A")) is not None  # a is now the most recent
+    cache.put(answer("c.example"))
+    kept = [n for n in ("a.example", "b.example", "c.example") if cache.get(Query(n, "A"))]
+    assert kept == ["a.example", "c.example"]
+    assert len(cache) == 2
+
+
+def test_many_entries_stay_bounded() -> None:
+    """Ten thousand answers in a cache of 100 leave 100."""
+    cache = DnsCache(max_entries=100)
+    for i in range(10_000):
+        cache.put(answer(f"d{i}.example"))
+    assert len(cache) == 100
+
+
+def test_zero_entries_caches_nothing() -> None:
+    """max_entries=0 turns caching off."""
+    cache = DnsCache(max_entries=0)
+    cache.put(answer("a.example"))
+    assert (len(cache), cache.get(Query("a.example", "A"))) == (0, None)
+
+
+def test_put_replaces() -> None:
+    """A newer answer to the same question replaces the older one."""
+    cache = DnsCache()
+    cache.put(answer("a.example", AnswerStatus.ANSWER))
+    cache.put(answer("a.example", AnswerStatus.NXDOMAIN))
+    hit = cache.get(Query("a.example", "A"))
+    assert hit is not None
+    assert (hit.status, len(cache)) == (AnswerStatus.NXDOMAIN, 1)
+
+
+def test_clear_and_repr() -> None:
+    """clear forgets every answer; the repr shows the fill."""
+    cache = DnsCache(max_entries=10)
+    cache.put(answer("a.example"))
+    assert repr(cache) == "<DnsCache: 1 of 10 entries>"
+    cache.clear()
+    assert repr(cache) == "<DnsCache: 0 of 10 entries>"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"max_entries": -1}, {"max_ttl": 1.5}, {"failure_ttl": True}, {"max_negative_ttl": -3}],
+)
+def test_bad_options(options: dict[str, object]) -> None:
+    """Negative or non-int limits raise ValueError."""
+    with pytest.raises(ValueError, match="must be a non-negative int"):
+        DnsCache(**options)  # type: ignore[arg-type]
