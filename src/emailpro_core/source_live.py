@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import threading
 from collections.abc import Sequence
 from typing import TypeVar
 
-import attrs
 import dns.asyncresolver
 import dns.resolver
 
@@ -23,6 +21,7 @@ from .dnscache import DnsCache
 from .dnsdata import Answer, Query
 from .errors import require_str
 from .liveanswers import RESOLVE_ERRORS, answer_from_error, answer_from_result, qname_of
+from .livebase import CachedSource, make_query
 from .rdataconv import canonical_rdtype
 
 __all__ = ["DEFAULT_LIFETIME", "DEFAULT_TIMEOUT", "AsyncResolverSource", "ResolverSource"]
@@ -67,44 +66,7 @@ def _configure(
     return built
 
 
-class _Counted:
-    """The cache and counters both live sources have."""
-
-    def __init__(self, cache: DnsCache | None) -> None:
-        if cache is not None and not isinstance(cache, DnsCache):
-            raise TypeError(f"cache must be a DnsCache, not {type(cache).__name__}")
-        self.cache = DnsCache() if cache is None else cache
-        self._lock = threading.Lock()
-        self._sent = 0
-        self._hits = 0
-
-    @property
-    def queries_sent(self) -> int:
-        """Lookups sent to the resolver (one per cache miss; dnspython may retry on the wire)."""
-        return self._sent
-
-    @property
-    def cache_hits(self) -> int:
-        """Lookups answered from the cache."""
-        return self._hits
-
-    def _cached(self, query: Query) -> Answer | None:
-        answer = self.cache.get(query)
-        if answer is not None:
-            with self._lock:
-                self._hits += 1
-        return answer
-
-    def _count_sent(self) -> None:
-        with self._lock:
-            self._sent += 1
-
-
-def _query(name: str, rdtype: str) -> Query:
-    return Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
-
-
-class ResolverSource(_Counted):
+class ResolverSource(CachedSource):
     """Sends questions with a synchronous ``dns.resolver.Resolver``.
 
     Args:
@@ -137,7 +99,7 @@ class ResolverSource(_Counted):
 
     def lookup(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache or the resolver; never raises for DNS."""
-        query = _query(name, rdtype)
+        query = make_query(name, rdtype)
         cached = self._cached(query)
         if cached is not None:
             return cached
@@ -161,7 +123,7 @@ class ResolverSource(_Counted):
         return f"<ResolverSource {self.resolver.nameservers!r}>"
 
 
-class AsyncResolverSource(_Counted):
+class AsyncResolverSource(CachedSource):
     """Sends questions with a ``dns.asyncresolver.Resolver``; same options as ResolverSource.
 
     Concurrent lookups of one question share one query: the first sends it, the
@@ -187,52 +149,23 @@ class AsyncResolverSource(_Counted):
         self.resolver = _configure(
             dns.asyncresolver.Resolver, resolver, nameservers, port, timeout, lifetime
         )
-        # Keyed by event loop too: a task belongs to the loop that runs it.
-        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str, str], asyncio.Task[Answer]]
-        self._inflight = {}
-        self._shared = 0
-
-    @property
-    def queries_shared(self) -> int:
-        """Lookups that waited for a query another lookup had already sent."""
-        return self._shared
 
     async def _fetch(self, query: Query) -> Answer:
-        self._count_sent()
         try:
             result = await self.resolver.resolve(
                 qname_of(query), canonical_rdtype(query.rdtype), search=False
             )
         except RESOLVE_ERRORS as exc:
-            answer = answer_from_error(query, exc)
-        else:
-            answer = answer_from_result(query, result)
-        self.cache.put(answer)
-        return answer
+            return answer_from_error(query, exc)
+        return answer_from_result(query, result)
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache, a query in flight, or a new query."""
-        query = _query(name, rdtype)
-        cached = self._cached(query)
-        if cached is not None:
-            return cached
-        loop = asyncio.get_running_loop()
-        key = (loop, query.name, canonical_rdtype(query.rdtype))
-        task = self._inflight.get(key)
-        if task is None:
-            task = loop.create_task(self._fetch(query))
-            self._inflight[key] = task
-            task.add_done_callback(lambda _: self._inflight.pop(key, None))
-        else:
-            with self._lock:
-                self._shared += 1
-        # shield: one waiter's cancellation must not cancel the others' query.
-        answer = await asyncio.shield(task)
-        return answer if answer.query == query else attrs.evolve(answer, query=query)
+        return await self._shared_lookup(make_query(name, rdtype), self._fetch)
 
     def lookup(self, name: str, rdtype: str, /) -> Answer:
         """The answer of :meth:`lookup_async`, for sync callers."""
-        query = _query(name, rdtype)
+        query = make_query(name, rdtype)
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -159,7 +159,8 @@ class AsyncStubTransport:
         if self._loop is not loop:
             # A new event loop (a second asyncio.run): the old socket belongs
             # to a loop that is gone.
-            self._transport, self._loop, self._opening = None, loop, asyncio.Lock()
+            self.close()
+            self._loop, self._opening = loop, asyncio.Lock()
             self._pending = {}
         assert self._opening is not None
         async with self._opening:
@@ -228,10 +229,14 @@ class AsyncStubTransport:
         return answer, chase
 
     def close(self) -> None:
-        """Close the socket (a later question opens a new one)."""
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+        """Close the socket (a later question opens a new one).
+
+        Call it before the event loop that opened the socket ends: a transport
+        cannot be closed once its loop is gone.
+        """
+        transport, self._transport = self._transport, None
+        if transport is not None and not (self._loop is not None and self._loop.is_closed()):
+            transport.close()
 
 
 def _expire(future: asyncio.Future[bytes]) -> None:

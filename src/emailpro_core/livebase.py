@@ -1,0 +1,101 @@
+"""What every live source shares: the answer cache, the counters, one query per question.
+
+:class:`CachedSource` is the base of the dnspython sources
+(:mod:`.source_live`) and the stub sources (:mod:`.source_stub`), so the two
+families count, cache and share questions in one way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+from .dnscache import DnsCache
+from .dnsdata import Answer, Query
+from .errors import require_str
+from .rdataconv import canonical_rdtype
+
+__all__ = ["CachedSource", "make_query"]
+
+
+def make_query(name: str, rdtype: str) -> Query:
+    """The :class:`Query` for a lookup, refusing non-``str`` input clearly."""
+    return Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+
+
+class CachedSource:
+    """The cache and counters the live sources have, and in-flight sharing for async ones."""
+
+    def __init__(self, cache: DnsCache | None) -> None:
+        if cache is not None and not isinstance(cache, DnsCache):
+            raise TypeError(f"cache must be a DnsCache, not {type(cache).__name__}")
+        self.cache = DnsCache() if cache is None else cache
+        self._lock = threading.Lock()
+        self._sent = 0
+        self._hits = 0
+        self._shared = 0
+        # Keyed by event loop too: a task belongs to the loop that runs it.
+        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str, str], asyncio.Task[Answer]]
+        self._inflight = {}
+
+    @property
+    def queries_sent(self) -> int:
+        """Lookups sent to the network (one per cache miss; retries are not counted)."""
+        return self._sent
+
+    @property
+    def cache_hits(self) -> int:
+        """Lookups answered from the cache."""
+        return self._hits
+
+    @property
+    def queries_shared(self) -> int:
+        """Async lookups that waited for a query another lookup had already sent."""
+        return self._shared
+
+    def _cached(self, query: Query) -> Answer | None:
+        answer = self.cache.get(query)
+        if answer is not None:
+            with self._lock:
+                self._hits += 1
+        return answer
+
+    def _count_sent(self) -> None:
+        with self._lock:
+            self._sent += 1
+
+    async def _shared_lookup(
+        self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
+    ) -> Answer:
+        """Answer from the cache, a query in flight, or ``fetch`` (whose answer is cached).
+
+        Concurrent lookups of one question share one query: the first starts it,
+        the others wait for its answer. A waiter that is cancelled does not cancel
+        the query the others wait for.
+        """
+        cached = self._cached(query)
+        if cached is not None:
+            return cached
+        loop = asyncio.get_running_loop()
+        key = (loop, query.name, canonical_rdtype(query.rdtype))
+        task = self._inflight.get(key)
+        if task is None:
+            task = loop.create_task(self._fetch_and_keep(query, fetch))
+            self._inflight[key] = task
+            task.add_done_callback(lambda _: self._inflight.pop(key, None))
+        else:
+            with self._lock:
+                self._shared += 1
+        answer = await asyncio.shield(task)
+        return answer if answer.query == query else attrs.evolve(answer, query=query)
+
+    async def _fetch_and_keep(
+        self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
+    ) -> Answer:
+        self._count_sent()
+        answer = await fetch(query)
+        self.cache.put(answer)
+        return answer

@@ -1,0 +1,263 @@
+"""The stub sources, against the fault-injection responder on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator, Sequence
+
+import pytest
+from tests.faults import Fault, FaultResponder, FaultRule, cname_loop
+
+from emailpro_core.dnscache import DnsCache
+from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.source_stub import AsyncStubSource, StubSource, _chase
+
+RECORDS = {
+    "example.org": {
+        "MX": ["1 mx0.mail.ovh.net.", "5 mx1.mail.ovh.net."],
+        "TXT": ['"v=spf1 include:mx.ovh.com ~all"'],
+    },
+    "_autodiscover._tcp.example.org": {"SRV": ["0 0 443 pro1.mail.ovh.net."]},
+    "www.example.org": {"CNAME": ["host.example.org."]},
+    "host.example.org": {"A": ["192.0.2.10"], "AAAA": ["2001:db8::10"]},
+    **cname_loop("a.loop.example.org", "b.loop.example.org"),
+}
+FAULTS: dict[str | tuple[str, str], Fault | FaultRule] = {
+    "drop.example.org": Fault.DROP,
+    "servfail.example.org": Fault.SERVFAIL,
+    "refused.example.org": Fault.REFUSED,
+    "garbage.example.org": Fault.GARBAGE,
+    "wrongid.example.org": Fault.WRONG_ID,
+    ("example.org", "MX"): Fault.TRUNCATE,
+    "tcpfail.example.org": FaultRule(udp=Fault.TRUNCATE, tcp=Fault.DROP),
+    "tcpgarbage.example.org": FaultRule(udp=Fault.TRUNCATE, tcp=Fault.GARBAGE),
+    "tcptrunc.example.org": FaultRule(udp=Fault.TRUNCATE, tcp=Fault.TRUNCATE),
+}
+
+
+@pytest.fixture(scope="module")
+def responder() -> Iterator[FaultResponder]:
+    """One misbehaving server for the whole module."""
+    with FaultResponder(RECORDS, faults=FAULTS) as running:
+        yield running
+
+
+def _sources(responder: FaultResponder) -> tuple[StubSource, AsyncStubSource]:
+    options = {"port": responder.port, "timeout": 0.3, "tries": 1}
+    return StubSource(responder.host, **options), AsyncStubSource(responder.host, **options)  # type: ignore[arg-type]
+
+
+def _both(responder: FaultResponder, name: str, rdtype: str) -> tuple[Answer, Answer]:
+    sync, asynchronous = _sources(responder)
+    return sync.lookup(name, rdtype), asynchronous.lookup(name, rdtype)
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype", "records", "canonical"),
+    [
+        (
+            "example.org",
+            "MX",
+            {MX(1, "mx0.mail.ovh.net"), MX(5, "mx1.mail.ovh.net")},
+            "example.org",
+        ),
+        ("Example.ORG.", "TXT", {TXT((b"v=spf1 include:mx.ovh.com ~all",))}, "example.org"),
+        (
+            "_autodiscover._tcp.example.org",
+            "SRV",
+            {SRV(0, 0, 443, "pro1.mail.ovh.net")},
+            "_autodiscover._tcp.example.org",
+        ),
+        ("www.example.org", "A", {"192.0.2.10"}, "host.example.org"),
+        ("www.example.org", "AAAA", {"2001:db8::10"}, "host.example.org"),
+        ("www.example.org", "CNAME", {"host.example.org"}, "www.example.org"),
+    ],
+)
+def test_answers(
+    responder: FaultResponder, name: str, rdtype: str, records: set[object], canonical: str
+) -> None:
+    """Both stub sources read records, follow CNAMEs and retry truncated replies over TCP."""
+    for answer in _both(responder, name, rdtype):
+        assert (answer.status, set(answer.records), answer.canonical_name) == (
+            AnswerStatus.ANSWER,
+            records,
+            canonical,
+        )
+        assert answer.query == Query(name, rdtype)
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype", "status", "cause"),
+    [
+        ("missing.example.org", "A", AnswerStatus.NXDOMAIN, None),
+        ("host.example.org", "MX", AnswerStatus.NODATA, None),
+        ("drop.example.org", "A", AnswerStatus.FAILURE, FailureCause.TIMEOUT),
+        ("wrongid.example.org", "A", AnswerStatus.FAILURE, FailureCause.TIMEOUT),
+        ("servfail.example.org", "A", AnswerStatus.FAILURE, FailureCause.SERVFAIL),
+        ("refused.example.org", "A", AnswerStatus.FAILURE, FailureCause.REFUSED),
+        ("garbage.example.org", "A", AnswerStatus.FAILURE, FailureCause.MALFORMED),
+        ("a.loop.example.org", "A", AnswerStatus.FAILURE, FailureCause.CNAME_LOOP),
+        ("tcpfail.example.org", "A", AnswerStatus.FAILURE, FailureCause.TIMEOUT),
+        ("tcpgarbage.example.org", "A", AnswerStatus.FAILURE, FailureCause.MALFORMED),
+        ("tcptrunc.example.org", "A", AnswerStatus.FAILURE, FailureCause.MALFORMED),
+    ],
+)
+def test_outcomes(
+    responder: FaultResponder,
+    name: str,
+    rdtype: str,
+    status: AnswerStatus,
+    cause: FailureCause | None,
+) -> None:
+    """Negative answers and every server fault become answers with their cause, on both paths."""
+    for answer in _both(responder, name, rdtype):
+        assert (answer.status, answer.cause) == (status, cause)
+
+
+def test_cache_and_counters(responder: FaultResponder) -> None:
+    """A second lookup is a cache hit; the sources count what they send."""
+    cache = DnsCache()
+    source = StubSource(responder.host, port=responder.port, cache=cache)
+    first = source.lookup("host.example.org", "A")
+    second = source.lookup("host.example.org", "A")
+    assert (first.records, second.records) == (("192.0.2.10",), ("192.0.2.10",))
+    assert (source.queries_sent, source.cache_hits, source.transport.sent) == (1, 1, 1)
+    shared = AsyncStubSource(responder.host, port=responder.port, cache=cache)
+    assert shared.lookup("host.example.org", "A").records == ("192.0.2.10",)
+    assert shared.queries_sent == 0
+
+
+def test_concurrent_lookups_share_one_query(responder: FaultResponder) -> None:
+    """Concurrent async lookups of one question send one query on one socket."""
+    source = AsyncStubSource(responder.host, port=responder.port)
+
+    async def many() -> list[Answer]:
+        answers = await asyncio.gather(
+            *(source.lookup_async("_autodiscover._tcp.example.org", "SRV") for _ in range(20))
+        )
+        answers += await asyncio.gather(
+            *(source.lookup_async(f"n{i}.example.org", "A") for i in range(50))
+        )
+        source.close()
+        return answers
+
+    before = responder.count("_autodiscover._tcp.example.org")
+    answers = asyncio.run(many())
+    assert responder.count("_autodiscover._tcp.example.org") - before == 1
+    assert (source.queries_sent, source.queries_shared) == (51, 19)
+    assert {a.status for a in answers[20:]} == {AnswerStatus.NXDOMAIN}
+
+
+def test_no_server_listening() -> None:
+    """A port where nothing listens gives a failure, never an exception."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for source in (
+        StubSource("127.0.0.1", port=port, timeout=0.2, tries=1),
+        AsyncStubSource("127.0.0.1", port=port, timeout=0.2, tries=1),
+    ):
+        answer = source.lookup("example.org", "A")
+        assert answer.status is AnswerStatus.FAILURE
+        assert answer.cause in (FailureCause.NO_NAMESERVER, FailureCause.TIMEOUT)
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype", "detail"),
+    [
+        ("a" * 64 + ".org", "A", "cannot encode label"),
+        ("example.org", "HINFO", "unsupported record type"),
+    ],
+)
+def test_questions_that_cannot_be_sent(
+    responder: FaultResponder, name: str, rdtype: str, detail: str
+) -> None:
+    """A question the codec cannot encode is a failure that says why."""
+    for answer in _both(responder, name, rdtype):
+        assert (answer.status, answer.cause) == (AnswerStatus.FAILURE, FailureCause.OTHER)
+        assert detail in answer.detail
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"nameserver": "ns.example.org"}, "must be an IP address"),
+        ({"port": 0}, "port must be between"),
+        ({"timeout": 0}, "timeout must be a positive"),
+        ({"tries": 0}, "tries must be at least 1"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, object], message: str) -> None:
+    """Bad options raise a ValueError that names the option."""
+    nameserver = kwargs.pop("nameserver", "127.0.0.1")
+    with pytest.raises(ValueError, match=message):
+        StubSource(nameserver, **kwargs)  # type: ignore[arg-type]
+
+
+def test_repr_and_type_errors() -> None:
+    """Reprs name the server; a non-str name is a TypeError."""
+    assert repr(AsyncStubSource("::1", port=53)) == "<AsyncStubSource ::1:53>"
+    with pytest.raises(TypeError, match="a nameserver must be a str"):
+        StubSource(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a name must be a str"):
+        StubSource("127.0.0.1").lookup(b"x", "A")  # type: ignore[arg-type]
+
+
+def test_async_source_from_a_running_loop_uses_lookup_async(responder: FaultResponder) -> None:
+    """The sync wrapper of StubSource works from inside an event loop through lookup_async."""
+    source = StubSource(responder.host, port=responder.port)
+    answer = asyncio.run(source.lookup_async("host.example.org", "A"))
+    assert answer.records == ("192.0.2.10",)
+
+
+def _drive(query: Query, replies: Sequence[tuple[Answer, str | None]]) -> tuple[Answer, list[Query]]:
+    steps = _chase(query)
+    asked = [next(steps)]
+    try:
+        for reply in replies:
+            asked.append(steps.send(reply))
+    except StopIteration as done:
+        return done.value, asked
+    raise AssertionError("the chase did not finish")
+
+
+def test_chase_follows_targets_and_stops_loops() -> None:
+    """Open CNAME targets are asked for in turn; a loop or an endless chain is a failure."""
+    q = Query("mail.example.org", "MX")
+    hop1 = Answer(q, AnswerStatus.NODATA, canonical_name="x.example.net")
+    final = Answer(
+        Query("x.example.net", "MX"), AnswerStatus.ANSWER, (MX(1, "mx.example.net"),), ttl=60
+    )
+    answer, asked = _drive(q, [(hop1, "x.example.net"), (final, None)])
+    assert [a.name for a in asked] == ["mail.example.org", "x.example.net"]
+    assert (answer.query, answer.records, answer.canonical_name, answer.ttl) == (
+        q,
+        (MX(1, "mx.example.net"),),
+        "x.example.net",
+        0,
+    )
+    looped, _ = _drive(q, [(hop1, "x.example.net"), (hop1, "mail.example.org")])
+    assert looped.cause is FailureCause.CNAME_LOOP
+    endless = [(hop1, f"h{i}.example.net") for i in range(20)]
+    answer, asked = _drive(q, endless)
+    assert (answer.cause, answer.detail, len(asked)) == (
+        FailureCause.CNAME_LOOP,
+        "CNAME chain too long",
+        9,
+    )
+
+
+def test_transport_survives_a_new_event_loop(responder: FaultResponder) -> None:
+    """One async source used from two successive event loops reopens its socket."""
+    source = AsyncStubSource(responder.host, port=responder.port)
+
+    async def ask(rdtype: str) -> Answer:
+        try:
+            return await source.lookup_async("host.example.org", rdtype)
+        finally:
+            source.close()
+
+    first = asyncio.run(ask("A"))
+    second = asyncio.run(ask("AAAA"))
+    assert (first.records, second.records) == (("192.0.2.10",), ("2001:db8::10",))
