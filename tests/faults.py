@@ -1,0 +1,381 @@
+"""A DNS responder on 127.0.0.1 that misbehaves on purpose, for fault-injection tests.
+
+:class:`FaultResponder` answers UDP and TCP queries on one free port from a
+background thread. It answers from a map of records (name → type → rdata
+texts) like an authoritative server, except for the names (or name and type)
+given a :class:`Fault`: no reply at all, SERVFAIL, REFUSED, a truncated UDP
+reply, bytes that are not a DNS message, or a reply with the wrong ID::
+
+    records = {"example.org": {"MX": ["10 mx.example.net."]}}
+    faults = {"slow.example.org": Fault.DROP, ("example.org", "TXT"): Fault.SERVFAIL}
+    with FaultResponder(records, faults=faults) as responder:
+        dns.query.udp(query, responder.host, port=responder.port, timeout=1)
+        assert responder.count("slow.example.org") == ...
+
+It counts every query it receives (:attr:`FaultResponder.queries`). It only
+ever listens on, and answers to, the loopback address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import socket
+import socketserver
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+
+import attrs
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+
+__all__ = [
+    "GARBAGE",
+    "Fault",
+    "FaultResponder",
+    "FaultRule",
+    "ReceivedQuery",
+    "Records",
+    "cname_loop",
+]
+
+HOST = "127.0.0.1"
+#: What ``Fault.GARBAGE`` sends after the query's own ID: a header that claims
+#: one question, then bytes that cannot be one (the message ends too early).
+GARBAGE = b"\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\xff\xfegarbage"
+_MAX_CNAME_CHAIN = 16  # as a server would, stop following a CNAME chain at some point
+_POLL = 0.05
+
+#: name → record type → rdata in presentation format (``{"MX": ["10 mx.example.net."]}``).
+Records = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+class Fault(enum.Enum):
+    """A way of not answering properly."""
+
+    DROP = "drop"  # no reply: the client times out
+    SERVFAIL = "servfail"  # RCODE 2
+    REFUSED = "refused"  # RCODE 5
+    TRUNCATE = "truncate"  # TC=1 and no records
+    GARBAGE = "garbage"  # the query ID, then bytes that are not a DNS message
+    WRONG_ID = "wrong_id"  # the right answer under another message ID
+
+
+@attrs.frozen
+class FaultRule:
+    """What to do, per transport, with queries for one name (or name and type).
+
+    Attributes:
+        udp: The fault over UDP; ``None`` answers from the records.
+        tcp: The fault over TCP; ``None`` answers from the records.
+        delay: Seconds to wait before replying (or before dropping).
+    """
+
+    udp: Fault | None = None
+    tcp: Fault | None = None
+    delay: float = 0.0
+
+    @classmethod
+    def of(cls, fault: Fault) -> FaultRule:
+        """The rule a bare :class:`Fault` stands for.
+
+        ``TRUNCATE`` truncates over UDP and answers fully over TCP, as a real
+        server does; every other fault applies to both transports.
+        """
+        if fault is Fault.TRUNCATE:
+            return cls(udp=Fault.TRUNCATE, tcp=None)
+        return cls(udp=fault, tcp=fault)
+
+
+@attrs.frozen
+class ReceivedQuery:
+    """A query the responder received: ``transport`` is ``"udp"`` or ``"tcp"``."""
+
+    transport: str
+    name: str
+    rdtype: str
+
+
+def cname_loop(*names: str) -> dict[str, dict[str, list[str]]]:
+    """Records where each name is a CNAME to the next and the last to the first."""
+    return {
+        name: {"CNAME": [names[(index + 1) % len(names)].rstrip(".") + "."]}
+        for index, name in enumerate(names)
+    }
+
+
+def _key(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+class FaultResponder:
+    """A UDP + TCP DNS responder on ``127.0.0.1`` with faults per name or (name, type).
+
+    ``faults`` maps a name, or a ``(name, type)`` pair (which wins), to a
+    :class:`Fault` or a :class:`FaultRule`. Names absent from ``records`` are
+    NXDOMAIN; present names without the asked type are NODATA; CNAMEs are
+    followed inside ``records`` like an authoritative server does (a loop stops
+    where it comes back). UDP answers larger than the client's buffer are
+    truncated (TC=1).
+    """
+
+    def __init__(
+        self,
+        records: Records | None = None,
+        /,
+        *,
+        faults: Mapping[str | tuple[str, str], Fault | FaultRule] | None = None,
+        ttl: int = 300,
+    ) -> None:
+        self._records = {
+            _key(name): self._parse_rdatas(name, types, ttl)
+            for name, types in (records or {}).items()
+        }
+        self._rules: dict[str | tuple[str, str], FaultRule] = {}
+        for key, rule in (faults or {}).items():
+            normal = _key(key) if isinstance(key, str) else (_key(key[0]), key[1].upper())
+            self._rules[normal] = FaultRule.of(rule) if isinstance(rule, Fault) else rule
+        self.host = HOST
+        self.port = 0
+        self._queries: list[ReceivedQuery] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._servers: list[socketserver.BaseServer] = []
+        self._threads: list[threading.Thread] = []
+
+    @staticmethod
+    def _parse_rdatas(
+        name: str, types: Mapping[str, Sequence[str]], ttl: int
+    ) -> dict[str, dns.rrset.RRset]:
+        owner = dns.name.from_text(name)
+        try:
+            return {
+                rdtype.upper(): dns.rrset.from_text_list(
+                    owner, ttl, "IN", rdtype, list(texts), origin=dns.name.root, relativize=False
+                )
+                for rdtype, texts in types.items()
+            }
+        except dns.exception.DNSException as error:
+            raise ValueError(f"bad record data for {name}: {error}") from error
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """``(host, port)``."""
+        return (self.host, self.port)
+
+    @property
+    def queries(self) -> tuple[ReceivedQuery, ...]:
+        """Every query received so far, in order."""
+        with self._lock:
+            return tuple(self._queries)
+
+    @property
+    def query_count(self) -> int:
+        """How many queries were received."""
+        with self._lock:
+            return len(self._queries)
+
+    def count(
+        self, name: str | None = None, rdtype: str | None = None, transport: str | None = None
+    ) -> int:
+        """How many received queries match every criterion given."""
+        return sum(
+            1
+            for q in self.queries
+            if (name is None or q.name == _key(name))
+            and (rdtype is None or q.rdtype == rdtype.upper())
+            and (transport is None or q.transport == transport)
+        )
+
+    def reset(self) -> None:
+        """Forget the queries received so far."""
+        with self._lock:
+            self._queries.clear()
+
+    def start(self) -> FaultResponder:
+        """Bind a free port for UDP and TCP and serve from background threads."""
+        for _ in range(100):
+            udp = _UdpServer((HOST, 0), _UdpHandler, self)
+            port = udp.server_address[1]
+            try:
+                tcp = _TcpServer((HOST, port), _TcpHandler, self)
+            except OSError:
+                udp.server_close()
+                continue
+            break
+        else:  # pragma: no cover - a hundred busy ports in a row
+            raise OSError("no port free for both UDP and TCP")
+        self.port = port
+        self._stopping.clear()
+        self._servers = [udp, tcp]
+        for server in self._servers:
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": _POLL}, daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the sockets (waits for the handler threads)."""
+        self._stopping.set()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join()
+        self._servers, self._threads = [], []
+
+    def __enter__(self) -> FaultResponder:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # What to send: None means nothing at all.
+
+    def reply(self, wire: bytes, transport: str) -> bytes | None:
+        """The bytes to send back for a query received over ``transport`` (or nothing)."""
+        try:
+            query = dns.message.from_wire(wire)
+            question = query.question[0]
+        except (dns.exception.DNSException, IndexError):
+            return None  # not a query: a real server may drop it too
+        name = _key(question.name.to_text())
+        rdtype = dns.rdatatype.to_text(question.rdtype)
+        with self._lock:
+            self._queries.append(ReceivedQuery(transport, name, rdtype))
+        rule = self._rules.get((name, rdtype)) or self._rules.get(name) or FaultRule()
+        if rule.delay and self._stopping.wait(rule.delay):
+            return None
+        if transport == "udp":
+            # RFC 6891 §6.2.3: the client's EDNS buffer size, else 512 bytes (RFC 1035).
+            max_size = max(512, query.payload) if query.edns >= 0 else 512
+            return self._faulty(query, rule.udp, max_size)
+        return self._faulty(query, rule.tcp, 65535)
+
+    def _faulty(
+        self, query: dns.message.Message, fault: Fault | None, max_size: int
+    ) -> bytes | None:
+        if fault is Fault.DROP:
+            return None
+        if fault is Fault.GARBAGE:
+            return query.id.to_bytes(2, "big") + GARBAGE
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.AA
+        if fault is Fault.SERVFAIL or fault is Fault.REFUSED:
+            response.set_rcode(dns.rcode.SERVFAIL if fault is Fault.SERVFAIL else dns.rcode.REFUSED)
+            response.flags &= ~dns.flags.AA
+        elif fault is not Fault.TRUNCATE:
+            self._answer(query, response)
+        if fault is Fault.WRONG_ID:
+            response.id = (query.id + 1) % 65536
+        if fault is Fault.TRUNCATE:
+            response.flags |= dns.flags.TC
+        try:
+            return response.to_wire(max_size=max_size)
+        except dns.exception.TooBig:  # RFC 1035 §4.2.1: too big for UDP, say so
+            truncated = dns.message.make_response(query)
+            truncated.flags |= dns.flags.AA | dns.flags.TC
+            return truncated.to_wire()
+
+    def _answer(self, query: dns.message.Message, response: dns.message.Message) -> None:
+        """Fill ``response`` from the records, following CNAMEs (RFC 1034 §4.3.2)."""
+        question = query.question[0]
+        current = _key(question.name.to_text())
+        seen: set[str] = set()
+        for _ in range(_MAX_CNAME_CHAIN):
+            node = self._records.get(current)
+            if node is None:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+                return
+            wanted = dns.rdatatype.to_text(question.rdtype)
+            if wanted in node:
+                response.answer.append(node[wanted])
+                return
+            if "CNAME" not in node:
+                return  # NODATA
+            response.answer.append(node["CNAME"])
+            seen.add(current)
+            current = _key(node["CNAME"][0].to_text())
+            if current in seen:
+                return  # a loop: stop where it comes back, as NSD does
+
+    def _serve_tcp(self, connection: socket.socket) -> None:
+        """Answer the length-prefixed queries of one connection (RFC 1035 §4.2.2)."""
+        connection.settimeout(_POLL)
+        buffer = b""
+        while not self._stopping.is_set():
+            try:
+                chunk = connection.recv(65537)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if not chunk:
+                return
+            buffer += chunk
+            while len(buffer) >= 2 and len(buffer) >= 2 + int.from_bytes(buffer[:2], "big"):
+                length = int.from_bytes(buffer[:2], "big")
+                wire, buffer = buffer[2 : 2 + length], buffer[2 + length :]
+                answer = self.reply(wire, "tcp")
+                if answer is None:
+                    continue
+                try:
+                    connection.sendall(len(answer).to_bytes(2, "big") + answer)
+                except OSError:
+                    return
+
+
+class _UdpServer(socketserver.ThreadingUDPServer):
+    daemon_threads = False  # stop() joins every handler thread: no socket outlives it
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[socketserver.BaseRequestHandler],
+        responder: FaultResponder,
+    ) -> None:
+        self.responder = responder
+        super().__init__(address, handler)
+
+
+class _TcpServer(socketserver.ThreadingTCPServer):
+    daemon_threads = False  # stop() joins every handler thread: no socket outlives it
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[socketserver.BaseRequestHandler],
+        responder: FaultResponder,
+    ) -> None:
+        self.responder = responder
+        super().__init__(address, handler)
+
+
+class _UdpHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        wire, sock = self.request
+        assert isinstance(self.server, _UdpServer)
+        answer = self.server.responder.reply(wire, "udp")
+        if answer is not None:
+            with contextlib.suppress(OSError):  # the client may have gone away
+                sock.sendto(answer, self.client_address)
+
+
+class _TcpHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        assert isinstance(self.server, _TcpServer)
+        self.server.responder._serve_tcp(self.request)
