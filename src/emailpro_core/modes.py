@@ -1,0 +1,266 @@
+"""Domain modes (authoritative, non-authoritative) and the relay-target rules.
+
+A platform holds each of its domains in one of two modes (guide D-EP1; §9 of the
+reference). In **authoritative** mode the platform alone hosts the domain, and mail to
+an address it does not know bounces. In **non-authoritative** mode the platform
+relays that mail to another server, the domain's relay target (API field
+``mxRelay``).
+
+The API and the control panel spell the modes differently; :class:`DomainMode`
+converts both ways. :func:`check_relay_target` applies the control panel's rules
+to a relay target.
+
+>>> DomainMode.from_api("nonAuthoritative")
+<DomainMode.NON_AUTHORITATIVE: 'nonAuthoritative'>
+>>> DomainMode.AUTHORITATIVE.control_panel
+'AUTHORITATIVE'
+>>> default_mode(False)
+<DomainMode.NON_AUTHORITATIVE: 'nonAuthoritative'>
+>>> default_mode(True) is None
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .domains import normalize_domain
+from .errors import InvalidDomain, ValidationError, Violation, require_str
+
+if TYPE_CHECKING:
+    from .platforms import Platform
+
+__all__ = [
+    "DEFAULT_RELAY_TARGET",
+    "MAX_RELAY_TARGET_LENGTH",
+    "OVH_RELAY_TARGETS",
+    "DomainMode",
+    "InvalidMode",
+    "InvalidRelayTarget",
+    "check_relay_target",
+    "default_mode",
+    "validate_relay_target",
+]
+
+#: The OVHcloud incoming servers a platform relays to when the other mailboxes of the
+#: domain are on OVHcloud too (Exchange or MX Plan). Guide D-EP1: "Enter
+#: mx1.mail.ovh.net as the target email server (works the same way with mx0, mx2, mx3,
+#: mx4)".
+OVH_RELAY_TARGETS: tuple[str, ...] = tuple(f"mx{n}.mail.ovh.net" for n in range(5))
+#: The control panel's default relay target (M-DOM ``DEFAULT_OVH_TARGET_SERVER_URL``).
+DEFAULT_RELAY_TARGET = "mx1.mail.ovh.net"
+#: The control panel refuses longer relay targets (M-DOM: "Warning: 255 characters
+#: maximum!").
+MAX_RELAY_TARGET_LENGTH = 255
+
+# How much of a bad input an error message repeats: enough to recognise it, never
+# megabytes of it.
+_SHOWN_CHARS = 40
+
+
+class InvalidMode(ValidationError):
+    """A string is not a spelling of a domain mode (code ``mode.unknown``)."""
+
+    def __init__(self, violations: tuple[Violation, ...], subject: str = "domain mode") -> None:
+        super().__init__(violations, subject)
+
+
+class DomainMode(enum.Enum):
+    """How a platform holds a domain.
+
+    The value is the API spelling (``DomainTypeEnum``: ``authoritative``,
+    ``nonAuthoritative``); the name is the control panel's spelling (its 2API sends
+    ``AUTHORITATIVE`` / ``NON_AUTHORITATIVE``) [api API-TS, mgr M-DOM].
+    """
+
+    #: Only this platform hosts the domain: mail to an unknown address bounces.
+    AUTHORITATIVE = "authoritative"
+    #: Mail to an address this platform does not know is relayed to ``mxRelay``.
+    NON_AUTHORITATIVE = "nonAuthoritative"
+
+    @property
+    def api(self) -> str:
+        """The API spelling (``authoritative`` or ``nonAuthoritative``)."""
+        return self.value
+
+    @property
+    def control_panel(self) -> str:
+        """The control panel spelling (``AUTHORITATIVE`` or ``NON_AUTHORITATIVE``)."""
+        return self.name
+
+    @classmethod
+    def from_api(cls, text: str, /) -> DomainMode:
+        """The mode spelled as in the API (exactly; the API enum is case-sensitive).
+
+        Raises:
+            InvalidMode: ``text`` is not ``authoritative`` or ``nonAuthoritative``.
+            TypeError: ``text`` is not a ``str``.
+        """
+        return _lookup(text, {mode.api: mode for mode in cls}, "API")
+
+    @classmethod
+    def from_control_panel(cls, text: str, /) -> DomainMode:
+        """The mode spelled as in the control panel (exactly).
+
+        Raises:
+            InvalidMode: ``text`` is not ``AUTHORITATIVE`` or ``NON_AUTHORITATIVE``.
+            TypeError: ``text`` is not a ``str``.
+        """
+        return _lookup(text, {mode.control_panel: mode for mode in cls}, "control panel")
+
+    @classmethod
+    def parse(cls, text: str, /) -> DomainMode:
+        """The mode in either spelling (API or control panel), exactly as written.
+
+        Raises:
+            InvalidMode: ``text`` is none of the four spellings.
+            TypeError: ``text`` is not a ``str``.
+        """
+        spellings = {mode.api: mode for mode in cls} | {mode.control_panel: mode for mode in cls}
+        return _lookup(text, spellings, "API or control panel")
+
+
+def _lookup(text: str, spellings: dict[str, DomainMode], source: str) -> DomainMode:
+    require_str(text, "a domain mode")
+    try:
+        return spellings[text]
+    except KeyError:
+        pass
+    shown = text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
+    expected = sorted(spellings)
+    raise InvalidMode(
+        (
+            Violation(
+                "mode.unknown",
+                f"{shown!r} is not a domain mode in the {source} spelling; expected one of "
+                + ", ".join(repr(s) for s in expected),
+                {"value": shown, "expected": tuple(expected)},
+            ),
+        )
+    )
+
+
+def default_mode(managed_in_account: bool, /) -> DomainMode | None:
+    """The mode a new domain gets when nobody chooses one.
+
+    Guide D-EP1: a domain that is not managed in the same OVHcloud account (or not
+    at OVHcloud at all) is added in non-authoritative mode. For a domain managed in
+    the account the control panel offers the choice and there is no default: this
+    function returns ``None``, meaning "ask". Either way the mode can be changed
+    later.
+
+    Raises:
+        TypeError: ``managed_in_account`` is not a ``bool``.
+    """
+    if not isinstance(managed_in_account, bool):
+        raise TypeError(
+            f"managed_in_account must be a bool, not {type(managed_in_account).__name__}"
+        )
+    return None if managed_in_account else DomainMode.NON_AUTHORITATIVE
+
+
+class InvalidRelayTarget(ValidationError):
+    """A relay target (``mxRelay``) broke the relay rules; codes ``relay.*``."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "relay target") -> None:
+        super().__init__(violations, subject)
+
+
+def _relay_analysis(
+    target: str | None, mode: DomainMode, own_hosts: tuple[str, ...]
+) -> tuple[str | None, tuple[Violation, ...]]:
+    """The normalized target (``None`` when absent or wrong) and every violation."""
+    if target is not None and not require_str(target, "a relay target").strip():
+        target = None  # the control panel's empty field: no relay target
+    if not isinstance(mode, DomainMode):
+        raise TypeError(f"mode must be a DomainMode, not {type(mode).__name__}")
+    if mode is DomainMode.AUTHORITATIVE:
+        if target is None:
+            return None, ()
+        # The control panel deletes mxRelay in authoritative mode [mgr M-DOM]: the
+        # platform alone hosts the domain, so there is nowhere to relay to.
+        return None, (
+            Violation(
+                "relay.not_allowed",
+                "an authoritative domain has no relay target: mail to unknown "
+                "addresses bounces; remove mxRelay or switch to non-authoritative mode",
+            ),
+        )
+    if target is None:
+        return None, (
+            Violation(
+                "relay.required",
+                "a non-authoritative domain needs a relay target (mxRelay) for mail "
+                "to addresses this platform does not know, e.g. mx1.mail.ovh.net",
+            ),
+        )
+    found: list[Violation] = []
+    if len(target) > MAX_RELAY_TARGET_LENGTH:
+        found.append(
+            Violation(
+                "relay.too_long",
+                f"a relay target has at most {MAX_RELAY_TARGET_LENGTH} characters, "
+                f"not {len(target)}",
+                {"maximum": MAX_RELAY_TARGET_LENGTH, "length": len(target)},
+            )
+        )
+    try:
+        # One trailing dot, case and U-labels are all normalized here, as the
+        # control panel strips one trailing dot before its checks [mgr M-DOM].
+        host = normalize_domain(target).ascii
+    except InvalidDomain as exc:
+        found.append(
+            Violation(
+                "relay.invalid_host",
+                "the relay target is not a valid host name: "
+                + "; ".join(v.message for v in exc.violations),
+                {"reasons": exc.codes},
+            )
+        )
+        return None, tuple(found)
+    if host in own_hosts:
+        # M-DOM: "Warning: Infinite loop!" — the platform would relay to itself.
+        found.append(
+            Violation(
+                "relay.loop",
+                f"{host} is a host of this platform: relaying to it would loop forever",
+                {"host": host},
+            )
+        )
+    return (None if found else host), tuple(found)
+
+
+def check_relay_target(
+    target: str | None, /, *, platform: Platform, mode: DomainMode
+) -> tuple[Violation, ...]:
+    """Every relay rule ``target`` breaks for a domain of ``platform`` in ``mode``.
+
+    ``None``, or a string of only white space, means "no relay target". Rules
+    [api ``mxRelay``; mgr M-DOM]: required in non-authoritative mode
+    (``relay.required``) and refused in authoritative mode (``relay.not_allowed``);
+    at most 255 characters (``relay.too_long``); a valid host name, one trailing dot
+    tolerated (``relay.invalid_host``); never one of the platform's own hosts
+    (``relay.loop``).
+
+    Raises:
+        TypeError: ``target`` is neither ``None`` nor a ``str``, or ``mode`` is not
+            a :class:`DomainMode`.
+    """
+    return _relay_analysis(target, mode, platform.hosts)[1]
+
+
+def validate_relay_target(
+    target: str | None, /, *, platform: Platform, mode: DomainMode
+) -> str | None:
+    """The relay target in normalized form (``None`` in authoritative mode).
+
+    Raises:
+        InvalidRelayTarget: carrying every violation of :func:`check_relay_target`.
+        TypeError: as :func:`check_relay_target`.
+    """
+    host, violations = _relay_analysis(target, mode, platform.hosts)
+    if violations:
+        raise InvalidRelayTarget(violations)
+    return host
