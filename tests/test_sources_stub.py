@@ -211,7 +211,9 @@ def test_async_source_from_a_running_loop_uses_lookup_async(responder: FaultResp
     assert answer.records == ("192.0.2.10",)
 
 
-def _drive(query: Query, replies: Sequence[tuple[Answer, str | None]]) -> tuple[Answer, list[Query]]:
+def _drive(
+    query: Query, replies: Sequence[tuple[Answer, str | None]]
+) -> tuple[Answer, list[Query]]:
     steps = _chase(query)
     asked = [next(steps)]
     try:
