@@ -7,11 +7,11 @@ import socket
 from collections.abc import Iterator, Sequence
 
 import pytest
-from tests.faults import Fault, FaultResponder, FaultRule, cname_loop
 
 from emailpro_core.dnscache import DnsCache
 from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
 from emailpro_core.source_stub import AsyncStubSource, StubSource, _chase
+from faults import Fault, FaultResponder, FaultRule, cname_loop
 
 RECORDS = {
     "example.org": {
