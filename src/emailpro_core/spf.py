@@ -1,0 +1,194 @@
+"""SPF (RFC 7208): the ``check_host()`` evaluation over any record source.
+
+One copy of the logic, :func:`spf_resolution`, is a resolution (see
+:mod:`.dnsdata`): :func:`check_host` drives it with a synchronous source,
+:func:`check_host_async` with an asynchronous one, and the checker composes it
+with ``yield from``.
+
+>>> from emailpro_core.sources import StaticSource
+>>> zone = StaticSource({
+...     "example.org": {"TXT": "v=spf1 include:mx.ovh.com ~all"},
+...     "mx.ovh.com": {"TXT": "v=spf1 ip4:192.0.2.0/24 -all"},
+... })
+>>> result = check_host("192.0.2.10", "example.org", "alice@example.org", zone)
+>>> result.result, result.term, result.dns_lookups
+(<SpfOutcome.PASS: 'pass'>, 'include:mx.ovh.com', 1)
+>>> check_host("198.51.100.1", "example.org", "alice@example.org", zone).result
+<SpfOutcome.SOFTFAIL: 'softfail'>
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+
+from .dnsdata import AsyncRecordSource, RecordSource, Resolution, run_async, run_sync
+from .domains import normalize_domain
+from .errors import require_str
+from .spf_eval import DEFAULT_LIMITS, SpfLimits, SpfOutcome, SpfResult, evaluate
+from .spf_macros import IPAddress, Macro, MacroContext, MacroString, target_name
+from .spf_merge import SpfMerge, merge_spf
+from .spf_syntax import (
+    Mechanism,
+    MechanismKind,
+    Modifier,
+    Qualifier,
+    SpfParse,
+    SpfRecord,
+    is_spf_text,
+    parse_spf,
+)
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Macro",
+    "MacroString",
+    "Mechanism",
+    "MechanismKind",
+    "Modifier",
+    "Qualifier",
+    "SpfLimits",
+    "SpfMerge",
+    "SpfOutcome",
+    "SpfParse",
+    "SpfRecord",
+    "SpfResult",
+    "check_host",
+    "check_host_async",
+    "is_spf_text",
+    "merge_spf",
+    "parse_spf",
+    "spf_resolution",
+]
+
+
+def _client_ip(ip: object) -> IPAddress | None:
+    if isinstance(ip, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        address: IPAddress = ip
+    else:
+        try:
+            address = ipaddress.ip_address(require_str(ip, "the client IP"))
+        except ValueError:
+            return None
+    if isinstance(address, ipaddress.IPv4Address):
+        return address
+    # §5: an IPv4-mapped IPv6 client is an IPv4 client. A zone index ("%eth0")
+    # means nothing beyond the link, and would leak into %{c} and the PTR name.
+    return address.ipv4_mapped or ipaddress.IPv6Address(int(address))
+
+
+def _initial_domain(domain: str) -> str | None:
+    """The domain to check, or ``None`` if it is malformed (§4.3: the result is none)."""
+    name = domain[:-1] if domain.endswith(".") else domain
+    if not name.isascii():
+        try:
+            name = normalize_domain(name).ascii
+        except ValueError:
+            return None
+    if any(not 0x21 <= ord(c) <= 0x7E for c in name) or name.startswith("["):
+        return None
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        labels = name.split(".")
+        if len(labels) >= 2 and target_name(name) is not None:
+            return name.lower()
+    return None
+
+
+def spf_resolution(
+    ip: str | IPAddress,
+    domain: str,
+    sender: str,
+    /,
+    *,
+    helo: str | None = None,
+    limits: SpfLimits = DEFAULT_LIMITS,
+    receiver: str = "unknown",
+    timestamp: int | None = None,
+) -> Resolution[SpfResult]:
+    """The ``check_host(ip, domain, sender)`` of RFC 7208 §4 as a resolution.
+
+    Args:
+        ip: The SMTP client's address (text or :mod:`ipaddress` value).
+        domain: The domain whose policy is checked (the sender's domain, or the
+            HELO name).
+        sender: The ``MAIL FROM`` address, or ``postmaster@<helo>``.
+        helo: The HELO/EHLO name, for ``%{h}`` (``"unknown"`` when not given).
+        limits: The processing limits (the RFC's by default).
+        receiver: The receiving host's name, for ``%{r}`` in explanations.
+        timestamp: Seconds since the epoch, for ``%{t}`` (the clock when not given).
+
+    Raises:
+        TypeError: an argument has the wrong type (checked at once, not when driven).
+    """
+    address = _client_ip(ip)
+    require_str(domain, "the domain")
+    require_str(sender, "the sender")
+    if helo is not None:
+        require_str(helo, "the HELO name")
+    require_str(receiver, "the receiver name")
+    if not isinstance(limits, SpfLimits):
+        raise TypeError(f"limits must be SpfLimits, not {type(limits).__name__}")
+    if timestamp is not None and not isinstance(timestamp, int):
+        raise TypeError(f"timestamp must be an int, not {type(timestamp).__name__}")
+    if address is None:
+        detail = f"{ip!r} is not an IP address: no policy can be evaluated"
+        return _finished(SpfResult(SpfOutcome.NONE, "spf.invalid_ip", detail, domain))
+    name = _initial_domain(domain)
+    if name is None:
+        detail = f"{domain!r} is not a fully qualified domain name (RFC 7208 §4.3)"
+        return _finished(SpfResult(SpfOutcome.NONE, "spf.invalid_domain", detail, domain))
+    stamp = int(time.time()) if timestamp is None else timestamp
+    context = MacroContext.create(
+        address, name, sender, helo=helo, receiver=receiver, timestamp=stamp
+    )
+    return evaluate(context, limits)
+
+
+def _finished(result: SpfResult) -> Resolution[SpfResult]:
+    """A resolution that needs no lookup."""
+    yield from ()
+    return result
+
+
+def check_host(
+    ip: str | IPAddress,
+    domain: str,
+    sender: str,
+    source: RecordSource,
+    /,
+    *,
+    helo: str | None = None,
+    limits: SpfLimits = DEFAULT_LIMITS,
+    receiver: str = "unknown",
+    timestamp: int | None = None,
+) -> SpfResult:
+    """Evaluate the SPF policy of ``domain`` for mail from ``ip`` (RFC 7208 §4), synchronously.
+
+    Never raises for what the DNS holds: a DNS failure is a temperror result with
+    its cause, a bad record a permerror with its violations. See :func:`spf_resolution`.
+    """
+    resolution = spf_resolution(
+        ip, domain, sender, helo=helo, limits=limits, receiver=receiver, timestamp=timestamp
+    )
+    return run_sync(resolution, source)
+
+
+async def check_host_async(
+    ip: str | IPAddress,
+    domain: str,
+    sender: str,
+    source: AsyncRecordSource,
+    /,
+    *,
+    helo: str | None = None,
+    limits: SpfLimits = DEFAULT_LIMITS,
+    receiver: str = "unknown",
+    timestamp: int | None = None,
+) -> SpfResult:
+    """:func:`check_host` over an asynchronous source (independent lookups run together)."""
+    resolution = spf_resolution(
+        ip, domain, sender, helo=helo, limits=limits, receiver=receiver, timestamp=timestamp
+    )
+    return await run_async(resolution, source)

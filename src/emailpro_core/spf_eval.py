@@ -1,0 +1,375 @@
+"""The SPF evaluation engine: ``check_host()`` of RFC 7208 §4 as a resolution.
+
+:mod:`.spf` holds the entry points; this module holds the result types and the
+evaluation itself, which only ever asks questions (see :mod:`.dnsdata`).
+"""
+
+from __future__ import annotations
+
+import enum
+from types import MappingProxyType
+
+import attrs
+
+from .dnsdata import (
+    MX,
+    TXT,
+    Answer,
+    AnswerStatus,
+    FailureCause,
+    Query,
+    Resolution,
+    lookup,
+    lookup_many,
+)
+from .errors import Violation
+from .spf_macros import (
+    EXPLAIN_MACRO_LETTERS,
+    IPAddress,
+    MacroContext,
+    MacroString,
+    ReverseNames,
+    address_type,
+    addresses,
+    expand_with,
+    needs_dns,
+    parse_macro_string,
+    target_name,
+    validated_names,
+)
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
+
+__all__ = ["DEFAULT_LIMITS", "SpfLimits", "SpfOutcome", "SpfResult", "evaluate"]
+
+
+class SpfOutcome(enum.Enum):
+    """The results of ``check_host()`` (RFC 7208 §2.6)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SOFTFAIL = "softfail"
+    NEUTRAL = "neutral"
+    NONE = "none"
+    PERMERROR = "permerror"
+    TEMPERROR = "temperror"
+
+
+_QUALIFIED = MappingProxyType(
+    {
+        Qualifier.PASS: SpfOutcome.PASS,
+        Qualifier.FAIL: SpfOutcome.FAIL,
+        Qualifier.SOFTFAIL: SpfOutcome.SOFTFAIL,
+        Qualifier.NEUTRAL: SpfOutcome.NEUTRAL,
+    }
+)
+# Limits above the RFC's are accepted (to diagnose "how far over"), within a
+# bound that keeps include chains shallow.
+_LIMIT = [attrs.validators.instance_of(int), attrs.validators.ge(0), attrs.validators.le(50)]
+
+
+@attrs.frozen
+class SpfLimits:
+    """The processing limits of RFC 7208 §4.6.4.
+
+    Attributes:
+        dns_terms: DNS-querying terms (include, a, mx, ptr, exists, redirect) per check.
+        void_lookups: Lookups of those terms that may find nothing (NXDOMAIN or no data).
+        mx_names: Exchanges an ``mx`` mechanism may look up; more is a permerror.
+        ptr_names: PTR names ``ptr`` and ``%{p}`` validate; the others are ignored.
+    """
+
+    dns_terms: int = attrs.field(default=10, validator=_LIMIT)
+    void_lookups: int = attrs.field(default=2, validator=_LIMIT)
+    mx_names: int = attrs.field(default=10, validator=_LIMIT)
+    ptr_names: int = attrs.field(default=10, validator=_LIMIT)
+
+
+#: The limits the RFC sets.
+DEFAULT_LIMITS = SpfLimits()
+
+
+@attrs.frozen
+class SpfResult:
+    """The outcome of one ``check_host()``.
+
+    Attributes:
+        result: pass, fail, softfail, neutral, none, permerror or temperror.
+        code: Why, as a stable code: ``spf.matched`` (a mechanism matched),
+            ``spf.default`` (none did: neutral), ``spf.no_record``, ``spf.no_domain``,
+            ``spf.invalid_domain``, ``spf.invalid_ip``, ``spf.multiple_records``,
+            ``spf.too_many_lookups``, ``spf.too_many_void_lookups``, ``spf.too_many_mx``,
+            ``spf.include_none``, ``spf.redirect_none``, ``spf.dns_failure``,
+            ``spf.outside_zone``, or the first syntax code of :func:`parse_spf`.
+        detail: A sentence for humans (which include failed, the DNS cause).
+        domain: The domain whose record decided (the include or redirect target
+            where an error happened).
+        term: The term that decided (``-all``, ``include:mx.ovh.com``), if any.
+        explanation: The expanded ``exp=`` text of a ``fail`` (§6.2), if any.
+        dns_lookups: DNS-querying terms evaluated (at most ``limits.dns_terms``).
+        void_lookups: Their lookups that found nothing (one over the limit when it stopped there).
+        cause: The DNS failure behind a temperror, when there is one.
+        violations: The syntax violations behind a permerror, when there are.
+        record: The SPF record of the checked domain, as published, if one was found.
+    """
+
+    result: SpfOutcome
+    code: str
+    detail: str
+    domain: str
+    term: str | None = None
+    explanation: str | None = None
+    dns_lookups: int = 0
+    void_lookups: int = 0
+    cause: FailureCause | None = None
+    violations: tuple[Violation, ...] = ()
+    record: str | None = None
+
+
+class _Stop(Exception):
+    """Ends the evaluation at once with a permerror or temperror (caught, never escapes)."""
+
+    def __init__(self, result: SpfResult) -> None:
+        super().__init__(result.detail)
+        self.result = result
+
+
+def _stop(
+    result: SpfOutcome,
+    code: str,
+    detail: str,
+    domain: str,
+    term: str | None = None,
+    *,
+    cause: FailureCause | None = None,
+    violations: tuple[Violation, ...] = (),
+) -> _Stop:
+    return _Stop(SpfResult(result, code, detail, domain, term, cause=cause, violations=violations))
+
+
+def _dns_stop(answer: Answer, domain: str, term: str | None) -> _Stop:
+    asked = f"{answer.query.name} {answer.query.rdtype}"
+    more = f"; {answer.detail}" if answer.detail else ""
+    if answer.status is AnswerStatus.OUTSIDE_ZONE:
+        # An offline source cannot know this name: nothing can be verified, which
+        # is what temperror means (§2.6.6), not that the record is wrong.
+        detail = f"cannot verify {asked} offline: the source has no data for it{more}"
+        return _stop(SpfOutcome.TEMPERROR, "spf.outside_zone", detail, domain, term)
+    # §4.4: a lookup error other than NXDOMAIN, or a timeout, is a temperror.
+    cause = answer.cause or FailureCause.OTHER
+    detail = f"DNS lookup of {asked} failed: {cause.value}{more}"
+    return _stop(SpfOutcome.TEMPERROR, "spf.dns_failure", detail, domain, term, cause=cause)
+
+
+def _in_network(ip: IPAddress, network: IPAddress, length: int | None) -> bool:
+    if ip.version != network.version:
+        return False
+    shift = ip.max_prefixlen - (ip.max_prefixlen if length is None else length)
+    return int(ip) >> shift == int(network) >> shift
+
+
+class _Evaluation:
+    """The state of one ``check_host()`` run: the client, the limits and the counters."""
+
+    def __init__(self, context: MacroContext, limits: SpfLimits) -> None:
+        self.context = context
+        self.limits = limits
+        self.dns_terms = 0
+        self.voids = 0
+        self.record: str | None = None
+        self._reverse: ReverseNames | None = None
+
+    def count_term(self, domain: str, term: str) -> None:
+        if self.dns_terms >= self.limits.dns_terms:
+            detail = (
+                f"{term} would be DNS-querying term {self.dns_terms + 1}; the limit is "
+                f"{self.limits.dns_terms} (RFC 7208 §4.6.4)"
+            )
+            raise _stop(SpfOutcome.PERMERROR, "spf.too_many_lookups", detail, domain, term)
+        self.dns_terms += 1
+
+    def count_void(self, answer: Answer, domain: str, term: str) -> None:
+        if answer.status is AnswerStatus.ANSWER and answer.records:
+            return
+        self.voids += 1
+        if self.voids > self.limits.void_lookups:
+            detail = (
+                f"{term} found nothing at {answer.query.name}: void lookup {self.voids}; "
+                f"the limit is {self.limits.void_lookups} (RFC 7208 §4.6.4)"
+            )
+            raise _stop(SpfOutcome.PERMERROR, "spf.too_many_void_lookups", detail, domain, term)
+
+    def answered(self, answer: Answer, domain: str, term: str) -> Answer:
+        """A mechanism's own lookup: a failure stops with temperror, nothing found is void."""
+        if answer.is_failure:
+            raise _dns_stop(answer, domain, term)
+        self.count_void(answer, domain, term)
+        return answer
+
+    def reverse(self) -> Resolution[ReverseNames]:
+        # The validated names of the client do not change during a check: ask once.
+        if self._reverse is None:
+            self._reverse = yield from validated_names(self.context.ip, self.limits.ptr_names)
+        return self._reverse
+
+    def expand(self, spec: MacroString, domain: str) -> Resolution[str]:
+        validated = (yield from self.reverse()).names if needs_dns(spec) else ()
+        return expand_with(spec, attrs.evolve(self.context, domain=domain), validated)
+
+
+def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]:
+    """``check_host()`` for one domain (§4.4 to §4.7)."""
+    answer = yield from lookup(domain, "TXT")
+    if answer.is_failure:
+        raise _dns_stop(answer, domain, None)
+    # §4.5: only TXT records that start with "v=spf1" count (the SPF type is obsolete, §3.1).
+    texts = [r.text for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text)]
+    if not texts:
+        if answer.status is AnswerStatus.NXDOMAIN:
+            return SpfResult(SpfOutcome.NONE, "spf.no_domain", f"{domain} does not exist", domain)
+        return SpfResult(SpfOutcome.NONE, "spf.no_record", f"{domain} has no SPF record", domain)
+    if len(texts) > 1:
+        detail = f"{domain} publishes {len(texts)} SPF records; one is allowed (RFC 7208 §4.5)"
+        raise _stop(SpfOutcome.PERMERROR, "spf.multiple_records", detail, domain)
+    if ev.record is None:
+        ev.record = texts[0]
+    parsed = parse_spf(texts[0])
+    if parsed.record is None:
+        detail = f"the SPF record of {domain} is invalid: " + "; ".join(
+            v.message for v in parsed.violations
+        )
+        code = parsed.violations[0].code
+        raise _stop(SpfOutcome.PERMERROR, code, detail, domain, violations=parsed.violations)
+    return (yield from _evaluate(ev, domain, parsed.record, explain))
+
+
+def _nested(
+    ev: _Evaluation, domain: str, term: str, target: str | None, explain: bool
+) -> Resolution[SpfResult | None]:
+    """Evaluate an include or redirect target; an error inside says where it came from."""
+    if target is None:
+        return None
+    try:
+        return (yield from _check(ev, target, explain))
+    except _Stop as stop:
+        stop.result = attrs.evolve(stop.result, detail=f"{term} in {domain}: {stop.result.detail}")
+        raise
+
+
+def _evaluate(
+    ev: _Evaluation, domain: str, record: SpfRecord, explain: bool
+) -> Resolution[SpfResult]:
+    for mechanism in record.mechanisms:
+        if (yield from _matches(ev, domain, mechanism)):
+            result = _QUALIFIED[mechanism.qualifier]
+            term = mechanism.to_text()
+            explanation = None
+            if explain and result is SpfOutcome.FAIL and record.explanation is not None:
+                explanation = yield from _explain(ev, domain, record.explanation)
+            detail = f"{term} matched in the record of {domain}"
+            return SpfResult(result, "spf.matched", detail, domain, term, explanation)
+    if record.redirect is not None:
+        term = f"redirect={record.redirect.text}"
+        ev.count_term(domain, term)
+        target = target_name((yield from ev.expand(record.redirect, domain)))
+        # §6.1: the redirected result replaces this one, with the target's exp=.
+        inner = yield from _nested(ev, domain, term, target, explain)
+        if inner is None or inner.result is SpfOutcome.NONE:
+            detail = f"{term}: the target has no SPF record (RFC 7208 §6.1)"
+            raise _stop(SpfOutcome.PERMERROR, "spf.redirect_none", detail, domain, term)
+        return inner
+    detail = f"no mechanism matched in the record of {domain}: neutral (RFC 7208 §4.7)"
+    return SpfResult(SpfOutcome.NEUTRAL, "spf.default", detail, domain)
+
+
+def _matches(ev: _Evaluation, domain: str, mechanism: Mechanism) -> Resolution[bool]:
+    ip = ev.context.ip
+    kind = mechanism.kind
+    if kind is MechanismKind.ALL:
+        return True
+    if mechanism.address is not None:  # ip4, ip6
+        length = mechanism.cidr4 if kind is MechanismKind.IP4 else mechanism.cidr6
+        return _in_network(ip, mechanism.address, length)
+    term = mechanism.to_text()
+    ev.count_term(domain, term)
+    target: str | None = domain
+    if mechanism.domain is not None:
+        target = target_name((yield from ev.expand(mechanism.domain, domain)))
+    if kind is MechanismKind.INCLUDE:
+        # §5.2: the included result only matches on pass; none is a permerror.
+        inner = yield from _nested(ev, domain, term, target, False)
+        if inner is None or inner.result is SpfOutcome.NONE:
+            detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
+            raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)
+        return inner.result is SpfOutcome.PASS
+    if target is None:
+        return False
+    if kind is MechanismKind.PTR:
+        reverse = yield from ev.reverse()
+        if not reverse.ptr.is_failure:  # §5.5: a failed PTR lookup just does not match
+            ev.count_void(reverse.ptr, domain, term)
+        return any(name == target or name.endswith("." + target) for name in reverse.names)
+    if kind is MechanismKind.EXISTS:
+        # §5.7: always an A query, whatever the client's address family.
+        answer = ev.answered((yield from lookup(target, "A")), domain, term)
+        return answer.status is AnswerStatus.ANSWER and bool(answer.records)
+    if kind is MechanismKind.A:
+        answer = ev.answered((yield from lookup(target, address_type(ip))), domain, term)
+        return _any_in(ip, addresses(answer), mechanism)
+    answer = ev.answered((yield from lookup(target, "MX")), domain, term)
+    return (yield from _mx_matches(ev, domain, term, answer, mechanism))
+
+
+def _any_in(ip: IPAddress, addresses: tuple[IPAddress, ...], mechanism: Mechanism) -> bool:
+    length = mechanism.cidr4 if ip.version == 4 else mechanism.cidr6
+    return any(_in_network(ip, address, length) for address in addresses)
+
+
+def _mx_matches(
+    ev: _Evaluation, domain: str, term: str, answer: Answer, mechanism: Mechanism
+) -> Resolution[bool]:
+    ip = ev.context.ip
+    records = sorted((r for r in answer.records if isinstance(r, MX)), key=lambda r: r.preference)
+    # A null MX (RFC 7505) names no host; the mechanism never falls back to A (§5.4).
+    exchanges = [r.exchange for r in records if r.exchange]
+    if len(exchanges) > ev.limits.mx_names:
+        detail = (
+            f"{term}: {len(exchanges)} MX names; at most {ev.limits.mx_names} may be "
+            "looked up (RFC 7208 §4.6.4)"
+        )
+        raise _stop(SpfOutcome.PERMERROR, "spf.too_many_mx", detail, domain, term)
+    names = [name for name in exchanges if target_name(name)]
+    answers = yield from lookup_many(*(Query(name, address_type(ip)) for name in names))
+    for found in answers:
+        if found.is_failure:
+            raise _dns_stop(found, domain, term)
+        if _any_in(ip, addresses(found), mechanism):
+            return True
+    return False
+
+
+def _explain(ev: _Evaluation, domain: str, spec: MacroString) -> Resolution[str | None]:
+    """The explanation of a fail (§6.2); any problem means "no explanation", never an error."""
+    target = target_name((yield from ev.expand(spec, domain)))
+    if target is None:
+        return None
+    answer = yield from lookup(target, "TXT")
+    records = [r for r in answer.records if isinstance(r, TXT)]
+    if answer.status is not AnswerStatus.ANSWER or len(records) != 1:
+        return None
+    raw = b"".join(records[0].strings)
+    if not raw.isascii():  # §6.2: explanation text is 7-bit ASCII
+        return None
+    text, _ = parse_macro_string(raw.decode("ascii"), letters=EXPLAIN_MACRO_LETTERS, spaces=True)
+    if text is None:
+        return None
+    return (yield from ev.expand(text, domain))
+
+
+def evaluate(context: MacroContext, limits: SpfLimits) -> Resolution[SpfResult]:
+    """``check_host()`` for ``context.domain`` (already checked well-formed, §4.3)."""
+    ev = _Evaluation(context, limits)
+    try:
+        result = yield from _check(ev, context.domain, True)
+    except _Stop as stop:
+        result = stop.result
+    return attrs.evolve(result, dns_lookups=ev.dns_terms, void_lookups=ev.voids, record=ev.record)

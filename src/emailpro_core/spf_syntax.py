@@ -1,0 +1,419 @@
+"""SPF records (RFC 7208): the typed record and its parser.
+
+:func:`parse_spf` never raises for a ``str``: it returns an :class:`SpfParse`
+holding either the typed :class:`SpfRecord` or every :class:`~.errors.Violation`
+found, each with the character offset and the text of the bad term.
+
+>>> parsed = parse_spf("v=spf1 a:mail.example.org/24 -include:_spf.%{d2} ~all")
+>>> [term.to_text() for term in parsed.record.terms]
+['a:mail.example.org/24', '-include:_spf.%{d2}', '~all']
+>>> bad = parse_spf("v=spf1 ip4:1.2.3 moo")
+>>> [(v.code, v.params["position"], v.params["term"]) for v in bad.violations]
+[('spf.bad_ip', 7, 'ip4:1.2.3'), ('spf.unknown_mechanism', 17, 'moo')]
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+from collections.abc import Iterator
+
+import attrs
+
+from .errors import Violation, require_str
+from .spf_macros import (
+    DOMAIN_MACRO_LETTERS,
+    EXPLAIN_MACRO_LETTERS,
+    MacroScan,
+    MacroString,
+    scan_macro_string,
+)
+
+__all__ = [
+    "Mechanism",
+    "MechanismKind",
+    "Modifier",
+    "Qualifier",
+    "SpfParse",
+    "SpfRecord",
+    "Term",
+    "is_spf_text",
+    "parse_spf",
+]
+
+_VERSION = "v=spf1"
+# §4.6.1: name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ).
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+# §7.1: toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum ).
+_TOPLABEL = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9]")
+# §5.6: qnum has no leading zero (ip4-network); the CIDR lengths follow the same rule.
+_QNUM = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IP4 = re.compile(rf"{_QNUM}\.{_QNUM}\.{_QNUM}\.{_QNUM}")
+_IP6_CHARS = re.compile(r"[0-9A-Fa-f:.]+")
+_CIDR = re.compile(r"0|[1-9][0-9]*")
+
+
+class Qualifier(enum.Enum):
+    """A mechanism's qualifier (RFC 7208 §4.6.2) and the result it gives on a match."""
+
+    PASS = "+"
+    FAIL = "-"
+    SOFTFAIL = "~"
+    NEUTRAL = "?"
+
+
+class MechanismKind(enum.Enum):
+    """The mechanisms of RFC 7208 §5."""
+
+    ALL = "all"
+    INCLUDE = "include"
+    A = "a"
+    MX = "mx"
+    PTR = "ptr"
+    IP4 = "ip4"
+    IP6 = "ip6"
+    EXISTS = "exists"
+
+    @property
+    def queries_dns(self) -> bool:
+        """Whether it counts against the 10 DNS-querying terms (§4.6.4): all but all, ip4, ip6."""
+        return self not in (MechanismKind.ALL, MechanismKind.IP4, MechanismKind.IP6)
+
+
+@attrs.frozen
+class Mechanism:
+    """A mechanism (RFC 7208 §5) with its qualifier.
+
+    Attributes:
+        kind: Which mechanism.
+        qualifier: The result on a match (``+`` when none was written).
+        domain: The domain-spec of ``include``, ``a``, ``mx``, ``ptr``, ``exists``
+            (``None``: the current domain, for ``a``, ``mx`` and ``ptr``).
+        address: The network address of ``ip4`` and ``ip6``.
+        cidr4: The IPv4 prefix length written (``ip4``, ``a``, ``mx``), or ``None``.
+        cidr6: The IPv6 prefix length written (``ip6``, ``a``, ``mx``), or ``None``.
+    """
+
+    kind: MechanismKind
+    qualifier: Qualifier = Qualifier.PASS
+    domain: MacroString | None = None
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    cidr4: int | None = None
+    cidr6: int | None = None
+
+    def to_text(self) -> str:
+        """The term as written canonically (no ``+``, lower-case name)."""
+        qualifier = "" if self.qualifier is Qualifier.PASS else self.qualifier.value
+        text = qualifier + self.kind.value
+        if self.address is not None:
+            text += f":{self.address}"
+        elif self.domain is not None:
+            text += f":{self.domain.text}"
+        if self.cidr4 is not None and self.kind is not MechanismKind.IP6:
+            text += f"/{self.cidr4}"
+        if self.cidr6 is not None:
+            text += f"/{self.cidr6}" if self.kind is MechanismKind.IP6 else f"//{self.cidr6}"
+        return text
+
+
+@attrs.frozen
+class Modifier:
+    """A modifier (RFC 7208 §6): ``redirect``, ``exp`` or an unknown one (kept, ignored).
+
+    Attributes:
+        name: The name, lower case (modifier names are case-insensitive, §4.6.1).
+        value: The macro-string after ``=`` (a domain-spec for ``redirect`` and ``exp``).
+    """
+
+    name: str
+    value: MacroString
+
+    def to_text(self) -> str:
+        """The term as written canonically."""
+        return f"{self.name}={self.value.text}"
+
+
+Term = Mechanism | Modifier
+
+
+@attrs.frozen
+class SpfRecord:
+    """A parsed SPF record: its terms in order.
+
+    Attributes:
+        terms: Mechanisms and modifiers, in the order written.
+    """
+
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def mechanisms(self) -> tuple[Mechanism, ...]:
+        """The mechanisms, in evaluation order."""
+        return tuple(t for t in self.terms if isinstance(t, Mechanism))
+
+    @property
+    def modifiers(self) -> tuple[Modifier, ...]:
+        """The modifiers, in the order written."""
+        return tuple(t for t in self.terms if isinstance(t, Modifier))
+
+    def _modifier(self, name: str) -> MacroString | None:
+        return next((m.value for m in self.modifiers if m.name == name), None)
+
+    @property
+    def redirect(self) -> MacroString | None:
+        """The ``redirect=`` domain-spec, if any (§6.1)."""
+        return self._modifier("redirect")
+
+    @property
+    def explanation(self) -> MacroString | None:
+        """The ``exp=`` domain-spec, if any (§6.2)."""
+        return self._modifier("exp")
+
+    @property
+    def dns_terms(self) -> int:
+        """How many of this record's own terms query the DNS (§4.6.4; includes not followed)."""
+        return sum(1 for m in self.mechanisms if m.kind.queries_dns) + (
+            1 if self.redirect is not None else 0
+        )
+
+    def to_text(self) -> str:
+        """The record as text: ``v=spf1`` and the canonical terms, one space apart."""
+        return " ".join([_VERSION, *(t.to_text() for t in self.terms)])
+
+
+@attrs.frozen
+class SpfParse:
+    """The outcome of :func:`parse_spf`.
+
+    Attributes:
+        record: The typed record, or ``None`` when there is any violation.
+        violations: Every problem found, in the order of the text; each carries
+            ``params["position"]`` (the character offset of the bad term) and
+            ``params["term"]`` (its text).
+    """
+
+    record: SpfRecord | None
+    violations: tuple[Violation, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the text is a valid SPF record."""
+        return self.record is not None
+
+
+def is_spf_text(text: str, /) -> bool:
+    """Whether ``text`` is an SPF record by its version: ``v=spf1`` then a space or the end (§4.5).
+
+    >>> is_spf_text("V=SPF1 -all"), is_spf_text("v=spf10"), is_spf_text("v=spf1")
+    (True, False, True)
+    """
+    return text[:6].lower() == _VERSION and (len(text) == 6 or text[6] == " ")
+
+
+class _Problems:
+    """Collects the violations of one term, with its position and text."""
+
+    def __init__(self, position: int, term: str, found: list[Violation]) -> None:
+        self.position = position
+        self.term = term
+        self.found = found
+
+    def add(self, code: str, message: str, **params: object) -> None:
+        params.update(position=self.position, term=self.term)
+        self.found.append(Violation(f"spf.{code}", f"{message} (in {self.term!r})", params))
+
+    def scan(self, text: str, letters: frozenset[str]) -> MacroScan:
+        scan = scan_macro_string(text, letters)
+        if scan.value is None:
+            self.add(scan.code.removeprefix("spf."), scan.message)
+        return scan
+
+
+def _domain_spec(text: str, problems: _Problems) -> MacroString | None:
+    """A domain-spec (§7.1): a macro-string ending in a macro or in ``.`` toplabel [``.``]."""
+    if not text:
+        problems.add("bad_domain", "the domain is empty")
+        return None
+    scan = problems.scan(text, DOMAIN_MACRO_LETTERS)
+    if scan.value is None or scan.ends_with_macro:
+        return scan.value
+    tail = scan.value.parts[-1]
+    assert isinstance(tail, str)  # the last item is literal text when no macro ends the string
+    tail = tail[:-1] if tail.endswith(".") else tail
+    _, dot, top = tail.rpartition(".")
+    if not dot or not _TOPLABEL.fullmatch(top):
+        problems.add(
+            "bad_domain",
+            "a domain must end with '.' and a top-level label (letters, digits, "
+            "inner hyphens; not all digits) or with a macro",
+            domain=text,
+        )
+        return None
+    return scan.value
+
+
+def _cidr(digits: str | None, maximum: int, problems: _Problems) -> int | None:
+    if digits is None:
+        return None
+    if _CIDR.fullmatch(digits) and int(digits[:4]) <= maximum:
+        return int(digits)
+    problems.add("bad_cidr", f"prefix length must be 0 to {maximum}, without leading zeros")
+    return None
+
+
+def _dual_cidr(args: str) -> tuple[str, str | None, str | None]:
+    """Split a trailing dual-cidr-length (§5.3, §5.4) off ``args``: the rest, IPv4, IPv6 digits.
+
+    A ``/`` not followed by digits to the end belongs to the domain-spec
+    (``a:foo:bar/baz.example.com`` is a valid domain, §7.1).
+    """
+    digits6 = digits4 = None
+    head, slashes, tail = args.rpartition("//")
+    if slashes and tail.isdigit():
+        args, digits6 = head, tail
+    head, slash, tail = args.rpartition("/")
+    if slash and tail.isdigit():
+        args, digits4 = head, tail
+    return args, digits4, digits6
+
+
+def _address_mechanism(
+    kind: MechanismKind, qualifier: Qualifier, args: str, problems: _Problems
+) -> Mechanism | None:
+    """``ip4`` / ``ip6`` (§5.6): ``:`` network, then an optional single prefix length."""
+    address_text, slash, cidr_text = args[1:].partition("/")
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    if kind is MechanismKind.IP4:
+        if args.startswith(":") and _IP4.fullmatch(address_text):
+            ip = ipaddress.IPv4Address(address_text)
+    elif args.startswith(":") and _IP6_CHARS.fullmatch(address_text):
+        try:
+            ip = ipaddress.IPv6Address(address_text)
+        except ValueError:
+            ip = None
+    if ip is None:
+        problems.add("bad_ip", f"{kind.value} needs ':' and a valid address")
+        return None
+    maximum = 32 if kind is MechanismKind.IP4 else 128
+    before = len(problems.found)
+    length = _cidr(cidr_text if slash else None, maximum, problems)
+    if len(problems.found) > before:
+        return None
+    if kind is MechanismKind.IP4:
+        return Mechanism(kind, qualifier, address=ip, cidr4=length)
+    return Mechanism(kind, qualifier, address=ip, cidr6=length)
+
+
+def _mechanism(token: str, problems: _Problems) -> Mechanism | None:
+    qualifier = Qualifier.PASS
+    if token[0] in "+-~?":
+        qualifier = Qualifier(token[0])
+        token = token[1:]
+    split = re.search(r"[:/]", token)
+    name = token[: split.start()] if split else token
+    args = token[len(name) :]
+    try:
+        kind = MechanismKind(name.lower())
+    except ValueError:
+        if _NAME.fullmatch(name):
+            problems.add("unknown_mechanism", f"unknown mechanism {name!r}", name=name)
+        else:
+            problems.add("syntax", "not a mechanism or a modifier")
+        return None
+    if kind in (MechanismKind.IP4, MechanismKind.IP6):
+        return _address_mechanism(kind, qualifier, args, problems)
+    if kind is MechanismKind.ALL:
+        if args:
+            problems.add("syntax", "'all' takes no argument")
+            return None
+        return Mechanism(kind, qualifier)
+    cidr4 = cidr6 = None
+    if kind in (MechanismKind.A, MechanismKind.MX):
+        args, digits4, digits6 = _dual_cidr(args)
+        before = len(problems.found)
+        cidr4 = _cidr(digits4, 32, problems)
+        cidr6 = _cidr(digits6, 128, problems)
+        if len(problems.found) > before:
+            return None
+    if not args:
+        if kind in (MechanismKind.INCLUDE, MechanismKind.EXISTS):
+            problems.add("bad_domain", f"{kind.value} needs ':' and a domain")
+            return None
+        return Mechanism(kind, qualifier, cidr4=cidr4, cidr6=cidr6)
+    if not args.startswith(":"):
+        code = "syntax" if kind in (MechanismKind.INCLUDE, MechanismKind.EXISTS) else "bad_cidr"
+        problems.add(code, f"unexpected {args!r} after {kind.value}")
+        return None
+    domain = _domain_spec(args[1:], problems)
+    return None if domain is None else Mechanism(kind, qualifier, domain, None, cidr4, cidr6)
+
+
+def _modifier(token: str, equals: int, problems: _Problems) -> Modifier | None:
+    name, value = token[:equals], token[equals + 1 :]
+    if not _NAME.fullmatch(name):
+        problems.add("syntax", "a modifier name starts with a letter", name=name)
+        return None
+    lowered = name.lower()
+    if lowered in ("redirect", "exp"):
+        spec = _domain_spec(value, problems)
+        return None if spec is None else Modifier(lowered, spec)
+    # §6.3: unknown modifiers are ignored, but their value must be a macro-string.
+    parsed = problems.scan(value, EXPLAIN_MACRO_LETTERS).value
+    return None if parsed is None else Modifier(lowered, parsed)
+
+
+def _tokens(text: str) -> Iterator[tuple[int, str]]:
+    """The terms and their offsets: §4.6.1 separates terms by spaces (SP) only."""
+    for match in re.finditer(r"[^ ]+", text):
+        yield match.start(), match.group()
+
+
+def parse_spf(text: str, /) -> SpfParse:
+    """Parse an SPF record (RFC 7208 §4.5, §4.6.1, §5, §6, §7.1); never raises for a ``str``.
+
+    The whole record is checked, so a bad term anywhere is reported (§4.6), and
+    every bad term is reported at once. ``redirect`` and ``exp`` may appear once
+    each (§6); unknown modifiers are kept (and ignored by evaluation).
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+    """
+    require_str(text, "an SPF record")
+    if not is_spf_text(text):
+        first = text.split(" ", 1)[0]
+        return SpfParse(
+            None,
+            (
+                Violation(
+                    "spf.not_spf",
+                    "an SPF record starts with 'v=spf1' followed by a space or the end",
+                    {"position": 0, "term": first},
+                ),
+            ),
+        )
+    found: list[Violation] = []
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for position, token in _tokens(text[len(_VERSION) :]):
+        problems = _Problems(position + len(_VERSION), token, found)
+        if not token.isascii():
+            bad = next(c for c in token if not c.isascii())
+            problems.add("non_ascii", "SPF records are 7-bit ASCII (§3.1)", character=bad)
+            continue
+        equals = token.find("=")
+        other = re.search(r"[:/]", token)
+        term: Term | None
+        if equals >= 0 and (other is None or equals < other.start()):
+            term = _modifier(token, equals, problems)
+            if term is not None and term.name in ("redirect", "exp"):
+                if term.name in seen:
+                    problems.add("duplicate_modifier", f"{term.name}= appears more than once")
+                seen.add(term.name)
+        else:
+            term = _mechanism(token, problems)
+        if term is not None:
+            terms.append(term)
+    if found:
+        return SpfParse(None, tuple(found))
+    return SpfParse(SpfRecord(tuple(terms)))
