@@ -14,6 +14,7 @@ too and hold the rest.
 
 from __future__ import annotations
 
+from .client import ClientSettings, autoconfig_xml, client_settings
 from .domains import Domain, check_domain_name, normalize_domain
 from .errors import (
     AuthoritativeDomainDetected,
@@ -47,6 +48,17 @@ from .password import (
     generate_password,
     validate_password,
 )
+from .records import (
+    OVH_EMAIL_PRO,
+    DkimSelector,
+    DomainSetup,
+    ExpectedRecord,
+    Profile,
+    RecordSet,
+    Requirement,
+    expected_records,
+    merge_spf,
+)
 from .routing import (
     DomainMode,
     Platform,
@@ -70,6 +82,7 @@ from .sources import (
     ZoneFileError,
     ZoneSource,
 )
+from .spf import SpfOutcome, SpfResult, check_host, check_host_async, parse_spf
 
 __all__ = [
     "Address",
@@ -77,20 +90,30 @@ __all__ = [
     "AsyncResolverSource",
     "AsyncStubSource",
     "AuthoritativeDomainDetected",
+    "ClientSettings",
+    "DkimSelector",
     "DnsCache",
     "Domain",
     "DomainMode",
+    "DomainSetup",
     "EmailProError",
+    "ExpectedRecord",
     "InvalidDomain",
     "InvalidLogin",
     "InvalidPassword",
     "LoginPolicy",
+    "OVH_EMAIL_PRO",
     "PasswordPolicy",
     "PersonalInfo",
     "Platform",
+    "Profile",
+    "RecordSet",
     "RecordSource",
+    "Requirement",
     "ResolverSource",
     "ServiceName",
+    "SpfOutcome",
+    "SpfResult",
     "StaticSource",
     "StubSource",
     "Topology",
@@ -99,22 +122,29 @@ __all__ = [
     "Violation",
     "ZoneFileError",
     "ZoneSource",
+    "autoconfig_xml",
     "check_display_name",
     "check_domain_name",
     "check_first_name",
+    "check_host",
+    "check_host_async",
     "check_last_name",
     "check_login",
     "check_password",
     "check_relay_target",
     "check_service_name",
+    "client_settings",
     "default_mode",
     "deliver",
+    "expected_records",
     "generate_password",
     "is_placeholder_address",
     "make_address",
+    "merge_spf",
     "normalize_domain",
     "parse_address",
     "parse_service_name",
+    "parse_spf",
     "route",
     "suggest_login",
     "validate_login",

@@ -4,7 +4,9 @@
 :class:`~emailpro_core.profiles.Profile` into a :class:`RecordSet`: MX, SPF,
 autodiscover SRV, ownership CNAME, DKIM CNAMEs and DMARC, each marked required or
 recommended and tied to the checker check it belongs to. The set renders as zone
-text, JSON, or dnspython rrsets.
+text, JSON, or dnspython rrsets. The module also offers :func:`merge_spf`
+(from :mod:`.spf_merge`), the one SPF record to publish beside an existing one,
+and re-exports the setup and profile types it works with.
 
 >>> records = expected_records(DomainSetup("example.org", server_number=1))
 >>> print(records.to_zone_text(comments=False))
@@ -30,17 +32,24 @@ import dns.rrset
 
 from .dnsdata import MX, SRV, TXT, RData, normalize_name
 from .profiles import OVH_EMAIL_PRO, Profile, dkim_owner, dmarc_owner
-from .setup import DomainSetup, validate_setup
+from .setup import DkimSelector, DomainSetup, validate_setup
+from .spf_merge import SpfMerge, merge_spf
 from .zonetext import comment, render_zone, rrsets_of, split_txt, zone_line
 
 __all__ = [
     "CHECKS",
+    "OVH_EMAIL_PRO",
     "SCHEMA_VERSION",
+    "DkimSelector",
+    "DomainSetup",
     "ExpectedRecord",
     "Omission",
+    "Profile",
     "RecordSet",
     "Requirement",
+    "SpfMerge",
     "expected_records",
+    "merge_spf",
 ]
 
 #: The checker checks a record can belong to, in the order records are listed.
