@@ -1,0 +1,211 @@
+"""What every check of the checker shares: the context, zone lines, and batching.
+
+A check is a resolution (see :mod:`emailpro_core.dnsdata`) that returns its
+findings. The :class:`Context` of a domain holds its expected records and renders
+zone lines with :func:`~emailpro_core.zonetext.zone_line`, each line once per
+domain. :func:`gather` runs several resolutions side by side, each round one
+batch (an async driver sends it concurrently) without repeated questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, Batch, Query, RData, Resolution
+from .findings import Check, Finding, FixAction, FixLine, Status
+from .profiles import Profile
+from .records import ExpectedRecord, RecordSet
+from .setup import DomainSetup
+from .zonetext import zone_line
+
+__all__ = [
+    "OUTSIDE_ZONE",
+    "Context",
+    "absolute",
+    "gather",
+    "pair",
+    "remove_lines",
+    "undetermined",
+    "value_text",
+]
+
+#: The cause of a ``SKIPPED`` finding: an offline source cannot know the name.
+OUTSIDE_ZONE = AnswerStatus.OUTSIDE_ZONE.value
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+@attrs.frozen
+class Context:
+    """What the checks of one domain know before asking anything.
+
+    Attributes:
+        setup: The domain's setup.
+        profile: The provider's profile.
+        records: ``expected_records(setup, profile)``, computed once per domain.
+    """
+
+    setup: DomainSetup
+    profile: Profile
+    records: RecordSet
+    # Zone lines already rendered for this domain: an observed record that is the
+    # expected one (the common case) renders to the same line, made once.
+    _lines: dict[tuple[str, int, str, str], str] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    @property
+    def domain(self) -> str:
+        """The domain: A-labels, lower case, no trailing dot."""
+        return self.records.domain
+
+    def expected(self, check: Check, /) -> tuple[ExpectedRecord, ...]:
+        """The expected records of one check (the names are shared with ``records.CHECKS``)."""
+        return self.records.for_check(check.value)
+
+    def line(self, name: str, ttl: int, rdtype: str, value: str, /) -> str:
+        """One zone line (:func:`~emailpro_core.zonetext.zone_line`), owner absolute."""
+        key = (name, ttl, rdtype, value)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = _line(name, ttl, rdtype, value)
+        return found
+
+    def observed(
+        self, answer: Answer, /, records: Iterable[RData] | None = None
+    ) -> tuple[str, ...]:
+        """Zone lines of an answer's records (or of ``records`` among them).
+
+        A record reached through a CNAME is shown at the end of the chain, where it is.
+        """
+        chosen = answer.records if records is None else records
+        rdtype = answer.query.rdtype
+        name, ttl = answer.canonical_name, answer.ttl
+        return tuple(self.line(name, ttl, rdtype, value_text(r, rdtype)) for r in chosen)
+
+    def lines(self, records: Iterable[ExpectedRecord], /) -> tuple[str, ...]:
+        """The zone lines of expected records (a comment line when a value is not known)."""
+        return tuple(
+            r.to_zone_line() if r.value is None else self.line(r.name, r.ttl, r.type, r.value)
+            for r in records
+        )
+
+    def add(self, records: Iterable[ExpectedRecord], /) -> tuple[FixLine, ...]:
+        """Fix lines adding expected records."""
+        return tuple(FixLine(FixAction.ADD, line) for line in self.lines(records))
+
+
+def absolute(name: str, /) -> str:
+    """A normalized name with its trailing dot (the root is ``"."``)."""
+    return name + "." if name else "."
+
+
+#: Types whose value is a name (kept normalized, without the trailing dot).
+_NAME_TYPES = frozenset({"CNAME", "PTR", "NS"})
+
+
+def value_text(rdata: RData, rdtype: str, /) -> str:
+    """A record value in the form :func:`~emailpro_core.zonetext.zone_line` takes.
+
+    TXT: the joined text; MX, SRV: presentation form; names absolute.
+    """
+    if isinstance(rdata, MX):
+        return f"{rdata.preference} {absolute(rdata.exchange)}"
+    if isinstance(rdata, SRV):
+        return f"{rdata.priority} {rdata.weight} {rdata.port} {absolute(rdata.target)}"
+    if isinstance(rdata, TXT):
+        return rdata.text
+    return absolute(rdata) if rdtype in _NAME_TYPES else rdata
+
+
+def _line(name: str, ttl: int, rdtype: str, value: str) -> str:
+    try:
+        return zone_line(name, ttl, rdtype, value)
+    except ValueError:
+        # A value no zone file can hold (a malformed name given to an offline source):
+        # show it as it is rather than fail the whole diagnosis.
+        return f"{absolute(name)} {ttl} IN {rdtype} {value}"
+
+
+def remove_lines(lines: Iterable[str], /) -> tuple[FixLine, ...]:
+    """Fix lines removing observed records."""
+    return tuple(FixLine(FixAction.REMOVE, line) for line in lines)
+
+
+def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
+    """The finding for an answer that proves nothing: ``UNKNOWN``, or ``SKIPPED`` offline.
+
+    "Unknown is not missing": a failed lookup never reads as an absent record.
+    """
+    where = f"{absolute(answer.query.name)} {answer.query.rdtype}"
+    detail = f": {answer.detail}" if answer.detail else ""
+    if answer.status is AnswerStatus.OUTSIDE_ZONE:
+        return Finding(
+            check,
+            Status.SKIPPED,
+            "dns.outside_zone",
+            f"{what} not checked: {where} is outside the records this source holds{detail}",
+            absolute(answer.query.name),
+            cause=OUTSIDE_ZONE,
+        )
+    cause = answer.cause.value if answer.cause is not None else "other"
+    return Finding(
+        check,
+        Status.UNKNOWN,
+        "dns.unknown",
+        f"{what} unknown: the lookup of {where} failed ({cause}){detail}",
+        absolute(answer.query.name),
+        cause=cause,
+    )
+
+
+def _advance(
+    index: int,
+    resolution: Resolution[Any],
+    answers: tuple[Answer, ...] | None,
+    waiting: dict[int, tuple[Resolution[Any], Batch]],
+    results: dict[int, Any],
+) -> None:
+    try:
+        batch = next(resolution) if answers is None else resolution.send(answers)
+    except StopIteration as done:
+        results[index] = done.value
+    else:
+        waiting[index] = (resolution, batch)
+
+
+def gather(resolutions: Sequence[Resolution[Any]], /) -> Resolution[list[Any]]:
+    """Run ``resolutions`` side by side; return their results in order.
+
+    Each round merges the pending batches into one, without repeats, and a
+    question already answered in an earlier round is answered again from memory
+    rather than asked. Closing the gather closes the resolutions still running.
+    """
+    done: dict[int, Any] = {}
+    waiting: dict[int, tuple[Resolution[Any], Batch]] = {}
+    known: dict[Query, Answer] = {}
+    try:
+        for index, resolution in enumerate(resolutions):
+            _advance(index, resolution, None, waiting, done)
+        while waiting:
+            wanted = {q: None for _, batch in waiting.values() for q in batch if q not in known}
+            if wanted:
+                asked = tuple(wanted)
+                known.update(zip(asked, (yield asked), strict=True))
+            for index, (resolution, batch) in list(waiting.items()):
+                del waiting[index]
+                _advance(index, resolution, tuple(known[q] for q in batch), waiting, done)
+    finally:
+        for resolution, _ in waiting.values():
+            resolution.close()
+    return [done[index] for index in range(len(resolutions))]
+
+
+def pair(first: Resolution[A], second: Resolution[B], /) -> Resolution[tuple[A, B]]:
+    """Run two resolutions side by side (see :func:`gather`); return both results."""
+    a, b = yield from gather((first, second))
+    return a, b

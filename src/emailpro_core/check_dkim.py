@@ -1,0 +1,163 @@
+"""The DKIM check: one CNAME per selector, its target, and the key behind it.
+
+The provider keeps the key pair and the domain publishes a CNAME per selector
+(D-DKIM). One batch asks, for every selector, the CNAME and the TXT record: the
+TXT question follows the CNAME, so the key at the target comes back in the same
+round; without a CNAME, it shows a TXT record published where the CNAME belongs.
+"""
+
+from __future__ import annotations
+
+from .check_base import (
+    Context,
+    absolute,
+    remove_lines,
+    undetermined,
+)
+from .dkim import dkim_key_strength, parse_dkim_key
+from .dnsdata import TXT, Answer, Query, Resolution, lookup_many
+from .findings import Check, Finding, FixAction, FixLine, Status
+from .records import ExpectedRecord
+
+__all__ = ["check_dkim"]
+
+
+def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
+    """Every selector of the setup: its CNAME, and the key its target publishes."""
+    expected = ctx.expected(Check.DKIM)
+    if not expected:
+        (omission,) = (o for o in ctx.records.omitted if o.check == Check.DKIM.value)
+        return (
+            Finding(
+                Check.DKIM,
+                Status.SKIPPED,
+                "dkim.no_selectors",
+                f"not checked: {omission.message}",
+                absolute(ctx.domain),
+            ),
+        )
+    queries = [Query(r.name, rdtype) for r in expected for rdtype in ("CNAME", "TXT")]
+    answers = yield from lookup_many(*queries)
+    findings: list[Finding] = []
+    for index, record in enumerate(expected):
+        findings.extend(_selector(ctx, record, answers[2 * index], answers[2 * index + 1]))
+    return tuple(findings)
+
+
+def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) -> list[Finding]:
+    selector = record.name.split(".", 1)[0]
+    if cname.is_failure:
+        return [undetermined(Check.DKIM, cname, f"the DKIM record of {selector}")]
+    owner = absolute(record.name)
+    expected = ctx.lines((record,))
+    if not cname.records:
+        txt_lines = ctx.observed(txt) if txt.records and not txt.via_cname else ()
+        if txt_lines:
+            return [
+                Finding(
+                    Check.DKIM,
+                    Status.ERROR,
+                    "dkim.txt_instead_of_cname",
+                    f"{owner} is a TXT record: the provider rotates its keys behind a CNAME, "
+                    "so publish the CNAME instead",
+                    owner,
+                    expected=expected,
+                    observed=txt_lines,
+                    fix=remove_lines(txt_lines) + ctx.add((record,)),
+                )
+            ]
+        required = ctx.setup.dkim_enabled
+        return [
+            Finding(
+                Check.DKIM,
+                Status.ERROR if required else Status.WARNING,
+                "dkim.missing",
+                f"{owner} has no CNAME: mail cannot be signed with {selector}"
+                + ("" if required else " (needed before DKIM signing is enabled)"),
+                owner,
+                expected=expected,
+                fix=ctx.add((record,)),
+            )
+        ]
+    target = str(cname.records[0])
+    observed = ctx.observed(cname)
+    if not record.accepts(absolute(target)):
+        how = "" if record.is_exact else " (the provider's pattern; copy the exact target)"
+        return [
+            Finding(
+                Check.DKIM,
+                Status.ERROR,
+                "dkim.wrong_target",
+                f"{owner} points to {absolute(target)}, not to the provider's DKIM "
+                f"target for {selector}{how}",
+                owner,
+                expected=expected,
+                observed=observed,
+                fix=(FixLine(FixAction.REPLACE, expected[0], observed[0]),),
+            )
+        ]
+    found = Finding(
+        Check.DKIM,
+        Status.OK,
+        "dkim.ok",
+        f"{owner} points to the provider's DKIM target",
+        owner,
+        expected=expected,
+        observed=observed,
+    )
+    return [found, _key(ctx, selector, target, txt)]
+
+
+def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
+    if txt.is_failure:
+        return undetermined(Check.DKIM, txt, f"the DKIM key of {selector}")
+    name = absolute(target)
+    keys = tuple(r for r in txt.records if isinstance(r, TXT))
+    observed = ctx.observed(txt)
+    if not keys:
+        return Finding(
+            Check.DKIM,
+            Status.ERROR if ctx.setup.dkim_enabled else Status.WARNING,
+            "dkim.key_missing",
+            f"{name} publishes no key yet: signatures with {selector} cannot be verified; "
+            "the provider publishes it (wait, or ask the provider if it stays missing)",
+            name,
+        )
+    parsed = parse_dkim_key(keys[0].text)
+    if parsed.key is not None and parsed.key.revoked:
+        return _bad_key(ctx, "dkim.key_revoked", f"{name} has a revoked key (empty p=)", txt)
+    if not parsed.usable or parsed.key is None:
+        problems = "; ".join(f"{v.message} [{v.code}]" for v in parsed.violations)
+        return _bad_key(ctx, "dkim.key_invalid", f"the key at {name} is unusable: {problems}", txt)
+    strength = dkim_key_strength(parsed.key)
+    if strength is not None:
+        # RFC 8301 §3.2: under 1024 bits verifiers reject the key; under 2048, weak.
+        weak = strength.code == "dkim.key_weak"
+        return Finding(
+            Check.DKIM,
+            Status.WARNING if weak else Status.ERROR,
+            strength.code,
+            f"{name}: {strength.message}; ask the provider for a new selector",
+            name,
+            observed=observed,
+        )
+    bits = parsed.key.key_bits
+    return Finding(
+        Check.DKIM,
+        Status.OK,
+        "dkim.key_ok",
+        f"{name} publishes a {bits}-bit {parsed.key.key_type.value} key for {selector}",
+        name,
+        observed=observed,
+    )
+
+
+def _bad_key(ctx: Context, code: str, message: str, txt: Answer) -> Finding:
+    return Finding(
+        Check.DKIM,
+        Status.ERROR,
+        code,
+        f"{message}: mail signed with it fails DKIM; ask the provider to publish a valid key",
+        absolute(txt.canonical_name),
+        observed=ctx.observed(txt),
+    )

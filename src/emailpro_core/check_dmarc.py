@@ -1,0 +1,119 @@
+"""The DMARC check: one valid record at ``_dmarc.<domain>``.
+
+DMARC is beyond the provider's own checks, so a missing record is a warning.
+The record is read leniently, as RFC 9989 asks receivers to: unknown tags give
+warnings; a record receivers would not apply, or invalid values, give an error.
+``p=none`` is a note (status ``OK``, code ``dmarc.policy_none``): it is the
+profile's own first step, monitoring only.
+"""
+
+from __future__ import annotations
+
+from .check_base import (
+    Context,
+    absolute,
+    remove_lines,
+    undetermined,
+)
+from .dmarc import DmarcPolicy, is_dmarc_record, parse_dmarc
+from .dnsdata import TXT, Resolution, lookup
+from .findings import Check, Finding, FixAction, FixLine, Status
+
+__all__ = ["check_dmarc"]
+
+
+def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
+    """The DMARC record: present, single, valid; its policy noted."""
+    expected = ctx.expected(Check.DMARC)
+    (record,) = expected
+    answer = yield from lookup(record.name, "TXT")
+    if answer.is_failure:
+        return (undetermined(Check.DMARC, answer, "the DMARC record"),)
+    owner = absolute(record.name)
+    wanted = ctx.lines(expected)
+    # RFC 9989 §4.10 (RFC 7489 §6.6.3): records not starting with v=DMARC1 are ignored.
+    found = tuple(r for r in answer.records if isinstance(r, TXT) and is_dmarc_record(r.text))
+    if not found:
+        return (
+            Finding(
+                Check.DMARC,
+                Status.WARNING,
+                "dmarc.missing",
+                f"{owner} has no DMARC record: receivers cannot tell what to do with mail "
+                "that fails SPF and DKIM; add one (p=none first, to monitor)",
+                owner,
+                expected=wanted,
+                fix=ctx.add(expected),
+            ),
+        )
+    lines = ctx.observed(answer, found)
+    if len(found) > 1:
+        # RFC 7489 §6.6.3: more than one record means no DMARC processing at all.
+        return (
+            Finding(
+                Check.DMARC,
+                Status.ERROR,
+                "dmarc.multiple_records",
+                f"{owner} has {len(found)} DMARC records: receivers then apply none; keep one",
+                owner,
+                expected=wanted,
+                observed=lines,
+                fix=remove_lines(lines[1:]),
+            ),
+        )
+    parsed = parse_dmarc(found[0].text)
+    if parsed.record is None or parsed.errors:
+        problems = "; ".join(f"{v.message} [{v.code}]" for v in parsed.errors)
+        # Keep what receivers understood; with nothing usable, start from the profile's.
+        value = parsed.record.to_text() if parsed.record is not None else record.value or ""
+        line = ctx.line(record.name, answer.ttl or record.ttl, "TXT", value)
+        return (
+            Finding(
+                Check.DMARC,
+                Status.ERROR,
+                "dmarc.invalid",
+                f"the DMARC record at {owner} is invalid: {problems}",
+                owner,
+                expected=wanted,
+                observed=lines,
+                fix=(FixLine(FixAction.REPLACE, line, lines[0]),),
+            ),
+        )
+    findings = [
+        Finding(
+            Check.DMARC,
+            Status.WARNING,
+            warning.code,
+            f"the DMARC record at {owner}: {warning.message}",
+            owner,
+            expected=wanted,
+            observed=lines,
+        )
+        for warning in parsed.warnings
+    ]
+    if parsed.record.policy is DmarcPolicy.NONE:
+        findings.append(
+            Finding(
+                Check.DMARC,
+                Status.OK,
+                "dmarc.policy_none",
+                f"{owner} has p=none: failing mail is only reported; move to quarantine "
+                "or reject once the reports show all your mail passes",
+                owner,
+                expected=wanted,
+                observed=lines,
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                Check.DMARC,
+                Status.OK,
+                "dmarc.ok",
+                f"{owner} has a DMARC policy of {parsed.record.policy.value}",
+                owner,
+                expected=wanted,
+                observed=lines,
+            )
+        )
+    return tuple(findings)

@@ -1,0 +1,142 @@
+"""The provider's sending address, learned from its own SPF records.
+
+To tell whether the provider's mail passes a domain's SPF record, the SPF check
+needs an address the provider really sends from. :func:`provider_sender` reads
+the record of the provider's include (``mx.ovh.com``) and the records it includes
+or redirects to, breadth-first, collects the ``+ip4:`` / ``+ip6:`` networks in
+evaluation order, takes a host address from each, and keeps the first one that
+the include itself passes (``check_host`` against the include, RFC 7208 §5.2), so
+a network excluded earlier in the include is never chosen.
+
+>>> from emailpro_core.dnsdata import run_sync
+>>> from emailpro_core.profiles import OVH_EMAIL_PRO
+>>> from emailpro_core.source_static import StaticSource
+>>> source = StaticSource({"mx.ovh.com": {"TXT": "v=spf1 include:s.ovh.example -all"},
+...                        "s.ovh.example": {"TXT": "v=spf1 ip4:198.51.100.0/24 -all"}})
+>>> run_sync(provider_sender(OVH_EMAIL_PRO), source).address
+'198.51.100.1'
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+import attrs
+
+from .dnsdata import TXT, Answer, AnswerStatus, Query, Resolution, lookup_many, normalize_name
+from .findings import Status
+from .profiles import Profile
+from .spf import SpfOutcome, spf_resolution
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
+
+__all__ = ["ProviderSender", "provider_sender"]
+
+#: RFC 7208 §4.6.4 allows 10 DNS-querying terms: the walk reads at most as many records.
+_MAX_RECORDS = 10
+#: How many candidate addresses are tried against the include.
+_MAX_CANDIDATES = 3
+
+
+@attrs.frozen
+class ProviderSender:
+    """An address the provider's SPF include authorises, or why none was learned.
+
+    Attributes:
+        address: The address (``"198.51.100.1"``), or ``None``.
+        origin: Where it comes from (``"ip4:198.51.100.0/24 of mx.ovh.com"``), or
+            why there is none.
+        status: When there is no address because the DNS did not tell:
+            ``UNKNOWN`` (a failure) or ``SKIPPED`` (outside an offline source).
+        cause: The cause of that status (a ``FailureCause`` value, ``"outside_zone"``).
+    """
+
+    address: str | None
+    origin: str
+    status: Status | None = None
+    cause: str | None = None
+
+
+def _spf_record(answer: Answer) -> SpfRecord | None:
+    texts = [r.text for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text)]
+    return parse_spf(texts[0]).record if len(texts) == 1 else None
+
+
+def _address(mechanism: Mechanism) -> str | None:
+    """A host address of an ``ip4:`` / ``ip6:`` mechanism that passes, else ``None``."""
+    if mechanism.address is None or mechanism.qualifier is not Qualifier.PASS:
+        return None
+    length = mechanism.cidr6 if mechanism.kind is MechanismKind.IP6 else mechanism.cidr4
+    if length is None:
+        length = mechanism.address.max_prefixlen
+    network = ipaddress.ip_network(f"{mechanism.address}/{length}", strict=False)
+    # A host inside the network rather than its network address, when it has others.
+    return str(network[1] if network.num_addresses > 2 else network[0])
+
+
+def _unknown(name: str, answer: Answer) -> ProviderSender:
+    outside = answer.status is AnswerStatus.OUTSIDE_ZONE
+    cause = answer.status.value if outside else (answer.cause.value if answer.cause else "other")
+    return ProviderSender(
+        None,
+        f"the SPF record of {name} is not known ({cause})",
+        Status.SKIPPED if outside else Status.UNKNOWN,
+        cause,
+    )
+
+
+def _candidates(
+    profile: Profile,
+) -> Resolution[tuple[list[tuple[str, str]], ProviderSender | None]]:
+    """Addresses of the include's networks in evaluation order, or why they are unknown."""
+    found: list[tuple[str, str]] = []
+    level = [profile.spf_include]
+    seen: set[str] = set()
+    while level and len(seen) < _MAX_RECORDS and len(found) < _MAX_CANDIDATES:
+        level = [n for n in dict.fromkeys(level) if n not in seen][: _MAX_RECORDS - len(seen)]
+        seen.update(level)
+        answers = yield from lookup_many(*(Query(name, "TXT") for name in level))
+        below: list[str] = []
+        for name, answer in zip(level, answers, strict=True):
+            if answer.is_failure:
+                return found, _unknown(name, answer)
+            record = _spf_record(answer)
+            if record is None:
+                continue
+            for mechanism in record.mechanisms:
+                address = _address(mechanism)
+                if address is not None:
+                    found.append((address, f"{mechanism.to_text()} of {name}"))
+                elif mechanism.kind is MechanismKind.INCLUDE and mechanism.domain is not None:
+                    below.append(normalize_name(mechanism.domain.text))
+            if record.redirect is not None:
+                below.append(normalize_name(record.redirect.text))
+        # Names with macros cannot be read without a client: they fail the lookup
+        # harmlessly (no SPF record) and are never chosen.
+        level = [n for n in below if "%" not in n]
+    return found[:_MAX_CANDIDATES], None
+
+
+def provider_sender(profile: Profile, /) -> Resolution[ProviderSender]:
+    """Learn an address the profile's SPF include authorises, from the include's records."""
+    include = profile.spf_include
+    candidates, stop = yield from _candidates(profile)
+    for address, origin in candidates:
+        result = yield from spf_resolution(address, include, f"postmaster@{include}")
+        if result.result is SpfOutcome.PASS:
+            return ProviderSender(address, origin)
+        if result.result is SpfOutcome.TEMPERROR:
+            outside = result.code == "spf.outside_zone"
+            cause = AnswerStatus.OUTSIDE_ZONE.value if outside else None
+            if not outside:
+                cause = result.cause.value if result.cause is not None else "other"
+            return ProviderSender(
+                None,
+                f"cannot tell whether {include} passes {address}: {result.detail}",
+                Status.SKIPPED if outside else Status.UNKNOWN,
+                cause,
+            )
+    if stop is not None:
+        return stop
+    return ProviderSender(
+        None, f"no ip4: or ip6: network of the SPF records of {include} passes their own check"
+    )

@@ -1,0 +1,183 @@
+"""The SPF check: one valid record that lets the provider's mail pass.
+
+Whether the provider's mail would pass is *evaluated*, not string-matched. The
+check first learns an address the provider sends from, by reading the SPF record
+of the provider's include (``mx.ovh.com``) and the includes below it, and taking
+an address from the first ``ip4:`` or ``ip6:`` network it authorises (see
+:func:`provider_sender`). It then runs ``check_host`` (RFC 7208 §4) for that
+address against the customer's domain, so nested includes, redirects and the
+order of terms all count: a ``-all`` before the include is caught. A second
+evaluation, for an address no record names, walks every term to find the
+lookup limits a sender would hit (RFC 7208 §4.6.4).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .check_base import (
+    Context,
+    absolute,
+    pair,
+    remove_lines,
+    undetermined,
+)
+from .check_sender import ProviderSender, provider_sender
+from .check_spf_eval import evaluate, fixed_record
+from .dnsdata import TXT, Resolution, lookup
+from .findings import Check, Finding, FixAction, FixLine, Status
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
+
+__all__ = ["ProviderSender", "check_spf", "provider_sender"]
+
+
+def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tuple[Finding, ...]]:
+    """The domain's SPF record: single, valid, within limits, and passing the provider's mail.
+
+    ``sender`` is the provider's address when already learned (once for many
+    domains); otherwise it is learned here, in the same rounds as the domain's.
+    """
+    if sender is None:
+        answer, sender = yield from pair(lookup(ctx.domain, "TXT"), provider_sender(ctx.profile))
+    else:
+        answer = yield from lookup(ctx.domain, "TXT")
+    if answer.is_failure:
+        return (undetermined(Check.SPF, answer, "the SPF record"),)
+    expected = ctx.expected(Check.SPF)
+    name = absolute(ctx.domain)
+    found = tuple(r for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text))
+    if not found:
+        return (
+            Finding(
+                Check.SPF,
+                Status.ERROR,
+                "spf.missing",
+                f"{name} has no SPF record: receivers cannot tell that the provider may "
+                "send its mail; add it",
+                name,
+                expected=ctx.lines(expected),
+                fix=ctx.add(expected),
+            ),
+        )
+    lines = ctx.observed(answer, found)
+    if len(found) > 1:
+        # RFC 7208 §4.5: more than one record is a permerror for every sender.
+        return (
+            Finding(
+                Check.SPF,
+                Status.ERROR,
+                "spf.multiple_records",
+                f"{name} has {len(found)} SPF records: receivers treat that as an error "
+                "(permerror, RFC 7208 §4.5); merge them into one",
+                name,
+                expected=ctx.lines(expected),
+                observed=lines,
+                fix=remove_lines(lines) + _merged(ctx, found, answer.ttl),
+            ),
+        )
+    parsed = parse_spf(found[0].text)
+    if parsed.record is None:
+        problems = "; ".join(
+            f"{v.message} at position {v.params.get('position')}" for v in parsed.violations
+        )
+        return (
+            Finding(
+                Check.SPF,
+                Status.ERROR,
+                "spf.syntax",
+                f"the SPF record of {name} is invalid (permerror): {problems}; correct it",
+                name,
+                expected=ctx.lines(expected),
+                observed=lines,
+            ),
+        )
+    text = found[0].text
+    tightened = _tightened(ctx, parsed.record, text)
+    findings = _term_warnings(ctx, parsed.record, lines, tightened)
+    evaluated = yield from evaluate(ctx, sender, found[0], tightened or text, lines)
+    # One record, one replacement: when the include must be added too, the
+    # permissive ``all`` is fixed by the same line.
+    repair = next((f.fix for f in evaluated if f.code == "spf.provider_not_authorized"), ())
+    if repair:
+        findings = [attrs.evolve(f, fix=repair) if f.fix else f for f in findings]
+    return (*findings, *evaluated)
+
+
+def _final(record: SpfRecord) -> tuple[int, Mechanism | None]:
+    """The first ``all`` mechanism and its index among the terms (``-1`` when none)."""
+    for index, term in enumerate(record.terms):
+        if isinstance(term, Mechanism) and term.kind is MechanismKind.ALL:
+            return index, term
+    return -1, None
+
+
+def _tightened(ctx: Context, record: SpfRecord, text: str) -> str | None:
+    """``text`` with a ``+all`` or ``?all`` replaced by the profile's ``all``, else ``None``."""
+    index, final = _final(record)
+    if final is None or final.qualifier not in (Qualifier.PASS, Qualifier.NEUTRAL):
+        return None
+    # The terms are the record's space-separated tokens after "v=spf1", in order.
+    tokens = [token for token in text.split(" ") if token]
+    tokens[1 + index] = ctx.profile.spf_all
+    return " ".join(tokens)
+
+
+def _term_warnings(
+    ctx: Context, record: SpfRecord, lines: tuple[str, ...], tightened: str | None
+) -> list[Finding]:
+    name = absolute(ctx.domain)
+    findings = []
+    _, final = _final(record)
+    if final is not None and tightened is not None:
+        new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", tightened)
+        findings.append(
+            Finding(
+                Check.SPF,
+                Status.WARNING,
+                "spf.permissive_all",
+                f"the SPF record of {name} has {final.qualifier.value}all: anyone may send "
+                f"as the domain; end it with {ctx.profile.spf_all}",
+                name,
+                observed=lines,
+                fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
+            )
+        )
+    if any(m.kind is MechanismKind.PTR for m in record.mechanisms):
+        # RFC 7208 §5.5: "ptr" SHOULD NOT be used: slow, unreliable, often skipped.
+        findings.append(
+            Finding(
+                Check.SPF,
+                Status.WARNING,
+                "spf.ptr",
+                f"the SPF record of {name} uses ptr, which RFC 7208 §5.5 says not to use; "
+                "name the senders with ip4:, ip6: or include:",
+                name,
+                observed=lines,
+            )
+        )
+    return findings
+
+
+def _merged(ctx: Context, found: tuple[TXT, ...], ttl: int) -> tuple[FixLine, ...]:
+    """One record for several: their live terms, one ``all``, and the provider's include.
+
+    Terms after a record's first ``all`` are never evaluated, so they are dropped;
+    the ``all`` is kept when the records agree on it, else the profile's is used.
+    Records with modifiers (``redirect=``, ``exp=``) are not merged automatically.
+    """
+    terms: dict[str, None] = {}
+    finals: set[str] = set()
+    for txt in found:
+        record = parse_spf(txt.text).record
+        if record is None or record.modifiers:
+            return ()
+        for mechanism in record.mechanisms:
+            if mechanism.kind is MechanismKind.ALL:
+                finals.add(mechanism.to_text())
+                break
+            terms[mechanism.to_text()] = None
+    final = finals.pop() if len(finals) == 1 else ctx.profile.spf_all
+    merged = fixed_record(" ".join(["v=spf1", *terms, final]), ctx.profile.spf_include)
+    if merged.record is None:
+        return ()
+    return (FixLine(FixAction.ADD, ctx.line(ctx.domain, ttl, "TXT", merged.record)),)
