@@ -142,6 +142,22 @@ def _lookup(text: str, spellings: dict[str, DomainMode], source: str) -> DomainM
     )
 
 
+def relay_form(value: str | None, /) -> str | None:
+    """How platforms and setups store a relay target (``mxRelay``).
+
+    Blank means none; a valid host name is normalized (A-labels, no trailing
+    dot, M-DOM strips one); an invalid one is kept as given, so that
+    :func:`check_relay_target` reports it with the ``relay.*`` codes, which say
+    more than the ``domain.*`` ones would.
+    """
+    if value is None or not require_str(value, "a relay target").strip():
+        return None
+    try:
+        return normalize_domain(value).ascii
+    except InvalidDomain:
+        return value
+
+
 def default_mode(managed_in_account: bool, /) -> DomainMode | None:
     """The mode a new domain gets when nobody chooses one.
 

@@ -25,8 +25,14 @@ from typing import TypeVar
 import attrs
 
 from .domains import Domain, normalize_domain
-from .errors import InvalidDomain, ValidationError, Violation, require_str
-from .modes import DomainMode, InvalidRelayTarget, check_relay_target, validate_relay_target
+from .errors import ValidationError, Violation, require_str
+from .modes import (
+    DomainMode,
+    InvalidRelayTarget,
+    check_relay_target,
+    relay_form,
+    validate_relay_target,
+)
 from .naming import Address, parse_address
 
 __all__ = [
@@ -59,17 +65,6 @@ def _refuse(code: str, message: str, **params: object) -> RoutingError:
 
 def _as_domain(value: str | Domain) -> Domain:
     return value if isinstance(value, Domain) else normalize_domain(value)
-
-
-def _relay_form(value: str | None) -> str | None:
-    if value is None or not require_str(value, "a relay target").strip():
-        return None
-    try:
-        return normalize_domain(value).ascii
-    except InvalidDomain:
-        # Kept as given: the platform that holds the domain reports it with the
-        # relay codes (relay.invalid_host), which say more than domain.* would.
-        return value
 
 
 def _login(value: str) -> str:
@@ -125,7 +120,7 @@ class HostedDomain:
 
     name: Domain = attrs.field(converter=_as_domain)
     mode: DomainMode = attrs.field(validator=attrs.validators.instance_of(DomainMode))
-    relay: str | None = attrs.field(default=None, converter=_relay_form)
+    relay: str | None = attrs.field(default=None, converter=relay_form)
     mailboxes: frozenset[str] = attrs.field(default=frozenset(), converter=_logins)
     aliases: frozenset[Alias] = attrs.field(default=frozenset(), converter=_aliases)
 

@@ -26,8 +26,8 @@ from typing import Any
 import attrs
 
 from .domains import Domain, check_domain_name, normalize_domain
-from .errors import InvalidDomain, ValidationError, Violation, require_str
-from .modes import DomainMode
+from .errors import ValidationError, Violation, require_str
+from .modes import DomainMode, relay_form
 from .profiles import OVH_EMAIL_PRO, Profile
 from .setup_rules import setup_violations, shown
 
@@ -57,17 +57,6 @@ def _host(value: str | None) -> str | None:
         return None
     value = require_str(value, "a host name").lower()
     return value[:-1] if value.endswith(".") else value
-
-
-def _relay(value: str | None) -> str | None:
-    # As routing's HostedDomain: blank means none; a valid name is normalized
-    # (A-labels, no trailing dot); an invalid one is kept for check_setup to report.
-    if value is None or not require_str(value, "a relay target").strip():
-        return None
-    try:
-        return normalize_domain(value).ascii
-    except InvalidDomain:
-        return value
 
 
 def _lower(value: str | None) -> str | None:
@@ -152,7 +141,7 @@ class DomainSetup:
 
     domain: Domain = attrs.field(converter=_domain)
     mode: DomainMode | None = attrs.field(default=None, converter=_mode, kw_only=True)
-    relay_target: str | None = attrs.field(default=None, converter=_relay, kw_only=True)
+    relay_target: str | None = attrs.field(default=None, converter=relay_form, kw_only=True)
     server_number: int | None = attrs.field(default=None, validator=_optional_int, kw_only=True)
     managed_in_account: bool = attrs.field(default=False, validator=_BOOL, kw_only=True)
     ownership_token: str | None = attrs.field(default=None, converter=_lower, kw_only=True)
