@@ -1,0 +1,252 @@
+"""``check`` and ``check-many``: the diagnosis of one domain, or of a stream of domains.
+
+``check`` prints a table (or JSON) and exits 0 (no ERROR), 1 (an ERROR) or 3
+(only UNKNOWN findings stand in the way). ``check-many`` writes one JSON line per
+input line as results complete, a progress bar on a terminal, and a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, BinaryIO
+
+from .bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from .checker import check_domain
+from .cli_common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    EXIT_USAGE,
+    PATH_LIMIT,
+    Output,
+    UsageError,
+    positive_float,
+    positive_int,
+    shown,
+)
+from .cli_render import Progress, Tally, diagnosis_table, verdict
+from .cli_setup import add_setup_options, add_source_options, build_source, setup_from_args
+from .dnsdata import AsyncRecordSource
+from .domains import is_subdomain
+from .errors import ValidationError
+from .findings import Status
+from .setup import DomainSetup, check_setup
+
+__all__ = ["register"]
+
+# How much of a bad input line an error line repeats.
+_SHOWN_INPUT = 200
+# check-many refuses more domains in flight than this: each holds sockets.
+_MAX_CONCURRENCY = 1024
+
+
+def register(commands: Any, /) -> None:
+    """Add ``check`` and ``check-many`` to the subcommands."""
+    check = commands.add_parser(
+        "check",
+        help="diagnose one domain's DNS",
+        description="Diagnose the DNS of DOMAIN against the records the service expects. "
+        "Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN findings (DNS failures) "
+        "prevent a verdict; 2: bad usage.",
+    )
+    check.add_argument("domain", metavar="DOMAIN")
+    add_source_options(check)
+    add_setup_options(check)
+    check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
+    check.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    check.add_argument("-v", "--verbose", action="store_true", help="show the records too")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the table (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    check.set_defaults(run=run_check)
+
+    many = commands.add_parser(
+        "check-many",
+        help="diagnose many domains, one JSON line each",
+        description="Diagnose every domain of FILE (or standard input for -): one domain, "
+        "or one JSON setup, per line. Results are JSON lines on standard output in the "
+        "order they complete; a bad line gives an error line and the run goes on.",
+    )
+    many.add_argument("file", metavar="FILE|-")
+    many.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"domains in flight at once (default {DEFAULT_CONCURRENCY})",
+    )
+    many.add_argument(
+        "--deadline",
+        type=positive_float,
+        default=DEFAULT_DEADLINE,
+        metavar="S",
+        help=f"seconds each domain may take (default {DEFAULT_DEADLINE:g})",
+    )
+    add_source_options(many)
+    many.set_defaults(run=run_check_many)
+
+
+def _exit_code(status: Status) -> int:
+    if status is Status.ERROR:
+        return EXIT_ERROR
+    if status is Status.UNKNOWN:
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace, out: Output, /) -> int:
+    """``check DOMAIN``: print the diagnosis; the exit code is its verdict."""
+    setup = setup_from_args(args.domain, args)
+    source, apexes = build_source(args, domain=setup.domain.ascii)
+    if apexes and not args.nameserver:
+        inside = [apex for apex in apexes if is_subdomain(setup.domain.ascii, apex)]
+        if not inside:
+            raise UsageError(
+                f"{setup.domain.ascii} is not in the zone {', '.join(apexes)}; "
+                "check a domain of the zone, or add --nameserver to ask outside it"
+            )
+    diagnosis = check_domain(setup, source, deadline=args.deadline)
+    if args.json:
+        out.print(diagnosis.to_json(indent=2))
+    else:
+        out.print_lines(
+            diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
+        )
+    return _exit_code(verdict(diagnosis))
+
+
+def _error_line(number: int, text: str, message: str, violations: Any = ()) -> str:
+    data = {
+        "line": number,
+        "input": text[:_SHOWN_INPUT],
+        "error": message,
+        "violations": [v.to_dict() for v in violations],
+    }
+    return json.dumps(data, default=str)
+
+
+class _Lines:
+    """Reads the input lines and turns each into a setup, or an error line."""
+
+    def __init__(self, stream: BinaryIO, progress: Progress, zones: tuple[str, ...]) -> None:
+        self.stream = stream
+        self.progress = progress
+        # Offline, a domain outside every zone could only be SKIPPED: refuse its line.
+        self.zones = zones
+        self.seen: dict[str, int] = {}
+        self.pending: dict[str, int] = {}
+
+    def _setup(self, number: int, text: str) -> DomainSetup | str:
+        try:
+            if text[0] in "{[":  # JSON: a setup object (anything else is refused)
+                try:
+                    data = json.loads(text)
+                except ValueError as exc:
+                    return _error_line(number, text, f"not valid JSON: {exc}")
+                setup = DomainSetup.from_dict(data)
+            else:
+                setup = DomainSetup(text)
+        except ValidationError as exc:
+            return _error_line(number, text, str(exc), exc.violations)
+        except TypeError as exc:
+            return _error_line(number, text, f"not a domain setup: {exc}")
+        found = check_setup(setup)
+        if found:
+            return _error_line(number, text, "invalid domain setup", found)
+        domain = setup.domain.ascii
+        if self.zones and not any(is_subdomain(domain, apex) for apex in self.zones):
+            return _error_line(number, text, f"{domain} is in none of the zones given")
+        if domain in self.seen:
+            return _error_line(number, text, f"{domain} is already on line {self.seen[domain]}")
+        self.seen[domain] = number
+        return setup
+
+    def __iter__(self) -> Iterator[DomainSetup]:
+        for number, raw in enumerate(self.stream, start=1):
+            try:
+                text = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                self._refuse(_error_line(number, "", "the line is not valid UTF-8"))
+                continue
+            if not text or text.startswith("#"):
+                continue
+            result = self._setup(number, text)
+            if isinstance(result, str):
+                self._refuse(result)
+            else:
+                self.pending[result.domain.ascii] = number
+                yield result
+
+    def _refuse(self, line: str) -> None:
+        self.progress.tally.bad_lines += 1
+        self.progress.emit(line)
+
+
+def _count_lines(stream: BinaryIO) -> int | None:
+    # The bar shows a total only for a regular file: a pipe cannot be read twice.
+    if not stream.seekable():
+        return None
+    total = sum(1 for line in stream if line.strip() and not line.lstrip().startswith(b"#"))
+    stream.seek(0)
+    return total
+
+
+async def _stream(lines: _Lines, source: AsyncRecordSource, args: argparse.Namespace) -> None:
+    results: AsyncIterator[Any] = check_domains(
+        lines, source, concurrency=args.concurrency, deadline=args.deadline
+    )
+    progress = lines.progress
+    async for diagnosis in results:
+        progress.tally.add(diagnosis)
+        number = lines.pending.pop(diagnosis.domain, None)
+        progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+
+
+def _open(path: str, out: Output) -> BinaryIO:
+    if path == "-":
+        stdin = out.stdin
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is None:
+            raise UsageError("standard input cannot be read as bytes")
+        return buffer  # type: ignore[no-any-return]
+    try:
+        return open(path, "rb")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
+        problem = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
+
+
+def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
+    """``check-many FILE|-``: JSON lines as they complete, then a summary on stderr."""
+    if args.concurrency > _MAX_CONCURRENCY:
+        raise UsageError(f"--concurrency is at most {_MAX_CONCURRENCY}")
+    source, apexes = build_source(args, concurrent=True)
+    offline = () if args.nameserver else apexes
+    stream = _open(args.file, out)
+    total = None if args.file == "-" else _count_lines(stream)
+    tally = Tally()
+    progress = Progress(out, tally, total, enabled=out.stderr_is_terminal)
+    interrupted = False
+    try:
+        asyncio.run(_stream(_Lines(stream, progress, offline), source, args))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if args.file != "-":
+            stream.close()
+        progress.clear()
+    out.note(tally.summary(interrupted=interrupted))
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if tally.bad_lines:
+        return EXIT_USAGE
+    if tally.error:
+        return EXIT_ERROR
+    return EXIT_UNKNOWN if tally.unknown else EXIT_OK
