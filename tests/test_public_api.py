@@ -48,6 +48,7 @@ PROMISED = {
 
 PUBLIC_MODULES = [
     "checker",
+    "cli",
     "client",
     "dkim",
     "dmarc",
@@ -60,6 +61,7 @@ PUBLIC_MODULES = [
     "routing",
     "sources",
     "spf",
+    "testing",
 ]
 
 

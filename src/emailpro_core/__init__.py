@@ -14,6 +14,17 @@ too and hold the rest.
 
 from __future__ import annotations
 
+from .checker import (
+    Check,
+    Diagnosis,
+    Finding,
+    FixAction,
+    FixLine,
+    Status,
+    check_domain,
+    check_domain_async,
+    check_domains,
+)
 from .client import ClientSettings, autoconfig_xml, client_settings
 from .domains import Domain, check_domain_name, normalize_domain
 from .errors import (
@@ -90,7 +101,9 @@ __all__ = [
     "AsyncResolverSource",
     "AsyncStubSource",
     "AuthoritativeDomainDetected",
+    "Check",
     "ClientSettings",
+    "Diagnosis",
     "DkimSelector",
     "DnsCache",
     "Domain",
@@ -98,6 +111,9 @@ __all__ = [
     "DomainSetup",
     "EmailProError",
     "ExpectedRecord",
+    "Finding",
+    "FixAction",
+    "FixLine",
     "InvalidDomain",
     "InvalidLogin",
     "InvalidPassword",
@@ -115,6 +131,7 @@ __all__ = [
     "SpfOutcome",
     "SpfResult",
     "StaticSource",
+    "Status",
     "StubSource",
     "Topology",
     "Trace",
@@ -124,7 +141,10 @@ __all__ = [
     "ZoneSource",
     "autoconfig_xml",
     "check_display_name",
+    "check_domain",
+    "check_domain_async",
     "check_domain_name",
+    "check_domains",
     "check_first_name",
     "check_host",
     "check_host_async",
