@@ -183,7 +183,11 @@ def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
     if _is_ip_literal(stripped):
         return None, (_violation("ip_literal", "an IP address is not a domain name"),)
     try:
-        mapped = idna.uts46_remap(stripped, std3_rules=True, transitional=False)
+        # STD3 rules (letters, digits, hyphen) are applied label by label below,
+        # where a refused character gets its own code and position; asking the
+        # mapping to apply them too would make every such name one opaque error
+        # (and the idna package changed how it reports them across releases).
+        mapped = idna.uts46_remap(stripped, std3_rules=False, transitional=False)
     except (idna.IDNAError, UnicodeError) as exc:
         return None, (
             _violation("idna_invalid", f"the name cannot be mapped: {exc}", reason=str(exc)),
