@@ -166,3 +166,29 @@ def test_bulk_over_faults_shares_the_provider_query() -> None:
     broken = by_domain[f"d3.{DOMAIN}"]
     assert [("dns.unknown", "servfail")] == [(f.code, f.cause) for f in broken.of(Check.DMARC)]
     assert all(d.ok for name, d in by_domain.items() if name != f"d3.{DOMAIN}")
+
+
+def test_bulk_over_stub_source_shares_the_provider_query() -> None:
+    """The stub source, driven without a task per lookup: same sharing, same local faults."""
+    from emailpro_core.source_stub import AsyncStubSource
+
+    records: Records = {}
+    for n in range(20):
+        records.update(correct_records(attrs.evolve(SETUP, domain=f"d{n}.{DOMAIN}")))
+    faults: Faults = {f"_dmarc.d3.{DOMAIN}": Fault.SERVFAIL}
+
+    async def run(port: int) -> list[Diagnosis]:
+        source = AsyncStubSource("127.0.0.1", port=port, timeout=1.0)
+        try:
+            setups = [attrs.evolve(SETUP, domain=f"d{n}.{DOMAIN}") for n in range(20)]
+            return [d async for d in check_domains(setups, source, concurrency=8)]
+        finally:
+            source.close()
+
+    with FaultResponder(presentation(records), faults=faults) as responder:
+        results = asyncio.run(run(responder.port))
+        assert 1 == responder.count("mx.ovh.com", "TXT")
+    by_domain = {d.domain: d for d in results}
+    broken = by_domain.pop(f"d3.{DOMAIN}")
+    assert [("dns.unknown", "servfail")] == [(f.code, f.cause) for f in broken.of(Check.DMARC)]
+    assert 19 == sum(d.ok for d in by_domain.values())

@@ -356,3 +356,33 @@ def test_offline_provider_check_outside_the_zone_is_skipped() -> None:
     assert [("dns.outside_zone", Status.SKIPPED)] == [
         (f.code, f.status) for f in diagnosis.of(Check.SPF)
     ]
+
+
+class _Raising:
+    """An async source whose lookups of one name end with ``error``; the others are answered."""
+
+    def __init__(self, error: BaseException, name: str) -> None:
+        self.inner = StaticSource(correct_records())
+        self.error = error
+        self.name = name
+
+    async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
+        await asyncio.sleep(0)
+        if name == self.name:
+            raise self.error
+        return self.inner.lookup(name, rdtype)
+
+
+def test_async_source_that_raises_is_a_bug_raised() -> None:
+    """An exception from a source is a bug, not a DNS outcome: check_domain_async raises it."""
+    source = _Raising(RuntimeError("broken source"), f"_dmarc.{DOMAIN}")
+    with pytest.raises(RuntimeError, match="broken source"):
+        asyncio.run(check_domain_async(SETUP, source))
+
+
+def test_async_lookup_cancelled_elsewhere_leaves_its_check_unfinished() -> None:
+    """A lookup cancelled by its source ends only the checks that need it, as unfinished."""
+    source = _Raising(asyncio.CancelledError(), f"_dmarc.{DOMAIN}")
+    diagnosis = asyncio.run(check_domain_async(SETUP, source))
+    assert [("dns.unknown", "deadline")] == [(f.code, f.cause) for f in diagnosis.of(Check.DMARC)]
+    assert Status.OK is diagnosis.status_of(Check.MX)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import attrs
 import pytest
 
 from emailpro_core.dnsdata import (
@@ -15,6 +16,7 @@ from emailpro_core.dnsdata import (
     FailureCause,
     Query,
     Resolution,
+    answer_for,
     lookup,
     lookup_many,
     normalize_name,
@@ -124,3 +126,23 @@ def test_resolution_without_questions() -> None:
     assert run_sync(constant(), table) == 7
     assert asyncio.run(run_async(constant(), table)) == 7
     assert table.asked == []
+
+
+_ASKED = Query("Example.ORG.", "type15")
+_MX = Query("example.org", "MX")
+
+
+@pytest.mark.parametrize(
+    ("answer", "ttl"),
+    [
+        (Answer(_MX, AnswerStatus.ANSWER, (MX(1, "mx.example.net"),), ttl=60), None),
+        (Answer(_MX, AnswerStatus.ANSWER, (MX(1, "mx.example.net"),), ttl=60), 12),
+        (Answer(_MX, AnswerStatus.NXDOMAIN, ttl=300, canonical_name="gone.example.org"), 5),
+        (Answer(_MX, AnswerStatus.FAILURE, cause=FailureCause.TIMEOUT, detail="no reply"), 0),
+    ],
+)
+def test_answer_for(answer: Answer, ttl: int | None) -> None:
+    """answer_for gives another question (and TTL) the same answer, as attrs.evolve would."""
+    expected = attrs.evolve(answer, query=_ASKED, ttl=answer.ttl if ttl is None else ttl)
+    assert expected == answer_for(_ASKED, answer, ttl)
+    assert (_ASKED, answer.canonical_name) == (expected.query, expected.canonical_name)

@@ -610,6 +610,16 @@ def test_record_rdata(record: ExpectedRecord, rdata: object) -> None:
     assert rdata == record.rdata
 
 
+class _Text(str):
+    """A str subclass: values of this kind are read each time, not remembered."""
+
+
+def test_record_rdata_of_a_str_subclass() -> None:
+    """A value given as a str subclass reads like the same text."""
+    record = ExpectedRecord("a.example", "MX", 60, _Text("5 MX.example."), REQUIRED, "mx", "")
+    assert MX(5, "mx.example") == record.rdata
+
+
 def test_record_normalizes() -> None:
     """Names lose their trailing dot and case; types are upper case."""
     record = ExpectedRecord("Example.ORG.", "mx", 60, "1 a.example.", REQUIRED, "mx", "")
@@ -875,6 +885,20 @@ def test_to_rdata_invalid() -> None:
         (("example.org", 60, "MX", "1 a.example."), "example.org. 60 IN MX 1 a.example."),
         (("example.org.", 60, "CNAME", "b.example."), "example.org. 60 IN CNAME b.example."),
         (("example.org", 60, "TXT", 'say "hi"\\'), 'example.org. 60 IN TXT "say \\"hi\\"\\\\"'),
+        # Values dnspython prints as written.
+        (("a.example", 1, "MX", "0 ."), "a.example. 1 IN MX 0 ."),
+        (("a.example", 1, "MX", "65535 Mx_1.example"), "a.example. 1 IN MX 65535 Mx_1.example"),
+        (("a.example", 1, "SRV", "0 5 443 h.example."), "a.example. 1 IN SRV 0 5 443 h.example."),
+        (("a.example", 1, "A", "192.0.2.255"), "a.example. 1 IN A 192.0.2.255"),
+        (("a.example", 1, "PTR", "h.example."), "a.example. 1 IN PTR h.example."),
+        (("a.example", 1, "TXT", ""), 'a.example. 1 IN TXT ""'),
+        (("a.example", 1, "TXT", "é\x00"), 'a.example. 1 IN TXT "\\195\\169\\000"'),
+        (("a.example", 1, "TXT", "x" * 256), f'a.example. 1 IN TXT "{"x" * 255}" "x"'),
+        # Values dnspython reads and prints otherwise.
+        (("a.example", 1, "MX", "010  h.example."), "a.example. 1 IN MX 10 h.example."),
+        (("a.example", 1, "CNAME", "h@x.example."), "a.example. 1 IN CNAME h\\@x.example."),
+        (("a.example", 1, "AAAA", "2001:DB8::1"), "a.example. 1 IN AAAA 2001:db8::1"),
+        (("a.example", 1, "mx", "1 h.example."), "a.example. 1 IN mx 1 h.example."),
     ],
 )
 def test_zone_line(args: tuple[str, int, str, str], line: str) -> None:

@@ -241,6 +241,9 @@ def test_chase_follows_targets_and_stops_loops() -> None:
     )
     looped, _ = _drive(q, [(hop1, "x.example.net"), (hop1, "mail.example.org")])
     assert looped.cause is FailureCause.CNAME_LOOP
+    longest = [(hop1, f"h{i}.example.net") for i in range(7)] + [(final, None)]
+    answer, asked = _drive(q, [(hop1, "x.example.net"), *longest])
+    assert (AnswerStatus.ANSWER, 9) == (answer.status, len(asked))
     endless = [(hop1, f"h{i}.example.net") for i in range(20)]
     answer, asked = _drive(q, endless)
     assert (answer.cause, answer.detail, len(asked)) == (
@@ -263,3 +266,88 @@ def test_transport_survives_a_new_event_loop(responder: FaultResponder) -> None:
     first = asyncio.run(ask("A"))
     second = asyncio.run(ask("AAAA"))
     assert (first.records, second.records) == (("192.0.2.10",), ("2001:db8::10",))
+
+
+class _Held(AsyncStubSource):
+    """A stub source whose queries end when the test says so (no network)."""
+
+    def __init__(self) -> None:
+        super().__init__("127.0.0.1", port=53)
+        self.fetches: list[asyncio.Future[Answer]] = []
+
+    async def _fetch(self, query: Query) -> Answer:
+        outcome: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self.fetches.append(outcome)
+        return await outcome
+
+
+def _found(query: Query) -> Answer:
+    return Answer(query, AnswerStatus.ANSWER, ("192.0.2.1",), ttl=60)
+
+
+def test_lookup_soon_shares_one_query() -> None:
+    """lookup_soon: a future per lookup, one query per question; each answers its own question."""
+    source = _Held()
+
+    async def run() -> tuple[Answer, Answer, Answer | asyncio.Future[Answer]]:
+        first = source.lookup_soon("example.org", "A")
+        second = source.lookup_soon("Example.ORG.", "type1")
+        assert isinstance(first, asyncio.Future)
+        assert isinstance(second, asyncio.Future)
+        await asyncio.sleep(0)
+        source.fetches[0].set_result(_found(Query("example.org", "A")))
+        answers = await first, await second
+        return *answers, source.lookup_soon("example.org", "A")
+
+    first, second, cached = asyncio.run(run())
+    assert (("192.0.2.1",), ("192.0.2.1",)) == (first.records, second.records)
+    assert (Query("example.org", "A"), Query("example.org", "TYPE1")) == (first.query, second.query)
+    assert isinstance(cached, Answer)
+    assert ("192.0.2.1",) == cached.records
+    assert (1, 1, 1, 1) == (
+        len(source.fetches),
+        source.queries_sent,
+        source.queries_shared,
+        source.cache_hits,
+    )
+
+
+def test_lookup_soon_cancelled_waiter_leaves_the_query() -> None:
+    """Cancelling one lookup's future does not cancel the query another waits for."""
+    source = _Held()
+
+    async def run() -> Answer:
+        leaving = source.lookup_soon("example.org", "A")
+        staying = source.lookup_soon("example.org", "A")
+        assert isinstance(leaving, asyncio.Future)
+        assert isinstance(staying, asyncio.Future)
+        leaving.cancel()
+        await asyncio.sleep(0)
+        source.fetches[0].set_result(_found(Query("example.org", "A")))
+        return await staying
+
+    assert ("192.0.2.1",) == asyncio.run(run()).records
+
+
+@pytest.mark.parametrize("ending", ["error", "cancelled"])
+def test_lookup_soon_passes_on_how_the_query_ended(ending: str) -> None:
+    """A query that raises, or is cancelled, ends every future waiting for it the same way."""
+    source = _Held()
+
+    async def run() -> asyncio.Future[Answer]:
+        waiting = source.lookup_soon("example.org", "A")
+        assert isinstance(waiting, asyncio.Future)
+        await asyncio.sleep(0)
+        if ending == "error":
+            source.fetches[0].set_exception(RuntimeError("broken source"))
+        else:
+            source.fetches[0].cancel()
+        await asyncio.wait((waiting,))
+        return waiting
+
+    waiting = asyncio.run(run())
+    if ending == "error":
+        with pytest.raises(RuntimeError, match="broken source"):
+            waiting.result()
+    else:
+        assert waiting.cancelled()

@@ -155,6 +155,10 @@ def check(
         ("192.0.2.7", "a..example", NONE, "spf.invalid_domain", None),
         ("192.0.2.7", "[192.0.2.7]", NONE, "spf.invalid_domain", None),
         ("192.0.2.7", "192.0.2.7", NONE, "spf.invalid_domain", None),
+        ("192.0.2.7", "2001:db8::7", NONE, "spf.invalid_domain", None),
+        ("192.0.2.7", "192.0.2.7.", NONE, "spf.invalid_domain", None),
+        ("192.0.2.7", "192.0.2", NONE, "spf.no_domain", None),  # digits, not an address
+        ("192.0.2.7", "1.2.3.4.5", NONE, "spf.no_domain", None),
         ("192.0.2.7", "\ud800.example", NONE, "spf.invalid_domain", None),
         ("192.0.2.7", "exa mple.org", NONE, "spf.invalid_domain", None),
         ("999.0.2.7", "ip.example", NONE, "spf.invalid_ip", None),

@@ -97,6 +97,9 @@ async def check_domains(
     sender = await _learn_sender(source, profile, deadline)
     stream = aiter(setups) if isinstance(setups, AsyncIterable) else _as_async(setups)
     running: set[asyncio.Task[Diagnosis]] = set()
+    # Each domain's task reports here when it ends: waiting for "any one of
+    # `concurrency` tasks" with asyncio.wait would cost O(concurrency) per domain.
+    finished: asyncio.Queue[asyncio.Task[Diagnosis]] = asyncio.Queue()
     exhausted = False
     try:
         while True:
@@ -105,12 +108,14 @@ async def check_domains(
                 if setup is None:
                     exhausted = True
                 else:
-                    running.add(asyncio.create_task(_one(setup, source, profile, sender, deadline)))
+                    task = asyncio.create_task(_one(setup, source, profile, sender, deadline))
+                    task.add_done_callback(finished.put_nowait)
+                    running.add(task)
             if not running:
                 return
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
+            task = await finished.get()
+            running.discard(task)
+            yield task.result()
     finally:
         for task in running:
             task.cancel()

@@ -198,7 +198,7 @@ def gather(resolutions: Sequence[Resolution[Any]], /) -> Resolution[list[Any]]:
                 known.update(zip(asked, (yield asked), strict=True))
             for index, (resolution, batch) in list(waiting.items()):
                 del waiting[index]
-                _advance(index, resolution, tuple(known[q] for q in batch), waiting, done)
+                _advance(index, resolution, tuple(map(known.__getitem__, batch)), waiting, done)
     finally:
         for resolution, _ in waiting.values():
             resolution.close()

@@ -19,15 +19,17 @@ a network excluded earlier in the include is never chosen.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 import attrs
 
-from .dnsdata import TXT, Answer, AnswerStatus, Query, Resolution, lookup_many, normalize_name
+from .dnsdata import Answer, AnswerStatus, Query, Resolution, lookup_many, normalize_name
 from .findings import Status
 from .profiles import Profile
 from .spf import SpfOutcome, spf_resolution
-from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
+from .spf_eval import spf_texts
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, parse_spf
 
 __all__ = ["ProviderSender", "provider_sender"]
 
@@ -57,10 +59,13 @@ class ProviderSender:
 
 
 def _spf_record(answer: Answer) -> SpfRecord | None:
-    texts = [r.text for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text)]
+    texts = spf_texts(answer)
     return parse_spf(texts[0]).record if len(texts) == 1 else None
 
 
+# Every domain's check reads the same provider record: its networks are worked
+# out once (a mechanism is a frozen value).
+@functools.lru_cache(maxsize=256)
 def _address(mechanism: Mechanism) -> str | None:
     """A host address of an ``ip4:`` / ``ip6:`` mechanism that passes, else ``None``."""
     if mechanism.address is None or mechanism.qualifier is not Qualifier.PASS:

@@ -75,7 +75,8 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
                 fix=remove_lines(lines) + _merged(ctx, found, answer.ttl),
             ),
         )
-    parsed = parse_spf(found[0].text)
+    text = found[0].text
+    parsed = parse_spf(text)
     if parsed.record is None:
         problems = "; ".join(
             f"{v.message} at position {v.params.get('position')}" for v in parsed.violations
@@ -91,7 +92,6 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
                 observed=lines,
             ),
         )
-    text = found[0].text
     tightened = _tightened(ctx, parsed.record, text)
     findings = _term_warnings(ctx, parsed.record, lines, tightened)
     evaluated = yield from evaluate(ctx, sender, found[0], tightened or text, lines)

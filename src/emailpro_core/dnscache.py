@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 import attrs
 
-from .dnsdata import Answer, AnswerStatus, Query
-from .rdataconv import canonical_rdtype
+from .dnsdata import Answer, AnswerStatus, Query, answer_for
+from .memtable import rdtype_key
 
 __all__ = [
     "DEFAULT_FAILURE_TTL",
@@ -105,7 +105,7 @@ class DnsCache:
 
     @staticmethod
     def _key(query: Query) -> _Key:
-        return (query.name, canonical_rdtype(query.rdtype))
+        return (query.name, rdtype_key(query.rdtype))
 
     def lifetime(self, answer: Answer) -> int:
         """How many seconds ``answer`` would be kept."""
@@ -131,7 +131,7 @@ class DnsCache:
                 if left > 0:
                     self._entries.move_to_end(key)
                     self.hits += 1
-                    return attrs.evolve(entry.answer, query=query, ttl=math.ceil(left))
+                    return answer_for(query, entry.answer, math.ceil(left))
                 del self._entries[key]
             self.misses += 1
             return None

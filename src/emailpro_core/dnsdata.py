@@ -41,6 +41,7 @@ __all__ = [
     "RData",
     "RecordSource",
     "Resolution",
+    "answer_for",
     "lookup",
     "lookup_many",
     "normalize_name",
@@ -60,7 +61,9 @@ def _upper(text: str) -> str:
     return text.upper()
 
 
-@attrs.frozen
+# Questions are dict keys all along a diagnosis (answers met, questions in
+# flight): their hash is computed once (cache_hash).
+@attrs.frozen(cache_hash=True)
 class Query:
     """A DNS question.
 
@@ -176,6 +179,23 @@ class Answer:
     def via_cname(self) -> bool:
         """Whether a CNAME was followed to reach the records."""
         return self.canonical_name != self.query.name
+
+
+def answer_for(query: Query, answer: Answer, ttl: int | None = None, /) -> Answer:
+    """``answer`` given to ``query`` (with ``ttl`` when given): a shared or cached answer.
+
+    What ``attrs.evolve(answer, query=query, ttl=ttl)`` gives, at the cost of the
+    constructor alone: sources do this for every shared, cached or forwarded answer.
+    """
+    return Answer(
+        query,
+        answer.status,
+        answer.records,
+        answer.ttl if ttl is None else ttl,
+        answer.canonical_name,
+        answer.cause,
+        answer.detail,
+    )
 
 
 class RecordSource(Protocol):

@@ -101,7 +101,7 @@ def response_id(wire: bytes) -> int:
 
 def _read_name(wire: bytes, offset: int) -> tuple[str, int]:
     """Read a possibly compressed name; return it (lower case, no dot) and the next offset."""
-    labels: list[str] = []
+    labels: list[bytes] = []
     end = -1
     jumps = 0
     length = len(wire)
@@ -128,8 +128,10 @@ def _read_name(wire: bytes, offset: int) -> tuple[str, int]:
         offset = start + size
         if offset > length:
             raise WireError("label runs past the end of the message")
-        labels.append(wire[start:offset].decode("latin-1").lower())
-    name = ".".join(labels)
+        labels.append(wire[start:offset])
+    # Latin-1 maps each octet to one character, and lower case works character by
+    # character in that range: one decode and one lower() for the whole name.
+    name = b".".join(labels).decode("latin-1").lower()
     if len(name) > 253:
         raise WireError("name longer than 255 octets")
     return name, (end if end >= 0 else offset)

@@ -11,14 +11,17 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 
-import attrs
-
 from .dnscache import DnsCache
-from .dnsdata import Answer, Query
+from .dnsdata import Answer, Query, answer_for
 from .errors import require_str
-from .rdataconv import canonical_rdtype
+from .memtable import rdtype_key
 
 __all__ = ["CachedSource", "make_query"]
+
+
+def _as_asked(query: Query, answer: Answer) -> Answer:
+    # A shared query may have been spelled otherwise ("mx" and "MX", "TYPE15").
+    return answer if answer.query == query else answer_for(query, answer)
 
 
 def make_query(name: str, rdtype: str) -> Query:
@@ -67,20 +70,19 @@ class CachedSource:
         with self._lock:
             self._sent += 1
 
-    async def _shared_lookup(
+    def _in_flight(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
-    ) -> Answer:
-        """Answer from the cache, a query in flight, or ``fetch`` (whose answer is cached).
+    ) -> Answer | asyncio.Task[Answer]:
+        """The cached answer to ``query``, or the task of its query in flight (started if none).
 
         Concurrent lookups of one question share one query: the first starts it,
-        the others wait for its answer. A waiter that is cancelled does not cancel
-        the query the others wait for.
+        the others wait for its answer.
         """
         cached = self._cached(query)
         if cached is not None:
             return cached
         loop = asyncio.get_running_loop()
-        key = (loop, query.name, canonical_rdtype(query.rdtype))
+        key = (loop, query.name, rdtype_key(query.rdtype))
         task = self._inflight.get(key)
         if task is None:
             task = loop.create_task(self._fetch_and_keep(query, fetch))
@@ -89,8 +91,48 @@ class CachedSource:
         else:
             with self._lock:
                 self._shared += 1
-        answer = await asyncio.shield(task)
-        return answer if answer.query == query else attrs.evolve(answer, query=query)
+        return task
+
+    async def _shared_lookup(
+        self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
+    ) -> Answer:
+        """Answer from the cache, a query in flight, or ``fetch`` (whose answer is cached).
+
+        A waiter that is cancelled does not cancel the query the others wait for.
+        """
+        found = self._in_flight(query, fetch)
+        if isinstance(found, Answer):
+            return found
+        return _as_asked(query, await asyncio.shield(found))
+
+    def _lookup_soon(
+        self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
+    ) -> Answer | asyncio.Future[Answer]:
+        """The cached answer, or a future of this lookup's own on the shared query.
+
+        What :meth:`_shared_lookup` does, without a coroutine: a caller that drives
+        many lookups with callbacks needs no task per lookup. Cancelling the
+        future does not cancel the query.
+        """
+        found = self._in_flight(query, fetch)
+        if isinstance(found, Answer):
+            return found
+        waiter: asyncio.Future[Answer] = found.get_loop().create_future()
+
+        def settle(task: asyncio.Task[Answer]) -> None:
+            if waiter.cancelled():
+                return
+            if task.cancelled():
+                waiter.cancel()
+                return
+            error = task.exception()
+            if error is not None:
+                waiter.set_exception(error)
+            else:
+                waiter.set_result(_as_asked(query, task.result()))
+
+        found.add_done_callback(settle)
+        return waiter
 
     async def _fetch_and_keep(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]

@@ -10,6 +10,7 @@ it yields a :class:`~.dnsdata.Query` for a fallback source and receives its
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator, Iterable, Mapping
 
 import attrs
@@ -22,7 +23,9 @@ from .dnsdata import (
     Query,
     RData,
     RecordSource,
+    answer_for,
 )
+from .rdataconv import canonical_rdtype
 
 __all__ = [
     "MAX_CNAME_CHAIN",
@@ -35,6 +38,7 @@ __all__ = [
     "Walk",
     "drive_async",
     "drive_sync",
+    "rdtype_key",
     "walk",
 ]
 
@@ -42,6 +46,11 @@ __all__ = [
 #: resolvers to detect loops; common resolvers stop near this length and answer
 #: SERVFAIL, so a longer chain reads as a loop.
 MAX_CNAME_CHAIN = 16
+
+#: :func:`~.rdataconv.canonical_rdtype`, remembered: every lookup of every source
+#: needs it, and it asks dnspython's type registry (a few microseconds) for one of
+#: a handful of types.
+rdtype_key = functools.lru_cache(maxsize=128)(canonical_rdtype)
 
 
 @attrs.frozen
@@ -100,6 +109,14 @@ class Table:
         empty_non_terminals: bool = True,
     ) -> None:
         self._nodes = {name: dict(rrsets) for name, rrsets in nodes.items()}
+        # The outcome of asking for a type a name holds, made once, not per lookup.
+        self._answers = {
+            name: {
+                rdtype: Found(AnswerStatus.ANSWER, rrset.records, rrset.ttl)
+                for rdtype, rrset in rrsets.items()
+            }
+            for name, rrsets in self._nodes.items()
+        }
         existing = set(self._nodes)
         if empty_non_terminals:
             for name in self._nodes:
@@ -121,11 +138,10 @@ class Table:
 
     def step(self, name: str, rdtype: str, ttl: int) -> Step:
         """The outcome at an existing ``name``; ``ttl`` is the negative-answer TTL."""
-        rrsets = self.rrsets(name)
-        found = rrsets.get(rdtype)
+        found = self._answers.get(name, {}).get(rdtype)
         if found is not None:
-            return Found(AnswerStatus.ANSWER, found.records, found.ttl)
-        alias = rrsets.get("CNAME")
+            return found
+        alias = self.rrsets(name).get("CNAME")
         if alias is not None and alias.records:
             # RFC 1034 §3.6.2: a CNAME owner has no other data, so any other
             # type is answered at the target.
@@ -171,7 +187,7 @@ def walk(query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAM
         if isinstance(here, Elsewhere):
             found = yield Query(name, query.rdtype)
             ttl = found.ttl if chain_ttl is None else min(chain_ttl, found.ttl)
-            return attrs.evolve(found, query=query, ttl=ttl)
+            return answer_for(query, found, ttl)
         ttl = here.ttl if chain_ttl is None else min(chain_ttl, here.ttl)
         return Answer(
             query,

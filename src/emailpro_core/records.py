@@ -23,6 +23,7 @@ _dmarc.example.org. 3600 IN TXT "v=DMARC1; p=none"
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -131,14 +132,9 @@ class ExpectedRecord:
         """
         if self.value is None:
             return None
-        if self.type == "TXT":
-            return TXT(split_txt(self.value))
-        fields = self.value.split()
-        if self.type == "MX":
-            return MX(int(fields[0]), fields[1])
-        if self.type == "SRV":
-            return SRV(int(fields[0]), int(fields[1]), int(fields[2]), fields[3])
-        return normalize_name(self.value)
+        if type(self.value) is str:
+            return _shared_rdata(self.type, self.value)
+        return _rdata(self.type, self.value)
 
     def to_zone_line(self) -> str:
         """The record as one master-file line; a ``;`` comment line when it is not exact."""
@@ -158,6 +154,23 @@ class ExpectedRecord:
             "check": self.check,
             "why": self.why,
         }
+
+
+def _rdata(rdtype: str, value: str) -> RData:
+    if rdtype == "TXT":
+        return TXT(split_txt(value))
+    fields = value.split()
+    if rdtype == "MX":
+        return MX(int(fields[0]), fields[1])
+    if rdtype == "SRV":
+        return SRV(int(fields[0]), int(fields[1]), int(fields[2]), fields[3])
+    return normalize_name(value)
+
+
+# Every domain expects the same few values (the provider's MX hosts, its SPF
+# record), and the checks compare them often: each is read once. (Only a plain
+# ``str``: a subclass may behave differently.)
+_shared_rdata = functools.lru_cache(maxsize=1024)(_rdata)
 
 
 @attrs.frozen

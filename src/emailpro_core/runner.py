@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from .check_base import Context, absolute
 from .check_dkim import check_dkim
@@ -20,7 +21,7 @@ from .check_dmarc import check_dmarc
 from .check_mx import check_exists, check_mx
 from .check_spf import ProviderSender, check_spf
 from .check_srv import check_autodiscover, check_ownership
-from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution, run_async
+from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution
 from .findings import DEADLINE, Check, Diagnosis, Finding, Status
 from .profiles import OVH_EMAIL_PRO, Profile
 from .records import expected_records
@@ -135,35 +136,104 @@ def run_sync_checks(ctx: Context, source: RecordSource, /, *, deadline: float | 
     return assemble(ctx, results, deadline=deadline)
 
 
-class _Shared:
-    """One domain's view of an async source: each question is sent once, answers shared."""
+@runtime_checkable
+class _SoonSource(Protocol):
+    """A source that gives an answer, or a future of it, without a coroutine (AsyncStubSource)."""
+
+    def lookup_soon(self, name: str, rdtype: str, /) -> Answer | asyncio.Future[Answer]: ...
+
+
+def _result(lookup: Answer | asyncio.Future[Answer]) -> Answer:
+    return lookup if isinstance(lookup, Answer) else lookup.result()
+
+
+class _Driver:
+    """One domain's checks over an async source, advanced by callbacks, not a task per check.
+
+    A check goes on as soon as the answers to its batch are in, so a slow name
+    holds back only the checks that asked it. Each question is sent once per
+    domain (one task per question), whichever checks ask it. Tasks and event-loop
+    turns are the main cost of a bulk run, hence callbacks rather than a task per
+    check and per lookup of each check.
+    """
 
     def __init__(self, source: AsyncRecordSource) -> None:
         self._source = source
-        self._asked: dict[Query, asyncio.Task[Answer]] = {}
+        self._soon = source.lookup_soon if isinstance(source, _SoonSource) else None
+        self._loop = asyncio.get_running_loop()
+        self._asked: dict[Query, Answer | asyncio.Future[Answer]] = {}
+        self._running: dict[int, Resolution[tuple[Finding, ...]]] = {}
+        self.results: dict[int, tuple[Finding, ...]] = {}
+        self.error: BaseException | None = None
+        #: Done when every check has finished, or one raised.
+        self.finished: asyncio.Future[None] = self._loop.create_future()
 
-    async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
-        query = Query(name, rdtype)
-        task = self._asked.get(query)
-        if task is None:
-            task = asyncio.ensure_future(self._source.lookup_async(name, rdtype))
-            self._asked[query] = task
-        return await task
+    def start(self, resolutions: list[Resolution[tuple[Finding, ...]]]) -> None:
+        """Run each check until it waits for answers (or ends)."""
+        # All are registered first: the run is finished when none is left running.
+        self._running = dict(enumerate(resolutions))
+        for index in range(len(resolutions)):
+            self._advance(index, None)
 
-    def tasks(self) -> list[asyncio.Task[Answer]]:
-        """Every lookup sent, after cancelling those still running."""
-        for task in self._asked.values():
-            task.cancel()
-        return list(self._asked.values())
+    def _lookup(self, query: Query) -> Answer | asyncio.Future[Answer]:
+        found = self._asked.get(query)
+        if found is None:
+            if self._soon is not None:
+                found = self._soon(query.name, query.rdtype)
+            else:
+                found = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
+            self._asked[query] = found
+        return found
 
+    def _advance(self, index: int, lookups: list[Answer | asyncio.Future[Answer]] | None) -> None:
+        """Give a check the answers of ``lookups`` (none: start it); go on until it waits."""
+        resolution = self._running[index]
+        try:
+            while True:
+                if lookups is None:
+                    batch = next(resolution)
+                else:
+                    batch = resolution.send(tuple(_result(lookup) for lookup in lookups))
+                lookups = [self._lookup(query) for query in batch]
+                pending = {f for f in lookups if not isinstance(f, Answer) and not f.done()}
+                if pending:
+                    self._wait(index, lookups, pending)
+                    return
+        except StopIteration as done:
+            self.results[index] = done.value
+        except asyncio.CancelledError:
+            pass  # a lookup cancelled by someone else: the check did not finish
+        except Exception as error:  # a bug in a check or a source: run_async_checks raises it
+            self.error = error
+        del self._running[index]
+        if (self.error is not None or not self._running) and not self.finished.done():
+            self.finished.set_result(None)
 
-async def _run_one(
-    resolution: Resolution[tuple[Finding, ...]], source: _Shared
-) -> tuple[Finding, ...]:
-    try:
-        return await run_async(resolution, source)
-    finally:
-        resolution.close()
+    def _wait(
+        self,
+        index: int,
+        lookups: list[Answer | asyncio.Future[Answer]],
+        pending: set[asyncio.Future[Answer]],
+    ) -> None:
+        def arrived(future: asyncio.Future[Answer]) -> None:
+            pending.discard(future)
+            if not pending and index in self._running and not self.finished.done():
+                self._advance(index, lookups)
+
+        for future in pending:
+            future.add_done_callback(arrived)
+
+    async def close(self) -> None:
+        """Stop the checks still running and the lookups still in flight."""
+        for resolution in self._running.values():
+            resolution.close()
+        self._running.clear()
+        # Usually every lookup is done by now: nothing to cancel, nothing to wait for.
+        futures = [f for f in self._asked.values() if not isinstance(f, Answer) and not f.done()]
+        if futures:
+            for future in futures:
+                future.cancel()
+            await asyncio.gather(*futures, return_exceptions=True)
 
 
 async def run_async_checks(
@@ -176,17 +246,15 @@ async def run_async_checks(
 ) -> Diagnosis:
     """Diagnose one prepared domain over an async source, within ``deadline`` seconds.
 
-    Each check runs as its own task, so a slow name holds back only the checks
-    that ask it; the checks share one view of the source, so a question two
-    checks ask is sent once.
+    The checks run side by side, so a slow name holds back only the checks that
+    ask it; a question two checks ask is sent once.
     """
-    shared = _Shared(source)
-    tasks = [asyncio.ensure_future(_run_one(run(ctx, sender), shared)) for _, run in _CHECKS]
+    driver = _Driver(source)
     try:
-        await asyncio.wait(tasks, timeout=deadline)
+        driver.start([run(ctx, sender) for _, run in _CHECKS])
+        await asyncio.wait((driver.finished,), timeout=deadline)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, *shared.tasks(), return_exceptions=True)
-    results = {index: task.result() for index, task in enumerate(tasks) if not task.cancelled()}
-    return assemble(ctx, results, deadline=deadline)
+        await driver.close()
+    if driver.error is not None:
+        raise driver.error
+    return assemble(ctx, driver.results, deadline=deadline)

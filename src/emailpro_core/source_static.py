@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query, normalize_name
 from .errors import require_str
-from .memtable import MAX_CNAME_CHAIN, Found, RRSet, Step, Table, drive_sync, walk
+from .memtable import MAX_CNAME_CHAIN, Found, RRSet, Step, Table, drive_sync, rdtype_key, walk
 from .rdataconv import canonical_rdtype, parse_records
 
 __all__ = ["DEFAULT_TTL", "StaticSource"]
@@ -155,7 +155,7 @@ class StaticSource:
         """Answer ``(name, rdtype)``; never raises for a ``str`` name and type."""
         query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
         self._history.append(query)
-        key = canonical_rdtype(query.rdtype)
+        key = rdtype_key(query.rdtype)
         steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
         return drive_sync(steps, None)
 

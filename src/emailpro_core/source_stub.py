@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Generator
 
 from .dnscache import DnsCache
-from .dnsdata import Answer, AnswerStatus, FailureCause, Query
+from .dnsdata import Answer, AnswerStatus, FailureCause, Query, answer_for
 from .errors import require_str
 from .livebase import CachedSource, make_query
 from .stubwire import AsyncStubTransport, StubTransport, failure
@@ -54,15 +54,7 @@ def _chase(query: Query) -> _Chase:
             return failure(query, FailureCause.CNAME_LOOP, "CNAME chain too long")
     if answer.query == query:
         return answer
-    return Answer(
-        query,
-        answer.status,
-        answer.records,
-        ttl=ttl,
-        canonical_name=answer.canonical_name,
-        cause=answer.cause,
-        detail=answer.detail,
-    )
+    return answer_for(query, answer, ttl)
 
 
 def _server(nameserver: str, port: int, timeout: float, tries: int) -> tuple[str, int]:
@@ -168,6 +160,16 @@ class AsyncStubSource(CachedSource):
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache, a query in flight, or a new query."""
         return await self._shared_lookup(make_query(name, rdtype), self._fetch)
+
+    def lookup_soon(self, name: str, rdtype: str, /) -> Answer | asyncio.Future[Answer]:
+        """The answer of :meth:`lookup_async` at once if the cache has it, else a future of it.
+
+        For callers that drive many lookups with callbacks rather than a task
+        each (the checker does). Call it from a running event loop. The future
+        is this lookup's own: cancelling it does not cancel the query that other
+        lookups of the question wait for.
+        """
+        return self._lookup_soon(make_query(name, rdtype), self._fetch)
 
     def lookup(self, name: str, rdtype: str, /) -> Answer:
         """The answer of :meth:`lookup_async`, for sync callers outside an event loop.

@@ -39,9 +39,10 @@ from .memtable import (
     Table,
     drive_async,
     drive_sync,
+    rdtype_key,
     walk,
 )
-from .rdataconv import SourceDataError, canonical_rdtype, name_text, rdata_value
+from .rdataconv import SourceDataError, name_text, rdata_value
 
 __all__ = ["DualSource", "ZoneFileError", "ZoneSource"]
 
@@ -222,6 +223,8 @@ class ZoneSource:
         return Found(AnswerStatus.OUTSIDE_ZONE, detail=detail)
 
     def _cut_above(self, name: str) -> str | None:
+        if not self._cuts:
+            return None  # most zones delegate nothing
         labels = name.split(".")
         depth = len(self.apex.split(".")) if self.apex else 0
         for i in range(len(labels) - depth - 1, -1, -1):
@@ -255,7 +258,7 @@ class ZoneSource:
     def _walk(self, name: str, rdtype: str) -> tuple[Query, str]:
         query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
         self._queries += 1
-        return query, canonical_rdtype(query.rdtype)
+        return query, rdtype_key(query.rdtype)
 
     def lookup(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the zone (or the fallback); never raises for DNS."""

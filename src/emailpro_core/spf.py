@@ -19,7 +19,9 @@ with ``yield from``.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import re
 import time
 
 from .dnsdata import AsyncRecordSource, RecordSource, Resolution, run_async, run_sync
@@ -62,19 +64,48 @@ __all__ = [
 ]
 
 
+# Visible ASCII, the only characters a domain to check may hold (§4.3).
+_PRINTABLE = re.compile(r"[\x21-\x7e]*")
+
+
 def _client_ip(ip: object) -> IPAddress | None:
     if isinstance(ip, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
-        address: IPAddress = ip
-    else:
-        try:
-            address = ipaddress.ip_address(require_str(ip, "the client IP"))
-        except ValueError:
-            return None
+        return _client_address(ip)
+    text = require_str(ip, "the client IP")
+    # The checker evaluates the same few addresses for every domain: a text is
+    # read once (only a plain ``str``: a subclass may behave differently).
+    return _read_ip(text) if type(text) is str else _parse_ip(text)
+
+
+def _parse_ip(text: str) -> IPAddress | None:
+    try:
+        return _client_address(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+_read_ip = functools.lru_cache(maxsize=256)(_parse_ip)
+
+
+def _client_address(address: IPAddress) -> IPAddress:
     if isinstance(address, ipaddress.IPv4Address):
         return address
     # §5: an IPv4-mapped IPv6 client is an IPv4 client. A zone index ("%eth0")
     # means nothing beyond the link, and would leak into %{c} and the PTR name.
     return address.ipv4_mapped or ipaddress.IPv6Address(int(address))
+
+
+def _is_address(name: str) -> bool:
+    """Whether ``name`` (printable ASCII) is an IP address literal."""
+    # Only digits and dots (IPv4) or a colon (IPv6) can make one: ruling that out
+    # first spares a failed parse, and its exception, for every domain checked.
+    if ":" not in name and not name.replace(".", "").isdigit():
+        return False
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _initial_domain(domain: str) -> str | None:
@@ -85,14 +116,10 @@ def _initial_domain(domain: str) -> str | None:
             name = normalize_domain(name).ascii
         except ValueError:
             return None
-    if any(not 0x21 <= ord(c) <= 0x7E for c in name) or name.startswith("["):
+    if not _PRINTABLE.fullmatch(name) or name.startswith("["):
         return None
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        labels = name.split(".")
-        if len(labels) >= 2 and target_name(name) is not None:
-            return name.lower()
+    if not _is_address(name) and len(name.split(".")) >= 2 and target_name(name) is not None:
+        return name.lower()
     return None
 
 

@@ -32,6 +32,7 @@ from .spf_macros import (
     address_type,
     addresses,
     expand_with,
+    is_literal,
     needs_dns,
     parse_macro_string,
     target_name,
@@ -39,7 +40,7 @@ from .spf_macros import (
 )
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
 
-__all__ = ["DEFAULT_LIMITS", "SpfLimits", "SpfOutcome", "SpfResult", "evaluate"]
+__all__ = ["DEFAULT_LIMITS", "SpfLimits", "SpfOutcome", "SpfResult", "evaluate", "spf_texts"]
 
 
 class SpfOutcome(enum.Enum):
@@ -212,8 +213,19 @@ class _Evaluation:
         return self._reverse
 
     def expand(self, spec: MacroString, domain: str) -> Resolution[str]:
+        if is_literal(spec):
+            return expand_with(spec, self.context)  # no macro: the context is not read
         validated = (yield from self.reverse()).names if needs_dns(spec) else ()
         return expand_with(spec, attrs.evolve(self.context, domain=domain), validated)
+
+
+def spf_texts(answer: Answer, /) -> list[str]:
+    """The SPF records of an answer: the texts of its TXT records that start with ``v=spf1``.
+
+    RFC 7208 §4.5: only those count (the SPF record type is obsolete, §3.1).
+    """
+    texts = (record.text for record in answer.records if isinstance(record, TXT))
+    return [text for text in texts if is_spf_text(text)]
 
 
 def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]:
@@ -221,8 +233,7 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
     answer = yield from lookup(domain, "TXT")
     if answer.is_failure:
         raise _dns_stop(answer, domain, None)
-    # §4.5: only TXT records that start with "v=spf1" count (the SPF type is obsolete, §3.1).
-    texts = [r.text for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text)]
+    texts = spf_texts(answer)
     if not texts:
         if answer.status is AnswerStatus.NXDOMAIN:
             return SpfResult(SpfOutcome.NONE, "spf.no_domain", f"{domain} does not exist", domain)
@@ -372,4 +383,17 @@ def evaluate(context: MacroContext, limits: SpfLimits) -> Resolution[SpfResult]:
         result = yield from _check(ev, context.domain, True)
     except _Stop as stop:
         result = stop.result
-    return attrs.evolve(result, dns_lookups=ev.dns_terms, void_lookups=ev.voids, record=ev.record)
+    # The constructor rather than attrs.evolve: this runs for every evaluation.
+    return SpfResult(
+        result.result,
+        result.code,
+        result.detail,
+        result.domain,
+        result.term,
+        result.explanation,
+        ev.dns_terms,
+        ev.voids,
+        result.cause,
+        result.violations,
+        ev.record,
+    )

@@ -40,6 +40,7 @@ __all__ = [
     "address_type",
     "addresses",
     "expand_with",
+    "is_literal",
     "needs_dns",
     "parse_macro_string",
     "scan_macro_string",
@@ -273,6 +274,11 @@ def _transform(macro: Macro, value: str) -> str:
     return joined
 
 
+def is_literal(spec: MacroString) -> bool:
+    """Whether ``spec`` holds no macro: it expands to the same text in every context."""
+    return all(isinstance(part, str) for part in spec.parts)
+
+
 def needs_dns(spec: MacroString) -> bool:
     """Whether expanding ``spec`` needs the validated names of the client (``%{p}``)."""
     return any(isinstance(part, Macro) and part.letter == "p" for part in spec.parts)
@@ -280,6 +286,8 @@ def needs_dns(spec: MacroString) -> bool:
 
 def expand_with(spec: MacroString, context: MacroContext, validated: tuple[str, ...] = ()) -> str:
     """Expand ``spec``; ``%{p}`` picks from the client's ``validated`` names (§5.5, §7.3)."""
+    if len(spec.parts) == 1 and isinstance(spec.parts[0], str):
+        return spec.parts[0]  # plain text, the common domain-spec (include:mx.ovh.com)
     return "".join(
         part if isinstance(part, str) else _transform(part, context.value(part.letter, validated))
         for part in spec.parts

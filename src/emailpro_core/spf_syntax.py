@@ -15,6 +15,7 @@ found, each with the character offset and the text of the bad term.
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -380,6 +381,12 @@ def parse_spf(text: str, /) -> SpfParse:
         TypeError: ``text`` is not a ``str``.
     """
     require_str(text, "an SPF record")
+    # Domains publish the same few records, read several times per diagnosis: the
+    # outcome (frozen) is remembered per text; not for a str subclass, which may differ.
+    return _remembered(text) if type(text) is str else _parse(text)
+
+
+def _parse(text: str) -> SpfParse:
     if not is_spf_text(text):
         first = text.split(" ", 1)[0]
         return SpfParse(
@@ -417,3 +424,7 @@ def parse_spf(text: str, /) -> SpfParse:
     if found:
         return SpfParse(None, tuple(found))
     return SpfParse(SpfRecord(tuple(terms)))
+
+
+# The 1024 texts parsed last (least recently used dropped first).
+_remembered = functools.lru_cache(maxsize=1024)(_parse)

@@ -16,6 +16,7 @@ import asyncio
 import secrets
 import socket
 import struct
+from collections import deque
 from collections.abc import Container
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query
@@ -138,6 +139,39 @@ class _Protocol(asyncio.DatagramProtocol):
                 future.set_exception(exc)
 
 
+class _Deadlines:
+    """When each reply awaited on one event loop times out, with one timer for them all.
+
+    Every question waits the same ``timeout``, so deadlines come in the order the
+    questions are sent: a queue, and a timer for its head, do the work of a
+    timer per question (whose creation and cancelling cost more than the rest
+    of sending a question).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
+        self._loop = loop
+        self._timeout = timeout
+        self._queue: deque[tuple[float, asyncio.Future[bytes]]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, future: asyncio.Future[bytes]) -> None:
+        """Fail ``future`` with ``TimeoutError`` if it is not done ``timeout`` seconds from now."""
+        self._queue.append((self._loop.time() + self._timeout, future))
+        if self._timer is None:
+            self._timer = self._loop.call_at(self._queue[0][0], self._expire)
+
+    def _expire(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        queue = self._queue
+        while queue and (queue[0][1].done() or queue[0][0] <= now):
+            _, future = queue.popleft()
+            if not future.done():
+                future.set_exception(TimeoutError())
+        if queue:
+            self._timer = self._loop.call_at(queue[0][0], self._expire)
+
+
 class AsyncStubTransport:
     """Asynchronous transport: many questions in flight on one UDP socket."""
 
@@ -151,6 +185,7 @@ class AsyncStubTransport:
         self._transport: asyncio.DatagramTransport | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening: asyncio.Lock | None = None
+        self._deadlines: _Deadlines | None = None
 
     async def _endpoint(self) -> asyncio.DatagramTransport:
         loop = asyncio.get_running_loop()
@@ -162,6 +197,7 @@ class AsyncStubTransport:
             self.close()
             self._loop, self._opening = loop, asyncio.Lock()
             self._pending = {}
+            self._deadlines = _Deadlines(loop, self.timeout)
         assert self._opening is not None
         async with self._opening:
             if self._transport is None:
@@ -176,11 +212,15 @@ class AsyncStubTransport:
 
     async def ask(self, query: Query) -> tuple[Answer, str | None]:
         """Ask ``query``; return the answer and a CNAME target left to chase."""
-        try:
-            transport = await self._endpoint()
-        except OSError as exc:
-            return failure(query, FailureCause.NO_NAMESERVER, str(exc)), None
         loop = asyncio.get_running_loop()
+        transport = self._transport if self._loop is loop else None
+        if transport is None:
+            try:
+                transport = await self._endpoint()
+            except OSError as exc:
+                return failure(query, FailureCause.NO_NAMESERVER, str(exc)), None
+        deadlines = self._deadlines
+        assert deadlines is not None  # set with the loop, by _endpoint
         for _ in range(self.tries):
             qid = _new_id(self._pending)
             try:
@@ -189,7 +229,7 @@ class AsyncStubTransport:
                 return failure(query, FailureCause.OTHER, str(exc)), None
             future: asyncio.Future[bytes] = loop.create_future()
             self._pending[qid] = future
-            timer = loop.call_later(self.timeout, _expire, future)
+            deadlines.add(future)
             self.sent += 1
             transport.sendto(wire)
             try:
@@ -199,7 +239,6 @@ class AsyncStubTransport:
             except OSError as exc:
                 return failure(query, FailureCause.NO_NAMESERVER, str(exc)), None
             finally:
-                timer.cancel()
                 self._pending.pop(qid, None)
             answer, chase = _decode(reply, query, qid)
             if _is_truncated(answer):
@@ -237,8 +276,3 @@ class AsyncStubTransport:
         transport, self._transport = self._transport, None
         if transport is not None and not (self._loop is not None and self._loop.is_closed()):
             transport.close()
-
-
-def _expire(future: asyncio.Future[bytes]) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError())

@@ -12,6 +12,7 @@ The renderings of :class:`~emailpro_core.records.RecordSet` live here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -83,14 +84,77 @@ def comment(text: str, /) -> str:
     return " ".join(text.split())
 
 
+# Rendering a value through dnspython (parse, then print) costs tens of
+# microseconds, and a diagnosis renders a dozen lines per domain. The values the
+# checker renders are almost always plain: a name of letters, digits, "-" and
+# "_", canonical numbers, printable ASCII text. For those, dnspython's text is
+# known exactly, so it is written directly; anything else takes dnspython's
+# round trip, which also raises for invalid data. (A property test holds the two
+# paths equal.)
+_LABEL = r"[A-Za-z0-9_-]{1,63}"
+# A name dnspython prints as written: no escapes, labels of at most 63 octets
+# (the total length is checked apart), relative or absolute, or the root.
+_NAME = rf"(?P<name>{_LABEL}(?:\.{_LABEL})*\.?|\.)"
+# A 16-bit number in canonical form (0 to 65535, no leading zero): dnspython
+# reads it as an int and prints it back the same.
+_U16 = (
+    r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}"
+    r"|[1-9][0-9]{0,3}|0)"
+)
+# A canonical dotted quad (dnspython accepts only that form, and prints it back).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_PLAIN = {
+    "MX": re.compile(rf"{_U16} {_NAME}"),
+    "SRV": re.compile(rf"{_U16} {_U16} {_U16} {_NAME}"),
+    "CNAME": re.compile(_NAME),
+    "NS": re.compile(_NAME),
+    "PTR": re.compile(_NAME),
+    "A": re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}"),
+}
+#: RFC 1035 §3.1: 255 octets on the wire, so at most 253 in text without the final dot.
+_MAX_NAME_TEXT = 253
+# TXT: dnspython quotes each character-string and escapes '"' and '\\' with a
+# backslash and any octet outside printable ASCII as \DDD (decimal).
+_TXT_PLAIN = re.compile(rb"[ !#-\[\]-~]*")
+_TXT_ESCAPES = tuple(
+    "\\" + chr(octet)
+    if octet in b'"\\'
+    else chr(octet)
+    if 0x20 <= octet < 0x7F
+    else f"\\{octet:03d}"
+    for octet in range(256)
+)
+
+
+def _quoted(string: bytes) -> str:
+    if _TXT_PLAIN.fullmatch(string):
+        return f'"{string.decode("ascii")}"'
+    return '"' + "".join(_TXT_ESCAPES[octet] for octet in string) + '"'
+
+
+def _rdata_text(rdtype: str, value: str) -> str:
+    """The presentation text dnspython gives ``value`` (see :func:`zone_line`)."""
+    if rdtype == "TXT":
+        return " ".join(_quoted(string) for string in split_txt(value))
+    pattern = _PLAIN.get(rdtype)
+    plain = pattern.fullmatch(value) if pattern is not None else None
+    if plain is not None and len(plain.groupdict().get("name", "").rstrip(".")) <= _MAX_NAME_TEXT:
+        return value
+    return to_rdata(rdtype, value).to_text()
+
+
 def zone_line(name: str, ttl: int, rdtype: str, value: str, /) -> str:
     """One RFC 1035 §5.1 master-file line with an absolute owner name, class IN.
 
-    TXT values are quoted and split into character-strings by dnspython's
-    presentation (``"``, ``\\`` and non-printable octets escaped).
+    The value is in dnspython's presentation form: TXT values are quoted and
+    split into character-strings (``"``, ``\\`` and non-printable octets
+    escaped), numbers and names as dnspython prints them.
+
+    Raises:
+        ValueError: ``value`` is not valid presentation data of ``rdtype``.
     """
     owner = name if name.endswith(".") else name + "."
-    return f"{owner} {ttl} IN {rdtype} {to_rdata(rdtype, value).to_text()}"
+    return f"{owner} {ttl} IN {rdtype} {_rdata_text(rdtype, value)}"
 
 
 def render_zone(records: RecordSet, /, *, comments: bool = True) -> str:
