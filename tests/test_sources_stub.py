@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -351,3 +352,39 @@ def test_lookup_soon_passes_on_how_the_query_ended(ending: str) -> None:
             waiting.result()
     else:
         assert waiting.cancelled()
+
+
+def test_each_question_waits_its_own_timeout(responder: FaultResponder) -> None:
+    """Questions sent at different times each time out `timeout` seconds after they were sent."""
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
+
+    async def timed(rdtype: str, after: float) -> tuple[Answer, float]:
+        await asyncio.sleep(after)
+        started = time.monotonic()
+        answer = await source.lookup_async("drop.example.org", rdtype)
+        return answer, time.monotonic() - started
+
+    async def run() -> tuple[tuple[Answer, float], tuple[Answer, float]]:
+        try:
+            return await asyncio.gather(timed("A", 0.0), timed("AAAA", 0.15))
+        finally:
+            source.close()
+
+    for answer, took in asyncio.run(run()):
+        assert (AnswerStatus.FAILURE, FailureCause.TIMEOUT) == (answer.status, answer.cause)
+        assert 0.25 < took < 1.0
+
+
+def test_closed_source_reopens_on_the_same_loop(responder: FaultResponder) -> None:
+    """Closing an async stub source between lookups of one event loop opens a new socket."""
+    source = AsyncStubSource(responder.host, port=responder.port)
+
+    async def run() -> list[Answer]:
+        first = await source.lookup_async("host.example.org", "A")
+        source.close()
+        second = await source.lookup_async("host.example.org", "AAAA")
+        source.close()
+        return [first, second]
+
+    first, second = asyncio.run(run())
+    assert (("192.0.2.10",), ("2001:db8::10",)) == (first.records, second.records)

@@ -189,8 +189,6 @@ class AsyncStubTransport:
 
     async def _endpoint(self) -> asyncio.DatagramTransport:
         loop = asyncio.get_running_loop()
-        if self._transport is not None and self._loop is loop:
-            return self._transport
         if self._loop is not loop:
             # A new event loop (a second asyncio.run): the old socket belongs
             # to a loop that is gone.
