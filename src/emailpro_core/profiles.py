@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable
 
@@ -144,6 +145,14 @@ def check_server_number(number: int, /) -> tuple[Violation, ...]:
     return ()
 
 
+@functools.lru_cache(maxsize=64)
+def _template_regex(template: str) -> re.Pattern[str]:
+    # The selector becomes a group; a second mention must repeat the first.
+    body = template.replace("{selector}", "(?P<selector>.+?)", 1)
+    body = body.replace("{selector}", "(?P=selector)")
+    return re.compile(rf"(?:{body})\.?", re.IGNORECASE)
+
+
 @attrs.frozen
 class Profile:
     """The provider-specific values of a hosted e-mail service.
@@ -234,8 +243,19 @@ class Profile:
         """Whether ``selector`` is named as the provider names its DKIM selectors."""
         return self.dkim_selector_pattern.fullmatch(selector) is not None
 
+    def dkim_target_pattern(self, selector: str, /) -> str:
+        """The regex text a DKIM CNAME target of ``selector`` matches (trailing dot optional).
+
+        >>> pattern = OVH_EMAIL_PRO.dkim_target_pattern("ovhemp1-selector1")
+        >>> bool(re.fullmatch(pattern, "ovhemp1-selector1._domainkey.1500.ab.dkim.mail.ovh.net"))
+        True
+        """
+        # str.replace, not str.format: the template's regex braces ({2}) stay as they are.
+        body = self.dkim_target_template.replace("{selector}", re.escape(selector))
+        return rf"(?:{body})\.?"
+
     def dkim_target_regex(self, selector: str, /) -> re.Pattern[str]:
-        """The regex a DKIM CNAME target of ``selector`` matches (trailing dot optional).
+        """:meth:`dkim_target_pattern`, compiled (case-insensitive).
 
         >>> rx = OVH_EMAIL_PRO.dkim_target_regex("ovhemp1-selector1")
         >>> bool(rx.fullmatch("ovhemp1-selector1._domainkey.1675.ac.dkim.mail.ovh.net."))
@@ -243,9 +263,23 @@ class Profile:
         >>> bool(rx.fullmatch("ovhemp2-selector1._domainkey.1675.ac.dkim.mail.ovh.net"))
         False
         """
-        # str.replace, not str.format: the template's regex braces ({2}) stay as they are.
-        body = self.dkim_target_template.replace("{selector}", re.escape(selector))
-        return re.compile(rf"(?:{body})\.?", re.IGNORECASE)
+        return re.compile(self.dkim_target_pattern(selector), re.IGNORECASE)
+
+    def is_dkim_target(self, selector: str, target: str, /) -> bool:
+        """Whether ``target`` matches :meth:`dkim_target_regex` of ``selector``.
+
+        The same answer without compiling a regex per selector: the template is
+        compiled once with the selector as a group, and the group is compared.
+
+        >>> OVH_EMAIL_PRO.is_dkim_target("ovhemp1-selector1",
+        ...     "OVHemp1-selector1._domainkey.1675.ac.dkim.mail.ovh.net.")
+        True
+        >>> OVH_EMAIL_PRO.is_dkim_target("ovhemp1-selector1",
+        ...     "ovhemp2-selector1._domainkey.1675.ac.dkim.mail.ovh.net")
+        False
+        """
+        match = _template_regex(self.dkim_target_template).fullmatch(target)
+        return match is not None and match.group("selector").lower() == selector.lower()
 
     def ownership_label(self, token: str, /) -> str:
         """The label of the ownership CNAME: ``token`` with the suffix, added once."""

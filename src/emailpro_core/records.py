@@ -330,7 +330,7 @@ def _dkim(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | Omi
             yield ExpectedRecord(owner, "CNAME", ttl, value, requirement, "dkim", why)
         else:
             copy = f"{why}; copy the exact target (API targetRecord) from the provider"
-            pattern = profile.dkim_target_regex(selector.name).pattern
+            pattern = profile.dkim_target_pattern(selector.name)
             yield ExpectedRecord(owner, "CNAME", ttl, None, requirement, "dkim", copy, pattern)
 
 

@@ -134,9 +134,7 @@ def _dkim_violations(setup: SetupFields, profile: Profile) -> list[Violation]:
                     {"selector": shown(name), "index": index},
                 )
             )
-        elif selector.target is not None and not profile.dkim_target_regex(name).fullmatch(
-            selector.target
-        ):
+        elif selector.target is not None and not profile.is_dkim_target(name, selector.target):
             found.append(
                 Violation(
                     "setup.bad_dkim_target",

@@ -276,3 +276,17 @@ def test_autoconfig_any_name(domain: str, name: str) -> None:
     else:
         text = autoconfig_xml(OVH_EMAIL_PRO, 1, domain=domain, display_name=name)
         assert name == ET.fromstring(text).findtext("emailProvider/displayName")
+
+
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEF0123456789-.", min_size=1, max_size=30),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEF0123456789-._", max_size=70),
+    st.booleans(),
+)
+def test_is_dkim_target_agrees_with_the_compiled_regex(
+    selector: str, tail: str, build_valid: bool
+) -> None:
+    """is_dkim_target answers as the per-selector regex does, for targets right and wrong."""
+    target = f"{selector}._domainkey.1675.ac.dkim.mail.ovh.net." if build_valid else tail
+    expected = OVH_EMAIL_PRO.dkim_target_regex(selector).fullmatch(target) is not None
+    assert OVH_EMAIL_PRO.is_dkim_target(selector, target) == expected
