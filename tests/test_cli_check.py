@@ -17,6 +17,7 @@ from emailpro_core.findings import Diagnosis, Status
 from emailpro_core.records import expected_records
 from emailpro_core.setup import DomainSetup
 from emailpro_core.source_static import StaticSource
+from emailpro_core.source_stub import AsyncStubSource
 from emailpro_core.source_zone import DualSource
 from faults import Fault, FaultResponder
 from test_cli import EXAMPLES, ROOT, Result, invoke, one_error_line
@@ -357,8 +358,11 @@ def test_resolv_conf_errors(
 def test_live_sources_are_built_without_the_default_resolver() -> None:
     """The live sources ask exactly the nameservers given, on the port given."""
     sync = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=False)
-    many = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=True)
-    for source in (sync, many):
+    many = cli_setup.live_source(["192.0.2.1", "192.0.2.2"], 5353, concurrent=True)
+    for source, servers in ((sync, ["192.0.2.1"]), (many, ["192.0.2.1", "192.0.2.2"])):
         resolver = source.resolver  # type: ignore[attr-defined]
-        assert ["192.0.2.1"] == resolver.nameservers
+        assert servers == resolver.nameservers
         assert 5353 == resolver.port
+    stub = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=True)
+    assert isinstance(stub, AsyncStubSource)
+    assert ("192.0.2.1", 5353) == (stub.transport.host, stub.transport.port)

@@ -35,6 +35,7 @@ from .domains import is_subdomain
 from .errors import ValidationError
 from .findings import Status
 from .setup import DomainSetup, check_setup
+from .source_stub import AsyncStubSource
 
 __all__ = ["register"]
 
@@ -203,10 +204,15 @@ async def _stream(lines: _Lines, source: AsyncRecordSource, args: argparse.Names
         lines, source, concurrency=args.concurrency, deadline=args.deadline
     )
     progress = lines.progress
-    async for diagnosis in results:
-        progress.tally.add(diagnosis)
-        number = lines.pending.pop(diagnosis.domain, None)
-        progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+    try:
+        async for diagnosis in results:
+            progress.tally.add(diagnosis)
+            number = lines.pending.pop(diagnosis.domain, None)
+            progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+    finally:
+        if isinstance(source, AsyncStubSource):
+            # Its socket belongs to this event loop, which ends with the run.
+            source.close()
 
 
 def _open(path: str, out: Output) -> BinaryIO:

@@ -27,6 +27,7 @@ from .domains import normalize_domain
 from .errors import InvalidDomain
 from .setup import DkimSelector, DomainSetup
 from .source_live import AsyncResolverSource, ResolverSource
+from .source_stub import AsyncStubSource
 from .source_zone import DualSource, ZoneFileError, ZoneSource
 
 __all__ = [
@@ -185,7 +186,15 @@ def nameservers_of_resolv_conf(text: str, /) -> tuple[str, ...]:
 
 
 def live_source(nameservers: Sequence[str], port: int, /, *, concurrent: bool) -> DualSource:
-    """A live source asking ``nameservers`` on ``port`` (async for many domains)."""
+    """A live source asking ``nameservers`` on ``port`` (async for many domains).
+
+    Many domains and one server: the stub source, which asks that server
+    directly over one socket and costs a fraction of the CPU of a resolver
+    (docs/performance.md). Several servers: dnspython's resolver, which fails
+    over between them.
+    """
+    if concurrent and len(nameservers) == 1:
+        return AsyncStubSource(nameservers[0], port=port)
     if concurrent:
         return AsyncResolverSource(nameservers=list(nameservers), port=port)
     return ResolverSource(nameservers=list(nameservers), port=port)
