@@ -3,7 +3,7 @@
 Every domain ``d<index>.test`` (RFC 6761 reserves ``.test``) has its own zone and
 its own account: a server number, an ownership token, and two DKIM selectors whose
 CNAME targets (and keys) are its own. A share of the domains (``broken_share``)
-carries exactly one :class:`Defect`, chosen in turn, and the checker must report
+carries exactly one :class:`Defect` (:func:`defect_of`), and the checker must report
 exactly that defect's finding code on those domains and nothing but ``OK``
 findings on the others: :func:`assert_findings` counts them.
 
@@ -11,7 +11,8 @@ The same records are available in three forms, all built from one description:
 ``StaticSource`` records (:meth:`BenchDomain.static_records`), zone text for NSD or
 ``ZoneSource`` (:meth:`BenchDomain.zone_text`), and the provider's own records
 (:func:`provider_records`, :func:`provider_zones`). Generation is deterministic
-(``seed``) and lazy, so a million domains cost nothing until read.
+(``seed``) and lazy, so a million domains cost nothing until read;
+:class:`GeneratedSource` answers for any of them on demand.
 """
 
 from __future__ import annotations
@@ -248,8 +249,11 @@ def make_domain(index: int, defect: Defect = Defect.NONE, *, seed: int = 0) -> B
 
 
 def defect_of(index: int, *, seed: int = 0, broken_share: float = 0.25) -> Defect:
-    """The defect of generated domain ``index``: ``NONE`` or, with probability
-    ``broken_share``, one of :data:`INJECTED` drawn at random (deterministic)."""
+    """The defect of generated domain ``index`` (deterministic in ``seed`` and ``index``).
+
+    ``NONE``, or with probability ``broken_share`` one of :data:`INJECTED`,
+    drawn at random: each defect appears about as often as the others.
+    """
     rng = random.Random(f"defect:{seed}:{index}")
     if rng.random() >= broken_share:
         return Defect.NONE
