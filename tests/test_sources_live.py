@@ -26,6 +26,10 @@ from emailpro_core.dnsdata import MX, TXT, Answer, AnswerStatus, FailureCause, Q
 from emailpro_core.sources import AsyncResolverSource, DnsCache, ResolverSource
 
 LOOPBACK = "127.0.0.1"
+# The TXT record of wide.example.test: four 225-byte strings, more than the
+# 512 bytes of plain DNS, as a 2048-bit DKIM key record is.
+WIDE_STRINGS = (b"k" * 225,) * 4
+WIDE_TEXT_SIZE = sum(len(part) + 1 for part in WIDE_STRINGS)
 ZONE = dns.zone.from_text(
     """
 $TTL 600
@@ -39,7 +43,8 @@ www   300  CNAME @
 dangling   CNAME gone
 big        TXT   "big"
 xn--bcher-kva CNAME @
-""",
+wide       TXT   """
+    + " ".join(f'"{part.decode()}"' for part in WIDE_STRINGS),
     origin="example.test",
     relativize=False,
 )
@@ -54,6 +59,8 @@ class Responder:
         self.udp, self.tcp = _bind_pair()
         self.port = self.udp.getsockname()[1]
         self.received: collections.Counter[tuple[str, str]] = collections.Counter()
+        self.over_tcp = 0
+        self.payloads: list[int] = []
         self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._serve_udp, daemon=True),
@@ -107,6 +114,9 @@ class Responder:
         name = question.name.to_text(omit_final_dot=True)
         rdtype = dns.rdatatype.to_text(question.rdtype)
         self.received[(name, rdtype)] += 1
+        self.over_tcp += tcp
+        # dnspython reports a query without EDNS as edns == -1, payload 0.
+        self.payloads.append(query.payload if query.edns >= 0 else 512)
         mode = name.split(".")[0]
         if mode == SILENT:
             return None
@@ -118,6 +128,10 @@ class Responder:
         if mode in ("servfail", "refused", "formerr", "yxdomain"):
             response.set_rcode(dns.rcode.from_text(mode.upper()))
         elif mode == "big" and not tcp:
+            response.flags |= dns.flags.TC
+        elif mode == "wide" and not tcp and self.payloads[-1] < WIDE_TEXT_SIZE:
+            # Like a real server: an answer larger than the offered payload
+            # is truncated (RFC 6891 section 7; RFC 1035 section 4.2.1).
             response.flags |= dns.flags.TC
         elif mode == "cut":
             return None if tcp else _truncated(response)
@@ -357,6 +371,16 @@ def test_cache_honours_ttl(
     clock.now += 1
     ask(kind, source, name, rdtype)
     assert (responder.count(name, rdtype), source.queries_sent, source.cache_hits) == (2, 2, 1)
+
+
+@KINDS
+def test_large_answers_come_over_udp_with_edns(kind: str, responder: Responder) -> None:
+    """EDNS0 offers 1232 bytes, so a DKIM-sized answer needs no TCP retry."""
+    answer = ask(kind, make_source(kind, responder), "wide.example.test", "TXT")
+    assert answer.status is OK
+    assert answer.records == (TXT(WIDE_STRINGS),)
+    assert responder.payloads == [1232]
+    assert responder.over_tcp == 0
 
 
 @KINDS

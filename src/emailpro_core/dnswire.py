@@ -19,6 +19,7 @@ import struct
 from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
 
 __all__ = [
+    "EDNS_PAYLOAD",
     "RDTYPES",
     "TRUNCATED",
     "WireError",
@@ -47,9 +48,12 @@ _HEADER = struct.Struct("!HHHHHH")
 _RR_FIXED = struct.Struct("!HHIH")
 _SHORT = struct.Struct("!H")
 _SRV = struct.Struct("!HHH")
-# RFC 6891 §6.1.2 OPT pseudo-record: root owner, type 41, UDP payload size 1232
-# (the DNS Flag Day 2020 value that avoids IP fragmentation), no extended flags.
-_OPT = b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00"
+#: The UDP payload size offered with EDNS0: the DNS Flag Day 2020 value, which
+#: avoids IP fragmentation yet holds a 2048-bit DKIM key record.
+EDNS_PAYLOAD = 1232
+# RFC 6891 §6.1.2 OPT pseudo-record: root owner, type 41, the payload size in
+# the class field, no extended flags, no options.
+_OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)
 _MAX_CHAIN = 16
 _MAX_POINTERS = 64
 

@@ -19,6 +19,7 @@ import dns.resolver
 
 from .dnscache import DnsCache
 from .dnsdata import Answer, Query
+from .dnswire import EDNS_PAYLOAD
 from .errors import require_str
 from .liveanswers import RESOLVE_ERRORS, answer_from_error, answer_from_result, qname_of
 from .livebase import CachedSource, make_query
@@ -63,6 +64,10 @@ def _configure(
     built.port = 53 if port is None else port
     built.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     built.lifetime = DEFAULT_LIFETIME if lifetime is None else lifetime
+    # EDNS0 (RFC 6891) with the payload size the stub sources offer: a 2048-bit
+    # DKIM key does not fit in 512 bytes, and without EDNS every such answer is
+    # truncated and asked again over TCP, which loaded servers may drop.
+    built.use_edns(0, 0, EDNS_PAYLOAD)
     return built
 
 
