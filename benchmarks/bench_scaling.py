@@ -35,7 +35,7 @@ from harness import (
     print_environment,
     save_results,
 )
-from live import Cpu, run_checker, run_processes, start_nsd, stub_source
+from live import Cpu, run_checker, run_parallel, start_nsd, stub_source
 from live import _chunk_worker as chunk_worker
 from live import _collect as collect
 from zones import generate
@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{size:,} domains, {args.workers} processes",
                     size,
                     functools.partial(
-                        run_processes,
+                        run_parallel,
                         part,
                         wanted,
                         port,

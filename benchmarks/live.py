@@ -12,10 +12,9 @@ compared with the injected defects.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import functools
 import json
 import logging
-import multiprocessing
 import os
 import resource
 import subprocess
@@ -199,6 +198,7 @@ def run_cli(
     cpu: Cpu,
     *,
     concurrency: int,
+    workers: int = 1,
 ) -> dict[str, object]:
     """``emailpro-core check-many FILE --nameserver 127.0.0.1:PORT`` in a subprocess."""
     source = workdir / "setups.jsonl"
@@ -213,6 +213,8 @@ def run_cli(
         f"{HOST}:{port}",
         "--concurrency",
         str(concurrency),
+        "--workers",
+        str(workers),
     ]
     cpu.start()
     with output.open("wb") as out:
@@ -360,20 +362,7 @@ def run_checkdmarc_spf_mx(
     return {**cpu.stop(), "queries": counter() - sent}
 
 
-def _chunk_worker(job: tuple[list[DomainSetup], int, int]) -> list[Diagnosis]:
-    setups, port, concurrency = job
-    source = AsyncStubSource(HOST, port=port)
-
-    async def run() -> list[Diagnosis]:
-        try:
-            return await _collect(setups, source, concurrency)
-        finally:
-            source.close()
-
-    return asyncio.run(run())
-
-
-def run_processes(
+def run_parallel(
     setups: Sequence[DomainSetup],
     defects: dict[str, Defect],
     port: int,
@@ -382,18 +371,14 @@ def run_processes(
     workers: int,
     concurrency: int,
 ) -> dict[str, object]:
-    """A prototype of ``check-many --workers N``: chunks of setups mapped over N processes.
+    """``check_domains_parallel``: chunks of setups over ``workers`` processes.
 
-    Each process runs ``check_domains`` over its own stub source (and cache);
-    setups go in and diagnoses come back pickled. The pool's start (fork) is timed.
+    Each chunk is checked by ``check_domains`` over its own stub source (and
+    cache); setups go in and diagnoses come back pickled. The pool's start is timed.
     """
-    chunks = [list(setups[i::workers]) for i in range(workers)]
-    context = multiprocessing.get_context("fork")
+    from emailpro_core.parallel import check_domains_parallel
+
+    factory = functools.partial(AsyncStubSource, HOST, port=port)
     cpu.start()
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        found = [
-            d
-            for part in pool.map(_chunk_worker, [(c, port, concurrency) for c in chunks])
-            for d in part
-        ]
+    found = list(check_domains_parallel(setups, factory, workers=workers, concurrency=concurrency))
     return {**cpu.stop(), **findings_verdict(found, defects)}

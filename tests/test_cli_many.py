@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import json
@@ -18,6 +19,7 @@ from emailpro_core.cli_render import Progress, Tally
 from emailpro_core.dnsdata import Answer
 from emailpro_core.findings import Diagnosis
 from emailpro_core.source_static import StaticSource
+from emailpro_core.source_stub import AsyncStubSource
 from emailpro_core.source_zone import DualSource
 from faults import FaultResponder
 from test_cli import Result, invoke, one_error_line
@@ -223,6 +225,43 @@ def test_usage_errors(
     result = invoke(capsys, ["check-many", *argv, *([] if argv == ["-"] else ZONES)])
     assert 2 == result.code
     assert one_error_line(result).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--workers", "257"], "--workers is at most 256"),
+        (["--workers", "2", *ZONES], "--workers asks nameservers from several processes"),
+        (["--workers", "2"], "no nameserver in '/nonexistent'; give --nameserver or --zone"),
+        (
+            ["--workers", "2", "--nameserver", "127.0.0.1:53", "--nameserver", "127.0.0.2:54"],
+            "every --nameserver must use the same port",
+        ),
+    ],
+)
+def test_workers_usage_errors(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    expected: str,
+) -> None:
+    """--workers is refused with zones, and needs nameservers: one line, exit 2."""
+    monkeypatch.setattr(cli_setup, "_system_nameservers", lambda path: one_line_error(path))
+    result = invoke(capsys, ["check-many", "-", *argv], stdin="example.org\n")
+    assert 2 == result.code
+    assert "" == result.out
+    assert one_error_line(result).startswith(expected)
+
+
+def test_workers_ask_the_system_nameservers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --nameserver, the workers' sources ask the system's nameservers."""
+    monkeypatch.setattr(cli_setup, "_system_nameservers", lambda path: ("192.0.2.53",))
+    args = argparse.Namespace(zone=[], nameserver=[], resolv_conf="/etc/resolv.conf")
+    factory = cli_setup.live_factory(args)
+    source = factory()
+    assert isinstance(source, AsyncStubSource)
+    assert (source.transport.host, source.transport.port) == ("192.0.2.53", 53)
+    source.close()
 
 
 def one_line_error(path: str) -> tuple[str, ...]:

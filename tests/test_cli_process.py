@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -104,3 +105,77 @@ def test_sigint_stops_check_many_cleanly() -> None:
     assert "" == out
     assert err.strip().startswith("interrupted after 0 domains in ")
     assert "Traceback" not in err
+
+
+def _many_run(server: FaultResponder, *options: str) -> subprocess.CompletedProcess[str]:
+    lines = [
+        json.dumps({"domain": name, "server_number": 1, "managed_in_account": True})
+        for name in ("good.example", "also.example", "servfail.example", "bad.example")
+    ]
+    lines.insert(1, "not..a.domain")
+    argv = ["check-many", "-", "--nameserver", f"127.0.0.1:{server.port}", *options]
+    return run([*PYTHON, *argv], stdin="\n".join(lines) + "\n")
+
+
+def _codes_per_line(out: str) -> list[tuple[object, ...]]:
+    found: list[tuple[object, ...]] = []
+    for text in out.splitlines():
+        data = json.loads(text)
+        codes = tuple((f["check"], f["status"], f["code"]) for f in data.get("findings", []))
+        found.append((data["line"], data.get("domain"), data.get("error"), codes))
+    return found
+
+
+def test_check_many_in_worker_processes() -> None:
+    """--workers 2 prints the lines one process prints (in any order), and the same summary."""
+    records = live_records("good.example") | live_records("also.example")
+    records |= live_records("servfail.example")
+    records["bad.example"] = {"MX": ["10 mail.elsewhere.example."]}
+    with FaultResponder(records, faults={"servfail.example": Fault.SERVFAIL}) as server:
+        one = _many_run(server)
+        two = _many_run(server, "--workers", "2")
+    assert 2 == one.returncode == two.returncode  # the bad line
+    # The responder rotates its records, so the observed lines may come in another order.
+    assert sorted(_codes_per_line(one.stdout)) == sorted(_codes_per_line(two.stdout))
+    assert 5 == len(two.stdout.splitlines())
+    summary = ": 2 ok, 0 with warnings, 1 with errors, 1 unknown; 1 bad line"
+    assert summary in one.stderr
+    assert summary in two.stderr
+    assert "Traceback" not in two.stderr
+
+
+def test_sigint_stops_check_many_workers() -> None:
+    """Ctrl-C with --workers: the workers are stopped, a summary, exit 130, no traceback."""
+    with FaultResponder({}, faults={"slow.example": Fault.DROP}) as server:
+        argv = ["check-many", "-", "--workers", "2", "--nameserver", f"127.0.0.1:{server.port}"]
+        child = subprocess.Popen(
+            [*PYTHON, *argv],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        out, err = _interrupt_when_asked(child, server, "slow.example\n")
+    assert 130 == child.returncode
+    assert "" == out
+    assert err.strip().startswith("interrupted after 0 domains in ")
+    assert "Traceback" not in err
+
+
+def _interrupt_when_asked(
+    child: subprocess.Popen[str], server: FaultResponder, stdin: str
+) -> tuple[str, str]:
+    """Send SIGINT once the server was asked about slow.example; the child's output."""
+    assert child.stdin is not None
+    child.stdin.write(stdin)
+    child.stdin.close()
+    waited = time.monotonic() + 20
+    while server.count("slow.example") == 0 and time.monotonic() < waited:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGINT)
+    child.wait(timeout=30)
+    assert child.stdout is not None
+    assert child.stderr is not None
+    with child.stdout, child.stderr:
+        return child.stdout.read(), child.stderr.read()

@@ -24,6 +24,7 @@ from .checker import (
     check_domain,
     check_domain_async,
     check_domains,
+    check_domains_parallel,
 )
 from .client import ClientSettings, autoconfig_xml, client_settings
 from .domains import Domain, check_domain_name, normalize_domain
@@ -145,6 +146,7 @@ __all__ = [
     "check_domain_async",
     "check_domain_name",
     "check_domains",
+    "check_domains_parallel",
     "check_first_name",
     "check_host",
     "check_host_async",

@@ -14,8 +14,9 @@ its cause, never "missing".
 (False, <Status.ERROR: 'error'>)
 
 Each check is written once, as a resolution; :func:`check_domain` drives them
-over a sync source, :func:`check_domain_async` over an async one, and
-:func:`check_domains` over many domains at once.
+over a sync source, :func:`check_domain_async` over an async one,
+:func:`check_domains` over many domains at once, and
+:func:`check_domains_parallel` over many domains in several processes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 from .bulk import check_domains
 from .dnsdata import AsyncRecordSource, RecordSource
 from .findings import Check, Diagnosis, Finding, FixAction, FixLine, Status
+from .parallel import check_domains_parallel
 from .profiles import OVH_EMAIL_PRO, Profile
 from .runner import make_context, run_async_checks, run_sync_checks
 from .setup import DomainSetup
@@ -37,6 +39,7 @@ __all__ = [
     "check_domain",
     "check_domain_async",
     "check_domains",
+    "check_domains_parallel",
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
 from .bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
@@ -29,11 +29,18 @@ from .cli_common import (
     shown,
 )
 from .cli_render import Progress, Tally, diagnosis_table, verdict
-from .cli_setup import add_setup_options, add_source_options, build_source, setup_from_args
+from .cli_setup import (
+    add_setup_options,
+    add_source_options,
+    build_source,
+    live_factory,
+    setup_from_args,
+)
 from .dnsdata import AsyncRecordSource
 from .domains import is_subdomain
 from .errors import ValidationError
-from .findings import Status
+from .findings import Diagnosis, Status
+from .parallel import SourceFactory, check_domains_parallel
 from .setup import DomainSetup, check_setup
 from .source_stub import AsyncStubSource
 
@@ -43,6 +50,8 @@ __all__ = ["register"]
 _SHOWN_INPUT = 200
 # check-many refuses more domains in flight than this: each holds sockets.
 _MAX_CONCURRENCY = 1024
+# ...and more processes than this: each is a whole interpreter.
+_MAX_WORKERS = 256
 
 
 def register(commands: Any, /) -> None:
@@ -89,6 +98,14 @@ def register(commands: Any, /) -> None:
         default=DEFAULT_DEADLINE,
         metavar="S",
         help=f"seconds each domain may take (default {DEFAULT_DEADLINE:g})",
+    )
+    many.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="diagnose in N processes, each asking the nameservers itself (default 1; "
+        "not with --zone)",
     )
     add_source_options(many)
     many.set_defaults(run=run_check_many)
@@ -203,16 +220,31 @@ async def _stream(lines: _Lines, source: AsyncRecordSource, args: argparse.Names
     results: AsyncIterator[Any] = check_domains(
         lines, source, concurrency=args.concurrency, deadline=args.deadline
     )
-    progress = lines.progress
     try:
         async for diagnosis in results:
-            progress.tally.add(diagnosis)
-            number = lines.pending.pop(diagnosis.domain, None)
-            progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+            _emit(lines, diagnosis)
     finally:
         if isinstance(source, AsyncStubSource):
             # Its socket belongs to this event loop, which ends with the run.
             source.close()
+
+
+def _emit(lines: _Lines, diagnosis: Diagnosis) -> None:
+    progress = lines.progress
+    progress.tally.add(diagnosis)
+    number = lines.pending.pop(diagnosis.domain, None)
+    progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+
+
+def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Namespace) -> None:
+    for diagnosis in check_domains_parallel(
+        lines,
+        factory,
+        workers=args.workers,
+        concurrency=args.concurrency,
+        deadline=args.deadline,
+    ):
+        _emit(lines, diagnosis)
 
 
 def _open(path: str, out: Output) -> BinaryIO:
@@ -229,19 +261,30 @@ def _open(path: str, out: Output) -> BinaryIO:
         raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
 
 
+def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], tuple[str, ...]]:
+    """How the lines are diagnosed, and the zones a domain must be in (offline)."""
+    if args.workers > 1:
+        factory = live_factory(args)
+        return lambda lines: _stream_parallel(lines, factory, args), ()
+    source, apexes = build_source(args, concurrent=True)
+    offline = () if args.nameserver else apexes
+    return lambda lines: asyncio.run(_stream(lines, source, args)), offline
+
+
 def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     """``check-many FILE|-``: JSON lines as they complete, then a summary on stderr."""
     if args.concurrency > _MAX_CONCURRENCY:
         raise UsageError(f"--concurrency is at most {_MAX_CONCURRENCY}")
-    source, apexes = build_source(args, concurrent=True)
-    offline = () if args.nameserver else apexes
+    if args.workers > _MAX_WORKERS:
+        raise UsageError(f"--workers is at most {_MAX_WORKERS}")
+    run, offline = _runner(args)
     stream = _open(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally()
     progress = Progress(out, tally, total, enabled=out.stderr_is_terminal)
     interrupted = False
     try:
-        asyncio.run(_stream(_Lines(stream, progress, offline), source, args))
+        run(_Lines(stream, progress, offline))
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -18,6 +18,7 @@ package never uses dnspython's default resolver.
 from __future__ import annotations
 
 import argparse
+import functools
 import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from .cli_common import PATH_LIMIT, UsageError, shown
 from .domains import normalize_domain
 from .errors import InvalidDomain
+from .parallel import SourceFactory
 from .setup import DkimSelector, DomainSetup
 from .source_live import AsyncResolverSource, ResolverSource
 from .source_stub import AsyncStubSource
@@ -35,6 +37,7 @@ __all__ = [
     "add_setup_options",
     "add_source_options",
     "build_source",
+    "live_factory",
     "live_source",
     "nameservers_of_resolv_conf",
     "parse_nameserver",
@@ -259,6 +262,31 @@ def _read_zone(path: str, origin: str | None, fallback: DualSource | None) -> Zo
         raise UsageError(f"cannot read the zone {where}: {exc}") from None
 
 
+def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None:
+    """The ``--nameserver`` addresses and their one port; ``None`` when none is given."""
+    servers = [parse_nameserver(text) for text in args.nameserver]
+    ports = {port for _, port in servers}
+    if len(ports) > 1:
+        raise UsageError("every --nameserver must use the same port")
+    return (tuple(host for host, _ in servers), ports.pop()) if servers else None
+
+
+def live_factory(args: argparse.Namespace, /) -> SourceFactory:
+    """What builds, in each worker process, the live source the options describe.
+
+    The ``--nameserver`` servers, else the system's (``--resolv-conf``).
+
+    Raises:
+        UsageError: a zone is given (zones are read in one process), or a
+            nameserver is invalid.
+    """
+    if args.zone:
+        raise UsageError("--workers asks nameservers from several processes: not with --zone")
+    hosts, port = _nameservers(args) or (_system_nameservers(args.resolv_conf), _DNS_PORT)
+    # live_source is a module-level function: the partial pickles to the workers.
+    return functools.partial(live_source, hosts, port, concurrent=True)
+
+
 def build_source(
     args: argparse.Namespace, /, *, domain: str | None = None, concurrent: bool = False
 ) -> tuple[DualSource, tuple[str, ...]]:
@@ -274,13 +302,10 @@ def build_source(
     Raises:
         UsageError: a zone file cannot be read, or a nameserver is invalid.
     """
-    servers = [parse_nameserver(text) for text in args.nameserver]
-    ports = {port for _, port in servers}
-    if len(ports) > 1:
-        raise UsageError("every --nameserver must use the same port")
+    servers = _nameservers(args)
     source: DualSource | None = None
-    if servers:
-        source = live_source([host for host, _ in servers], ports.pop(), concurrent=concurrent)
+    if servers is not None:
+        source = live_source(*servers, concurrent=concurrent)
     elif not args.zone:
         nameservers = _system_nameservers(args.resolv_conf)
         source = live_source(nameservers, _DNS_PORT, concurrent=concurrent)

@@ -1,0 +1,209 @@
+"""Diagnosing many domains in several processes, to use every core of a machine.
+
+:func:`~emailpro_core.bulk.check_domains` runs in one process, and with a fast
+source its cost is CPU: reading answers and running the checks. One Python
+process uses one core. :func:`check_domains_parallel` splits the setups into
+chunks and runs ``check_domains`` over each chunk in a worker process, with a
+source of its own built by ``source_factory`` (a socket cannot cross processes).
+The checks are the same code, so the findings are the same as in one process.
+
+The setups are read lazily and at most ``2 × workers`` chunks are out at once, so
+memory grows with the chunk size, not with the input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import multiprocessing.context
+import pickle
+import queue
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from .bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from .dnsdata import AsyncRecordSource
+from .findings import Diagnosis
+from .profiles import OVH_EMAIL_PRO, Profile
+from .setup import DomainSetup
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "SourceFactory", "check_domains_parallel"]
+
+#: Setups sent to a worker at once, unless told otherwise: large enough that
+#: each chunk's start (a new source, the provider's sending address learned
+#: again) is a small share of its work.
+DEFAULT_CHUNK_SIZE = 250
+
+#: Builds a worker's source. It is pickled to reach the worker, so it must be
+#: a module-level function or class, or a :func:`functools.partial` of one.
+SourceFactory = Callable[[], AsyncRecordSource]
+
+
+def _positive(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be an int of at least 1, not {value!r}")
+    return value
+
+
+def _picklable(value: object, what: str) -> None:
+    try:
+        pickle.dumps(value)
+    except Exception as exc:  # pickle raises several types; all mean "cannot send it"
+        raise TypeError(
+            f"{what} must be picklable to reach the worker processes "
+            f"(a module-level function or class, or a functools.partial of one): {exc}"
+        ) from None
+
+
+def _close(source: AsyncRecordSource) -> None:
+    close = getattr(source, "close", None)
+    if callable(close):
+        close()
+
+
+async def _check_chunk_async(
+    chunk: list[DomainSetup],
+    source_factory: SourceFactory,
+    profile: Profile,
+    concurrency: int,
+    deadline: float | None,
+) -> list[Diagnosis]:
+    source = source_factory()
+    try:
+        return [
+            diagnosis
+            async for diagnosis in check_domains(
+                chunk, source, profile=profile, concurrency=concurrency, deadline=deadline
+            )
+        ]
+    finally:
+        # A stub source's socket belongs to this event loop, which ends with the chunk.
+        _close(source)
+
+
+def _check_chunk(
+    chunk: list[DomainSetup],
+    source_factory: SourceFactory,
+    profile: Profile,
+    concurrency: int,
+    deadline: float | None,
+) -> list[Diagnosis]:
+    """The work of one chunk, in a worker process: its own event loop and source."""
+    return asyncio.run(_check_chunk_async(chunk, source_factory, profile, concurrency, deadline))
+
+
+def _chunks(setups: Iterable[DomainSetup], size: int) -> Iterator[list[DomainSetup]]:
+    items = iter(setups)
+    while chunk := list(islice(items, size)):
+        for setup in chunk:
+            if not isinstance(setup, DomainSetup):
+                raise TypeError(f"setups must be DomainSetup values, not {type(setup).__name__}")
+        yield chunk
+
+
+def check_domains_parallel(
+    setups: Iterable[DomainSetup],
+    source_factory: SourceFactory,
+    /,
+    *,
+    workers: int,
+    profile: Profile = OVH_EMAIL_PRO,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    deadline: float | None = DEFAULT_DEADLINE,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    mp_context: multiprocessing.context.BaseContext | None = None,
+) -> Iterator[Diagnosis]:
+    """Diagnose every setup in ``workers`` processes; yield the diagnoses chunk by chunk.
+
+    Args:
+        setups: The domains, read lazily (a generator of any length).
+        source_factory: Builds the source of each chunk in its worker (see
+            :data:`SourceFactory`), for example
+            ``functools.partial(AsyncStubSource, "192.0.2.53")``.
+        workers: How many processes (at least 1).
+        profile: The provider's profile.
+        concurrency: Domains in flight at once in each worker (at least 1).
+        deadline: Seconds each domain may take (as in ``check_domains``).
+        chunk_size: Setups per chunk (at least 1).
+        mp_context: The :mod:`multiprocessing` context that starts the workers
+            (default: the platform's).
+
+    Diagnoses come a chunk at a time, in the order the chunks finish; within a
+    chunk, in the order its domains finished. Closing the iterator early (or
+    an interrupt) stops the workers at once. Workers ignore ``SIGINT``: Ctrl-C
+    is for the caller's process to handle.
+
+    Raises:
+        ValueError: ``workers``, ``concurrency`` or ``chunk_size`` is below 1.
+        TypeError: ``source_factory`` or ``profile`` cannot be pickled, or a
+            setup is not a :class:`~emailpro_core.setup.DomainSetup`.
+    """
+    _positive(workers, "workers")
+    _positive(concurrency, "concurrency")
+    _positive(chunk_size, "chunk_size")
+    if not callable(source_factory):
+        raise TypeError(f"source_factory must be callable, not {type(source_factory).__name__}")
+    _picklable(source_factory, "source_factory")
+    _picklable(profile, "profile")
+    return _run(
+        setups, source_factory, workers, profile, concurrency, deadline, chunk_size, mp_context
+    )
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the caller's process handles it
+    # (and stops the workers); a worker must not die on its own half-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(
+    setups: Iterable[DomainSetup],
+    source_factory: SourceFactory,
+    workers: int,
+    profile: Profile,
+    concurrency: int,
+    deadline: float | None,
+    chunk_size: int,
+    mp_context: multiprocessing.context.BaseContext | None,
+) -> Iterator[Diagnosis]:
+    chunks = _chunks(setups, chunk_size)
+    context = mp_context if mp_context is not None else multiprocessing.get_context()
+    # Each chunk's outcome, put by the pool's result thread: (True, diagnoses) or (False, error).
+    finished: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+    pool = context.Pool(workers, initializer=_ignore_interrupts)
+    completed = False
+    try:
+        out = 0
+        exhausted = False
+        while True:
+            # Two chunks per worker: one running, one ready to start at once.
+            while not exhausted and out < 2 * workers:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                else:
+                    pool.apply_async(
+                        _check_chunk,
+                        (chunk, source_factory, profile, concurrency, deadline),
+                        callback=lambda result: finished.put((True, result)),
+                        error_callback=lambda error: finished.put((False, error)),
+                    )
+                    out += 1
+            if not out:
+                completed = True
+                return
+            ok, result = finished.get()
+            out -= 1
+            if not ok:
+                raise result
+            yield from result
+    finally:
+        if completed:
+            pool.close()
+        else:
+            # Stopped early (closed, interrupted, or a chunk failed): the chunks
+            # still running are of no use to anyone.
+            pool.terminate()
+        pool.join()
