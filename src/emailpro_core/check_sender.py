@@ -24,14 +24,14 @@ import ipaddress
 
 import attrs
 
-from .dnsdata import Answer, AnswerStatus, Query, Resolution, lookup_many, normalize_name
+from .dnsdata import Answer, AnswerStatus, Batch, Query, Resolution, lookup_many, normalize_name
 from .findings import Status
 from .profiles import Profile
 from .spf import SpfOutcome, spf_resolution
 from .spf_eval import spf_texts
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, parse_spf
 
-__all__ = ["ProviderSender", "provider_sender"]
+__all__ = ["ProviderSender", "provider_sender", "remembered_sender"]
 
 #: RFC 7208 §4.6.4 allows 10 DNS-querying terms: the walk reads at most as many records.
 _MAX_RECORDS = 10
@@ -145,3 +145,70 @@ def provider_sender(profile: Profile, /) -> Resolution[ProviderSender]:
     return ProviderSender(
         None, f"no ip4: or ip6: network of the SPF records of {include} passes their own check"
     )
+
+
+@attrs.frozen
+class _Trace:
+    """One run of :func:`provider_sender`: each batch with its answers, and the result."""
+
+    steps: tuple[tuple[Batch, tuple[Answer, ...]], ...]
+    result: ProviderSender
+
+
+# The last run per profile. Every domain of a diagnosis learns the same address
+# from the same records, so a run is replayed rather than redone: the answers
+# are still asked and compared, and the first that differs ends the replay.
+_TRACES: dict[Profile, _Trace] = {}
+# Profiles are few; a caller making profiles without end must not grow this.
+_MAX_TRACES = 16
+
+
+def _same(received: tuple[Answer, ...], recorded: tuple[Answer, ...]) -> bool:
+    # The TTL left in a cache changes from one domain to the next; nothing else may.
+    return all(
+        a.query == b.query
+        and a.status is b.status
+        and a.records == b.records
+        and a.canonical_name == b.canonical_name
+        and a.cause is b.cause
+        and a.detail == b.detail
+        for a, b in zip(received, recorded, strict=True)
+    )
+
+
+def remembered_sender(profile: Profile, /) -> Resolution[ProviderSender]:
+    """:func:`provider_sender`, replaying its last run for ``profile`` while the answers match.
+
+    The same questions are asked, in the same rounds. When every answer matches
+    the last run's, its result is returned without evaluating anything again;
+    otherwise the answers already received are handed to a fresh run, which
+    goes on from there. The result is always what ``provider_sender`` gives.
+    """
+    received: list[tuple[Batch, tuple[Answer, ...]]] = []
+    trace = _TRACES.get(profile)
+    if trace is not None:
+        for batch, recorded in trace.steps:
+            answers = yield batch
+            received.append((batch, answers))
+            if not _same(answers, recorded):
+                break
+        else:
+            return trace.result
+    steps: list[tuple[Batch, tuple[Answer, ...]]] = []
+    run = provider_sender(profile)
+    try:
+        batch = next(run)
+        while True:
+            # The run asks what the replay asked, as long as it was given the same answers.
+            if len(steps) < len(received) and received[len(steps)][0] == batch:
+                answers = received[len(steps)][1]
+            else:
+                answers = yield batch
+            steps.append((batch, answers))
+            batch = run.send(answers)
+    except StopIteration as done:
+        result: ProviderSender = done.value
+    if len(_TRACES) >= _MAX_TRACES:
+        _TRACES.clear()
+    _TRACES[profile] = _Trace(tuple(steps), result)
+    return result

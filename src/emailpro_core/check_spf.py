@@ -22,7 +22,7 @@ from .check_base import (
     remove_lines,
     undetermined,
 )
-from .check_sender import ProviderSender, provider_sender
+from .check_sender import ProviderSender, provider_sender, remembered_sender
 from .check_spf_eval import evaluate, fixed_record
 from .dnsdata import TXT, Resolution, lookup
 from .findings import Check, Finding, FixAction, FixLine, Status
@@ -38,7 +38,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     domains); otherwise it is learned here, in the same rounds as the domain's.
     """
     if sender is None:
-        answer, sender = yield from pair(lookup(ctx.domain, "TXT"), provider_sender(ctx.profile))
+        answer, sender = yield from pair(lookup(ctx.domain, "TXT"), remembered_sender(ctx.profile))
     else:
         answer = yield from lookup(ctx.domain, "TXT")
     if answer.is_failure:
