@@ -12,6 +12,7 @@ The renderings of :class:`~emailpro_core.records.RecordSet` live here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -132,6 +133,9 @@ def _quoted(string: bytes) -> str:
     return '"' + "".join(_TXT_ESCAPES[octet] for octet in string) + '"'
 
 
+# Values repeat from one domain to the next (the provider's hosts, the SPF and
+# DMARC texts): each is rendered once.
+@functools.lru_cache(maxsize=4096)
 def _rdata_text(rdtype: str, value: str) -> str:
     """The presentation text dnspython gives ``value`` (see :func:`zone_line`)."""
     if rdtype == "TXT":
