@@ -24,13 +24,21 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Callable
 from types import MappingProxyType
 
 import attrs
 
 from .errors import InvalidLogin, Violation, require_str
+from .login_scan import (
+    MAX_CHARACTER_VIOLATIONS,
+    MAX_SUGGESTION_LENGTH,
+    LoginScan,
+    fold,
+    too_long,
+    too_short,
+    violation,
+)
 
 __all__ = [
     "DEFAULT_LOGIN_POLICY",
@@ -42,25 +50,7 @@ __all__ = [
     "validate_login",
 ]
 
-#: At most this many per-character violations (``login.accented`` and
-#: ``login.invalid_character``, one per distinct character, first by position)
-#: are reported, so a huge input gives a bounded answer.
-MAX_CHARACTER_VIOLATIONS = 16
-#: ``login.accented`` carries the whole login with its accents folded as
-#: ``suggestion`` when the login is at most this long (``None`` beyond).
-MAX_SUGGESTION_LENGTH = 256
-
 _ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def _build_matcher(policy: LoginPolicy) -> Callable[[str], re.Match[str] | None]:
-    atom = "[A-Za-z0-9" + "".join(re.escape(c) for c in policy.specials) + "]+"
-    if policy.separators:
-        separator = "[" + "".join(re.escape(c) for c in policy.separators) + "]"
-        pattern = f"{atom}(?:{separator}{atom})*"
-    else:
-        pattern = atom
-    return re.compile(pattern).fullmatch
 
 
 def _check_length(
@@ -97,9 +87,16 @@ class LoginPolicy:
     max_length: int | None = attrs.field(validator=_check_length)
     specials: str
     separators: str
+    # The compiled scans of the alphabet (login_scan), built once per policy.
+    _scan: LoginScan = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: LoginScan(self.specials, self.separators), True),
+    )
     # The fast path: one precompiled full match, plus the bounds as plain ints.
     _match: Callable[[str], re.Match[str] | None] = attrs.field(
-        init=False, eq=False, repr=False, default=attrs.Factory(_build_matcher, takes_self=True)
+        init=False, eq=False, repr=False, default=attrs.Factory(lambda self: self._scan.match, True)
     )
     _low: int = attrs.field(
         init=False,
@@ -152,135 +149,16 @@ class LoginPolicy:
 DEFAULT_LOGIN_POLICY = LoginPolicy.default()
 
 
-def _violation(code: str, message: str, **params: object) -> Violation:
-    return Violation(f"login.{code}", message, params)
-
-
-def _codepoint(char: str) -> str:
-    return f"U+{ord(char):04X}"
-
-
-def _fold(char: str) -> str:
-    """The character without its diacritics (NFKD, combining marks dropped)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-
-
-def _is_accented(char: str) -> bool:
-    # An accented letter decomposes into ASCII plus combining marks (é → e + U+0301);
-    # a lone combining mark is the accent of a decomposed letter typed as two code points.
-    if char.isascii():
-        return False
-    decomposed = unicodedata.normalize("NFKD", char)
-    return any(unicodedata.combining(c) for c in decomposed) and _fold(char).isascii()
-
-
-def _character_violations(login: str, policy: LoginPolicy) -> list[Violation]:
-    # set() and str.find run in C: distinct characters first, positions second, so
-    # a megabyte of the same bad character costs one violation and one scan.
-    offending = [c for c in set(login) if not policy.allows(c)]
-    if not offending:
-        return []
-    positions = sorted((login.find(c), c) for c in offending)[:MAX_CHARACTER_VIOLATIONS]
-    accented = [c for _, c in positions if _is_accented(c)]
-    suggestion: str | None = None
-    if len(login) <= MAX_SUGGESTION_LENGTH:
-        suggestion = login
-        for char in accented:
-            suggestion = suggestion.replace(char, _fold(char))
-    found: list[Violation] = []
-    for position, char in positions:
-        if char in accented:
-            plain = _fold(char)
-            advice = f"use {plain!r} instead" if plain else "remove it"
-            found.append(
-                _violation(
-                    "accented",
-                    f"accented letter {char!r} ({_codepoint(char)}) at position {position}; "
-                    + advice,
-                    character=char,
-                    codepoint=_codepoint(char),
-                    position=position,
-                    suggestion=suggestion,
-                )
-            )
-        else:
-            found.append(
-                _violation(
-                    "invalid_character",
-                    f"character {char!a} ({_codepoint(char)}) at position {position} is "
-                    "not allowed",
-                    character=char,
-                    codepoint=_codepoint(char),
-                    position=position,
-                )
-            )
-    # Keep the documented order: accents first, then other characters, each by position.
-    found.sort(key=lambda v: (v.code != "login.accented", v.params["position"]))
-    return found
-
-
-def _separator_violations(login: str, policy: LoginPolicy) -> list[Violation]:
-    if not policy.separators:
-        return []
-    found: list[Violation] = []
-    allowed = ", ".join(repr(c) for c in policy.separators)
-    if login[0] in policy.separators:
-        found.append(
-            _violation(
-                "leading_separator",
-                f"a login cannot start with a separator ({allowed})",
-                character=login[0],
-            )
-        )
-    if len(login) > 1 and login[-1] in policy.separators:
-        found.append(
-            _violation(
-                "trailing_separator",
-                f"a login cannot end with a separator ({allowed})",
-                character=login[-1],
-                position=len(login) - 1,
-            )
-        )
-    doubled = re.search("[" + re.escape(policy.separators) + "]{2,}", login)
-    if doubled is not None:
-        found.append(
-            _violation(
-                "doubled_separator",
-                f"separators cannot follow each other ({doubled.group()!r} at position "
-                f"{doubled.start()})",
-                text=doubled.group(),
-                position=doubled.start(),
-            )
-        )
-    return found
-
-
-def _violations(login: str, policy: LoginPolicy) -> tuple[Violation, ...]:
-    if not login:
-        return (_violation("empty", "the login is empty"),)
-    found: list[Violation] = []
+def _length_violations(login: str, policy: LoginPolicy) -> list[Violation]:
+    # For a login whose length is outside [_low, _high], that is min_length and
+    # max_length with None read as 1 and as no bound; both cannot break at once (the
+    # policy refuses max_length < min_length).
     length = len(login)
-    if policy.min_length is not None and length < policy.min_length:
-        found.append(
-            _violation(
-                "too_short",
-                f"a login has at least {policy.min_length} characters, not {length}",
-                minimum=policy.min_length,
-                length=length,
-            )
-        )
-    if policy.max_length is not None and length > policy.max_length:
-        found.append(
-            _violation(
-                "too_long",
-                f"a login has at most {policy.max_length} characters, not {length}",
-                maximum=policy.max_length,
-                length=length,
-            )
-        )
-    found.extend(_character_violations(login, policy))
-    found.extend(_separator_violations(login, policy))
-    return tuple(found)
+    if not length:
+        return [violation("empty", "the login is empty")]
+    if length < policy._low:
+        return [too_short(policy._low, length)]
+    return [too_long(policy._high, length)]
 
 
 def check_login(
@@ -295,14 +173,20 @@ def check_login(
     Raises:
         TypeError: ``login`` is not a ``str``.
     """
-    # Fast path for the common case, a valid login: one length test, one full match.
-    if (
-        isinstance(login, str)
-        and policy._low <= len(login) <= policy._high
-        and policy._match(login) is not None
-    ):
-        return ()
-    return _violations(require_str(login, "a login"), policy)
+    if isinstance(login, str) and policy._low <= len(login) <= policy._high:
+        # Fast path for the common case, a valid login: one length test, one full match.
+        if policy._match(login) is not None:
+            return ()
+        found: list[Violation] = []
+    else:
+        found = _length_violations(require_str(login, "a login"), policy)
+        # An empty login has nothing more to say; otherwise the same full match
+        # proves the characters and the separators right, leaving only the length.
+        if not login or policy._match(login) is not None:
+            return tuple(found)
+    # Compiled scans, not a loop over the characters (login_scan).
+    policy._scan.violations(login, found)
+    return tuple(found)
 
 
 def validate_login(login: str, /, *, policy: LoginPolicy = DEFAULT_LOGIN_POLICY) -> str:
@@ -338,7 +222,7 @@ _EDGE_PUNCTUATION = "._-"
 
 
 def _login_part(text: str) -> str:
-    folded = _fold(text).lower()
+    folded = fold(text).lower()
     out: list[str] = []
     for char in folded:
         char = _EXTRA_FOLDS.get(char, char)
@@ -375,7 +259,7 @@ def suggest_login(first_name: str, last_name: str, /) -> str:
     if len(login) < (DEFAULT_LOGIN_POLICY.min_length or 1):
         raise InvalidLogin(
             (
-                _violation(
+                violation(
                     "nothing_usable",
                     "the names have fewer than 2 characters with an ASCII spelling; "
                     "choose a login by hand",
