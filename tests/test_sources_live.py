@@ -43,9 +43,22 @@ www   300  CNAME @
 dangling   CNAME gone
 big        TXT   "big"
 xn--bcher-kva CNAME @
+away       CNAME host.other.test.
+lost       CNAME nothing.other.test.
 wide       TXT   """
     + " ".join(f'"{part.decode()}"' for part in WIDE_STRINGS),
     origin="example.test",
+    relativize=False,
+)
+# The zone another server would hold: its names are answered when asked directly.
+OTHER = dns.zone.from_text(
+    """
+$TTL 300
+@          SOA   ns hostmaster 1 7200 900 1209600 60
+@          NS    ns
+host       A     192.0.2.20
+""",
+    origin="other.test",
     relativize=False,
 )
 # A responder's behaviour is chosen by the first label of the question.
@@ -162,10 +175,20 @@ def _truncated(response: dns.message.Message) -> bytes:
 def _answer_from_zone(
     response: dns.message.Message, qname: dns.name.Name, rdtype: dns.rdatatype.RdataType
 ) -> None:
-    """Answer like an authoritative server: follow CNAMEs, SOA in negative answers."""
+    """Answer like an authoritative server: follow CNAMEs, SOA in negative answers.
+
+    A name outside the zone is another server's: the answer stops at the CNAME
+    that leads there, with no SOA (asked directly, it is answered from OTHER).
+    """
+    assert OTHER.origin is not None
+    zone = OTHER if qname.is_subdomain(OTHER.origin) else ZONE
+    origin = zone.origin
+    assert origin is not None
     name = qname
     for _ in range(8):
-        node = ZONE.get_node(name)
+        if not name.is_subdomain(origin):
+            return
+        node = zone.get_node(name)
         if node is None:
             response.set_rcode(dns.rcode.NXDOMAIN)
             break
@@ -178,9 +201,7 @@ def _answer_from_zone(
             break
         response.answer.append(_rrset(name, alias))
         name = alias[0].target
-    origin = ZONE.origin
-    assert origin is not None
-    soa = ZONE.get_rdataset(origin, "SOA")
+    soa = zone.get_rdataset(origin, "SOA")
     assert soa is not None
     response.authority.append(_rrset(origin, soa))
 
@@ -272,6 +293,10 @@ MXS = (MX(10, "mx.example.net"),)
         ("www.example.test", "AAAA", NODATA, (), 120, "example.test"),
         ("nope.example.test", "A", NX, (), 120, "nope.example.test"),
         ("dangling.example.test", "A", NX, (), 120, "gone.example.test"),
+        # The target is another server's: the answer stops at the CNAME; it is asked next.
+        ("away.example.test", "A", OK, ("192.0.2.20",), 300, "host.other.test"),
+        ("lost.example.test", "A", NX, (), 60, "nothing.other.test"),
+        ("away.example.test", "CNAME", OK, ("host.other.test",), 600, "away.example.test"),
     ],
 )
 def test_answers(

@@ -9,7 +9,7 @@ dnspython                                      Answer
 an ``Answer``                                  ``ANSWER``, records converted
 ``NXDOMAIN``                                   ``NXDOMAIN`` (at the end of a CNAME chain
                                                too: ``canonical_name`` is the missing name)
-``NoAnswer``                                   ``NODATA``
+``NoAnswer``                                   ``NODATA`` (see :func:`open_target`)
 ``Timeout`` / ``LifetimeTimeout``              ``FAILURE``, ``TIMEOUT``
 ``NoNameservers``                              ``FAILURE``, cause read from its errors
 ``YXDOMAIN``, ``NoMetaqueries``, a bad name,   ``FAILURE``, ``OTHER``, with the detail
@@ -34,13 +34,14 @@ from __future__ import annotations
 import dns.exception
 import dns.message
 import dns.name
+import dns.rdatatype
 import dns.resolver
 import idna
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query
 from .rdataconv import name_text, rdata_value
 
-__all__ = ["CAUSE_ORDER", "answer_from_error", "answer_from_result", "qname_of"]
+__all__ = ["CAUSE_ORDER", "answer_from_error", "answer_from_result", "open_target", "qname_of"]
 
 #: When servers failed differently, the earliest cause in this order is reported.
 CAUSE_ORDER = (
@@ -153,3 +154,28 @@ def answer_from_error(query: Query, exc: BaseException) -> Answer:
     if isinstance(exc, dns.resolver.NoMetaqueries):
         return _failure(query, FailureCause.OTHER, f"{query.rdtype} is a meta-type, not askable")
     return _failure(query, FailureCause.OTHER, f"{type(exc).__name__}: {exc}")
+
+
+def open_target(exc: BaseException) -> str | None:
+    """The CNAME target a ``NoAnswer`` left open, to be asked next; else ``None``.
+
+    An authoritative server asked about an alias whose target is in a zone it
+    does not serve answers the CNAME alone: no record of the type, no SOA
+    (RFC 1034 §4.3.2, step 3a). dnspython reports ``NoAnswer``, which must not
+    read as "no data at the target": nobody has asked the target yet. A real
+    empty answer at the end of a chain comes with the SOA of the target's zone.
+    """
+    if not isinstance(exc, dns.resolver.NoAnswer):
+        return None
+    response = exc.kwargs.get("response")
+    if not isinstance(response, dns.message.QueryMessage) or response.rcode() != 0:
+        return None
+    if any(rrset.rdtype == dns.rdatatype.SOA for rrset in response.authority):
+        return None
+    try:
+        chain = response.resolve_chaining()
+    except (dns.exception.DNSException, KeyError):  # pragma: no cover - checked before
+        return None
+    if chain.canonical_name == response.question[0].name:
+        return None
+    return name_text(chain.canonical_name)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+from typing import TypeAlias
 
 from .dnscache import DnsCache
-from .dnsdata import Answer, Query, answer_for
+from .dnsdata import Answer, AnswerStatus, FailureCause, Query, answer_for
 from .errors import require_str
 from .memtable import rdtype_key
 
-__all__ = ["CachedSource", "make_query"]
+__all__ = ["MAX_CHASE", "CachedSource", "Chase", "chase", "make_query"]
 
 
 def _as_asked(query: Query, answer: Answer) -> Answer:
@@ -27,6 +28,48 @@ def _as_asked(query: Query, answer: Answer) -> Answer:
 def make_query(name: str, rdtype: str) -> Query:
     """The :class:`Query` for a lookup, refusing non-``str`` input clearly."""
     return Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+
+
+#: Out-of-server CNAME targets followed for one lookup (RFC 1034 §5.3.3 asks
+#: resolvers to bound CNAME chains; 8 is what common resolvers allow).
+MAX_CHASE = 8
+
+#: One lookup: ask, then ask again for each CNAME target the server left open.
+#: Each step is sent what the question got: the answer, and the target left
+#: open (``None``: the answer is final).
+Chase: TypeAlias = Generator[Query, tuple[Answer, str | None], Answer]
+
+
+def chase(query: Query, /) -> Chase:
+    """Ask ``query``, then each CNAME target a server leaves open, into one answer.
+
+    A server that is authoritative for the alias but not for its target (any
+    server asked directly rather than through a resolver) answers the CNAME
+    alone; the target is asked for next, as a resolver would. The answer's
+    TTL is the smallest along the chain; a loop, or more than
+    :data:`MAX_CHASE` targets, is a ``CNAME_LOOP`` failure.
+    """
+    answer, target = yield query
+    ttl = answer.ttl
+    seen = {query.name}
+    for _ in range(MAX_CHASE):
+        if target is None:
+            break
+        if target in seen:
+            return _loop(query, f"CNAME loop at {target}")
+        seen.add(target)
+        answer, target = yield Query(target, query.rdtype)
+        ttl = min(ttl, answer.ttl) if answer.status is AnswerStatus.ANSWER else answer.ttl
+    else:
+        if target is not None:
+            return _loop(query, "CNAME chain too long")
+    if answer.query == query:
+        return answer
+    return answer_for(query, answer, ttl)
+
+
+def _loop(query: Query, detail: str) -> Answer:
+    return Answer(query, AnswerStatus.FAILURE, cause=FailureCause.CNAME_LOOP, detail=detail)
 
 
 class CachedSource:

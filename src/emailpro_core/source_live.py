@@ -4,7 +4,9 @@ Both sources take a dnspython resolver, or build one from ``nameservers``,
 ``port``, ``timeout`` and ``lifetime`` with ``configure=False``: they never read
 ``/etc/resolv.conf`` and never touch dnspython's shared default resolver. Every
 outcome is an :class:`~.dnsdata.Answer` (see :mod:`.liveanswers`); answers are
-kept in a :class:`~.dnscache.DnsCache`, which several sources may share.
+kept in a :class:`~.dnscache.DnsCache`, which several sources may share. A CNAME
+target the server leaves open (an authoritative server asked about an alias into
+a zone it does not serve) is asked for next (:func:`~.livebase.chase`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from .dnscache import DnsCache
 from .dnsdata import Answer, Query
 from .dnswire import EDNS_PAYLOAD
 from .errors import require_str
-from .liveanswers import RESOLVE_ERRORS, answer_from_error, answer_from_result, qname_of
-from .livebase import CachedSource, make_query
+from .liveanswers import (
+    RESOLVE_ERRORS,
+    answer_from_error,
+    answer_from_result,
+    open_target,
+    qname_of,
+)
+from .livebase import CachedSource, chase, make_query
 from .rdataconv import canonical_rdtype
 
 __all__ = ["DEFAULT_LIFETIME", "DEFAULT_TIMEOUT", "AsyncResolverSource", "ResolverSource"]
@@ -109,16 +117,24 @@ class ResolverSource(CachedSource):
         if cached is not None:
             return cached
         self._count_sent()
+        steps = chase(query)
+        try:
+            question = next(steps)
+            while True:
+                question = steps.send(self._ask(question))
+        except StopIteration as done:
+            answer: Answer = done.value
+        self.cache.put(answer)
+        return answer
+
+    def _ask(self, query: Query) -> tuple[Answer, str | None]:
         try:
             result = self.resolver.resolve(
                 qname_of(query), canonical_rdtype(query.rdtype), search=False
             )
         except RESOLVE_ERRORS as exc:
-            answer = answer_from_error(query, exc)
-        else:
-            answer = answer_from_result(query, result)
-        self.cache.put(answer)
-        return answer
+            return answer_from_error(query, exc), open_target(exc)
+        return answer_from_result(query, result), None
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """The answer of :meth:`lookup`, computed in a worker thread."""
@@ -156,13 +172,23 @@ class AsyncResolverSource(CachedSource):
         )
 
     async def _fetch(self, query: Query) -> Answer:
+        steps = chase(query)
+        try:
+            question = next(steps)
+            while True:
+                question = steps.send(await self._ask(question))
+        except StopIteration as done:
+            answer: Answer = done.value
+            return answer
+
+    async def _ask(self, query: Query) -> tuple[Answer, str | None]:
         try:
             result = await self.resolver.resolve(
                 qname_of(query), canonical_rdtype(query.rdtype), search=False
             )
         except RESOLVE_ERRORS as exc:
-            return answer_from_error(query, exc)
-        return answer_from_result(query, result)
+            return answer_from_error(query, exc), open_target(exc)
+        return answer_from_result(query, result), None
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache, a query in flight, or a new query."""

@@ -17,44 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable
 
 from .dnscache import DnsCache
-from .dnsdata import Answer, AnswerStatus, FailureCause, Query, answer_for
+from .dnsdata import Answer, Query
 from .errors import require_str
-from .livebase import CachedSource, make_query
-from .stubwire import AsyncStubTransport, StubTransport, failure, report
+from .livebase import MAX_CHASE, CachedSource, chase, make_query
+from .stubwire import AsyncStubTransport, StubTransport, report
 
 __all__ = ["MAX_CHASE", "AsyncStubSource", "StubSource"]
 
-#: Out-of-server CNAME targets followed for one lookup (RFC 1034 §5.3.3 asks
-#: resolvers to bound CNAME chains; 8 is what common resolvers allow).
-MAX_CHASE = 8
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_TRIES = 2
-
-# One lookup: ask, then ask again for each CNAME target the server left open.
-_Chase = Generator[Query, tuple[Answer, str | None], Answer]
-
-
-def _chase(query: Query) -> _Chase:
-    answer, target = yield query
-    ttl = answer.ttl
-    seen = {query.name}
-    for _ in range(MAX_CHASE):
-        if target is None:
-            break
-        if target in seen:
-            return failure(query, FailureCause.CNAME_LOOP, f"CNAME loop at {target}")
-        seen.add(target)
-        answer, target = yield Query(target, query.rdtype)
-        ttl = min(ttl, answer.ttl) if answer.status is AnswerStatus.ANSWER else answer.ttl
-    else:
-        if target is not None:
-            return failure(query, FailureCause.CNAME_LOOP, "CNAME chain too long")
-    if answer.query == query:
-        return answer
-    return answer_for(query, answer, ttl)
+# The chase is shared with the dnspython sources (an authoritative server asked
+# directly leaves a CNAME target in another zone open to them too).
+_chase = chase
 
 
 def _server(nameserver: str, port: int, timeout: float, tries: int) -> tuple[str, int]:
