@@ -285,3 +285,275 @@ def test_other_classes_types_and_short_soa_are_ignored() -> None:
     wire = _manual(qname, chaos_a + hinfo + short_soa, ancount=2, nscount=1)
     answer, chase = decode_answer(wire, Query("example.org", "A"), QID)
     assert (answer.status, answer.ttl, chase) == (AnswerStatus.NODATA, 0, None)
+
+
+class _Reply:
+    """A reply written octet by octet, to place compression pointers by hand."""
+
+    def __init__(self, qname: bytes, rdtype: str, *, rcode: int = 0) -> None:
+        self.data = bytearray(QID.to_bytes(2, "big") + bytes([0x81, 0x80 | rcode]) + bytes(8))
+        self.data[5] = 1  # one question
+        self.data += qname + RDTYPES[rdtype].to_bytes(2, "big") + b"\x00\x01"
+
+    def here(self) -> int:
+        """The offset the next octet goes to."""
+        return len(self.data)
+
+    def record(self, owner: bytes, rtype: int, rdata: bytes, *, authority: bool = False) -> None:
+        """Add a record of class IN and TTL 60 to the answer (or authority) section."""
+        self.data += owner + rtype.to_bytes(2, "big") + b"\x00\x01\x00\x00\x00\x3c"
+        self.data += len(rdata).to_bytes(2, "big") + rdata
+        self.data[9 if authority else 7] += 1
+
+    def wire(self) -> bytes:
+        """The reply."""
+        return bytes(self.data)
+
+
+def _pointer(offset: int) -> bytes:
+    return bytes([0xC0 | offset >> 8, offset & 0xFF])
+
+
+EXAMPLE = b"\x07example\x03org\x00"
+
+
+def _exchanges_sharing_a_domain() -> bytes:
+    reply = _Reply(EXAMPLE, "MX")
+    first = reply.here() + 2 + 10 + 2  # owner, fixed fields, preference
+    reply.record(b"\xc0\x0c", 15, b"\x00\x0a\x03mx1\x04mail\x03ovh\x03net\x00")
+    reply.record(b"\xc0\x0c", 15, b"\x00\x14\x03mx2" + _pointer(first + 4))  # at "mail"
+    reply.record(b"\xc0\x0c", 15, b"\x00\x1e\x03mx3" + _pointer(first + 4))
+    return reply.wire()
+
+
+def _soa_of_the_parent_zone() -> bytes:
+    reply = _Reply(b"\x06_dmarc" + EXAMPLE, "TXT", rcode=3)
+    soa = b"\xc0\x0c" * 2 + bytes(16) + b"\x00\x00\x00\x2a"  # MINIMUM 42
+    reply.record(_pointer(12 + 7), 6, soa, authority=True)  # "example.org" in the question
+    return reply.wire()
+
+
+def _question_in_capitals() -> bytes:
+    reply = _Reply(b"\x07EXAMPLE\x03Org\x00", "A")
+    reply.record(b"\xc0\x0c", 1, b"\xc0\x00\x02\x01")
+    return reply.wire()
+
+
+def _question_compressed_forward() -> bytes:
+    # The question's domain is written later, in the rdata of a record.
+    reply = _Reply(b"\x03www" + _pointer(12 + 6 + 4 + 12), "A")
+    reply.record(b"\xc0\x0c", 5, EXAMPLE)  # a CNAME to example.org, whose name is there
+    reply.record(_pointer(12 + 6 + 4 + 12), 1, b"\xc0\x00\x02\x07")
+    return reply.wire()
+
+
+def _chain(hops: int, *, again: int = 0) -> bytes:
+    """An A record whose owner is ``hops`` pointers from the question, then ``again``
+    more each read through the owner before it (RFC 1035 §4.1.4 sets no limit; ours is 64).
+    """
+    reply = _Reply(EXAMPLE, "A")
+    start = reply.here() + 12
+    chain = b"".join(_pointer(start + 2 * hop) for hop in range(1, hops - 1)) + b"\xc0\x0c"
+    reply.record(b"\xc0\x0c", 99, chain)  # a type nobody asked for: skipped, pointed into
+    owner = start
+    for _ in range(again + 1):
+        before = reply.here()
+        reply.record(_pointer(owner), 1, b"\xc0\x00\x02\x01")
+        owner = before
+    return reply.wire()
+
+
+def _chain_through_labels(hops: int, again: int, *, second: bool = False) -> bytes:
+    """Like :func:`_chain`, but each owner is a label then a pointer to the owner before
+    (``second``: two labels, and the next owner points at the second of them).
+    """
+    reply = _Reply(EXAMPLE, "A")
+    start = reply.here() + 12
+    chain = b"".join(_pointer(start + 2 * hop) for hop in range(1, hops - 1)) + b"\xc0\x0c"
+    reply.record(b"\xc0\x0c", 99, chain)
+    target = start
+    for _ in range(again + 1):
+        before = reply.here()
+        if second:
+            reply.record(b"\x01a\x01b" + _pointer(target), 1, b"\xc0\x00\x02\x01")
+            target = before + 2
+        else:
+            reply.record(b"\x01a" + _pointer(target), 1, b"\xc0\x00\x02\x01")
+            target = before
+    return reply.wire()
+
+
+def _soa_owner_inside_a_label() -> bytes:
+    reply = _Reply(EXAMPLE, "TXT")
+    reply.record(_pointer(13), 6, bytes(22), authority=True)  # at "e" of "example"
+    return reply.wire()
+
+
+def _soa_cut_short(keep: int) -> bytes:
+    reply = _Reply(EXAMPLE, "TXT")
+    end = reply.here()
+    reply.record(b"\xc0\x0c", 6, bytes(22), authority=True)
+    return reply.wire()[: end + keep]
+
+
+def _two_cnames_for_one_name() -> bytes:
+    reply = _Reply(EXAMPLE, "A")
+    reply.record(b"\xc0\x0c", 5, b"\x01b\xc0\x0c")
+    reply.record(b"\xc0\x0c", 5, b"\x01c\xc0\x0c")
+    reply.record(b"\x01b\xc0\x0c", 1, b"\xc0\x00\x02\x02")
+    reply.record(b"\x01c\xc0\x0c", 1, b"\xc0\x00\x02\x03")
+    return reply.wire()
+
+
+def _pointer_into_a_label() -> bytes:
+    # "mx1" then a pointer at its "1" (0x31): read as a label of 49 octets.
+    reply = _Reply(EXAMPLE, "MX")
+    reply.record(b"\xc0\x0c", 15, b"\x00\x0a\x03mx1\x00")
+    reply.record(b"\xc0\x0c", 15, b"\x00\x0a\x01a" + _pointer(12 + 17 + 2 + 10 + 2 + 3))
+    return reply.wire()
+
+
+def _name_too_long_behind_a_pointer() -> bytes:
+    long_labels = b"".join(b"\x3f" + b"a" * 63 for _ in range(4))
+    reply = _Reply(long_labels + _pointer(12 + 256 + 2 + 4 + 12), "A")
+    reply.record(b"\xc0\x0c", 5, b"\x05abcde\x00")
+    return reply.wire()
+
+
+def _cname_chain(length: int) -> bytes:
+    reply = _Reply(b"\x02a0" + EXAMPLE, "A")
+    owner = 12
+    for step in range(1, length + 1):
+        here = reply.here()
+        label = f"a{step}".encode()
+        reply.record(_pointer(owner), 5, bytes([len(label)]) + label + _pointer(12 + 3))
+        owner = here + 12
+    reply.record(_pointer(owner), 1, b"\xc0\x00\x02\x01")
+    return reply.wire()
+
+
+def _soa_asked_and_given() -> bytes:
+    reply = _Reply(EXAMPLE, "SOA")
+    reply.record(b"\xc0\x0c", 6, b"\xc0\x0c" * 2 + bytes(20))
+    return reply.wire()
+
+
+@pytest.mark.parametrize(
+    ("wire", "query", "expected"),
+    [
+        (
+            _exchanges_sharing_a_domain(),
+            Query("example.org", "MX"),
+            (
+                AnswerStatus.ANSWER,
+                (
+                    MX(10, "mx1.mail.ovh.net"),
+                    MX(20, "mx2.mail.ovh.net"),
+                    MX(30, "mx3.mail.ovh.net"),
+                ),
+                60,
+                "example.org",
+                None,
+            ),
+        ),
+        (
+            _soa_of_the_parent_zone(),
+            Query("_dmarc.example.org", "TXT"),
+            (AnswerStatus.NXDOMAIN, (), 42, "_dmarc.example.org", None),
+        ),
+        (
+            _question_in_capitals(),
+            Query("example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "example.org", None),
+        ),
+        (
+            _question_compressed_forward(),
+            Query("www.example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.7",), 60, "example.org", None),
+        ),
+        (
+            _chain(64),
+            Query("example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "example.org", None),
+        ),
+        (
+            _chain(62, again=2),
+            Query("example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.1",) * 3, 60, "example.org", None),
+        ),
+        (_chain(65), Query("example.org", "A"), "compression pointer loop"),
+        (_chain(62, again=3), Query("example.org", "A"), "compression pointer loop"),
+        (
+            _chain_through_labels(62, 2),
+            Query("example.org", "A"),
+            (AnswerStatus.NODATA, (), 0, "example.org", None),
+        ),
+        (_chain_through_labels(62, 3), Query("example.org", "A"), "compression pointer loop"),
+        (
+            _chain_through_labels(63, 1, second=True),
+            Query("example.org", "A"),
+            (AnswerStatus.NODATA, (), 0, "example.org", None),
+        ),
+        (
+            _chain_through_labels(64, 1, second=True),
+            Query("example.org", "A"),
+            "compression pointer loop",
+        ),
+        (_soa_owner_inside_a_label(), Query("example.org", "TXT"), "unknown label type"),
+        (_soa_cut_short(2 + 9), Query("example.org", "TXT"), "resource record runs past"),
+        (_soa_cut_short(2 + 10 + 21), Query("example.org", "TXT"), "rdata runs past"),
+        (
+            _two_cnames_for_one_name(),
+            Query("example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.2",), 60, "b.example.org", None),
+        ),
+        (_pointer_into_a_label(), Query("example.org", "MX"), "label runs past the end"),
+        (_name_too_long_behind_a_pointer(), Query("example.org", "A"), "longer than 255"),
+        (
+            _cname_chain(16),
+            Query("a0.example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "a16.example.org", None),
+        ),
+        (
+            _cname_chain(17),
+            Query("a0.example.org", "A"),
+            (AnswerStatus.NODATA, (), 0, "a16.example.org", "a16.example.org"),
+        ),
+        (_soa_asked_and_given(), Query("example.org", "SOA"), "no reader for type 6"),
+    ],
+)
+def test_compression_and_chains(
+    wire: bytes, query: Query, expected: tuple[object, ...] | str
+) -> None:
+    """Names compressed every way read as RFC 1035 §4.1.4 says, within the pointer limit."""
+    if isinstance(expected, str):
+        with pytest.raises(WireError, match=expected):
+            decode_answer(wire, query, QID)
+        return
+    answer, chase = decode_answer(wire, query, QID)
+    assert expected == (answer.status, answer.records, answer.ttl, answer.canonical_name, chase)
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("a" * 63 + ".org", 69),
+        (".".join(["a" * 63] * 3 + ["b" * 61]), 255),
+        (".".join(["a" * 63] * 3 + ["b" * 62]), "name longer than 255 octets"),
+        ("Example.ORG.", 13),
+        (".", 1),
+        ("-.x", 5),
+        ("x.a\u00e9", "cannot encode label 'a\u00e9'"),
+        ("." + "a" * 64, "cannot encode label ''"),
+    ],
+)
+def test_encode_names_up_to_the_limits(name: str, size: int | str) -> None:
+    """Labels of 63 octets and names of 255 encode as dnspython writes them, each time alike."""
+    if isinstance(size, str):
+        with pytest.raises(WireError, match=f"^{size}$"):
+            encode_query(9, name, "A")
+        return
+    expected = dns.message.make_query(name, "A", use_edns=0, payload=1232)
+    expected.id = 9
+    first, again = encode_query(9, name, "A"), encode_query(9, name, "A")
+    assert (expected.to_wire(), expected.to_wire(), size) == (first, again, len(first) - 27)
