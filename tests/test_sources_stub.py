@@ -51,12 +51,11 @@ def _sources(responder: FaultResponder) -> tuple[StubSource, AsyncStubSource]:
 
 
 def _warm(responder: FaultResponder, name: str, rdtype: str, *, tries: int = 1) -> Answer:
-    """A lookup on a socket already open: sent and read by callbacks, without a task."""
+    """A lookup on a socket already open (another lookup opened it)."""
     source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=tries)
 
     async def run() -> Answer:
         await source.lookup_async("host.example.org", "A")  # opens the socket
-        assert source.transport.is_open(asyncio.get_running_loop())
         try:
             return await source.lookup_async(name, rdtype)
         finally:
@@ -411,8 +410,8 @@ def test_closed_source_reopens_on_the_same_loop(responder: FaultResponder) -> No
     assert (("192.0.2.10",), ("2001:db8::10",)) == (first.records, second.records)
 
 
-def test_an_open_socket_retries_without_a_task(responder: FaultResponder) -> None:
-    """On the callback path a dropped question is sent `tries` times, then times out."""
+def test_an_open_socket_retries(responder: FaultResponder) -> None:
+    """On a socket already open a dropped question is sent `tries` times, then times out."""
     before = responder.count("drop.example.org")
     answer = _warm(responder, "drop.example.org", "TXT", tries=2)
     assert (answer.status, answer.cause) == (AnswerStatus.FAILURE, FailureCause.TIMEOUT)
@@ -420,48 +419,8 @@ def test_an_open_socket_retries_without_a_task(responder: FaultResponder) -> Non
     assert responder.count("drop.example.org") - before == 2
 
 
-def test_closing_between_tries_ends_the_question(responder: FaultResponder) -> None:
-    """A question waiting for its second try when the socket closes fails at once, clearly."""
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.2, tries=2)
-
-    async def run() -> Answer:
-        await source.lookup_async("host.example.org", "A")
-        waiting = asyncio.ensure_future(source.lookup_async("drop.example.org", "SRV"))
-        await asyncio.sleep(0.05)
-        source.close()
-        return await waiting
-
-    answer = asyncio.run(run())
-    assert (answer.status, answer.cause) == (AnswerStatus.FAILURE, FailureCause.NO_NAMESERVER)
-    assert answer.detail == "the socket was closed"
-
-
-def test_a_chase_on_a_closed_socket_opens_a_new_one(
-    responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """When the callback path cannot send (socket gone), the question goes the coroutine way."""
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
-    refused: list[Query] = []
-
-    def cannot_send(query: Query, done: object) -> bool:
-        refused.append(query)
-        return False
-
-    async def run() -> Answer:
-        await source.lookup_async("example.org", "TXT")  # opens the socket
-        monkeypatch.setattr(source.transport, "ask_soon", cannot_send)
-        try:
-            return await source.lookup_async("www.example.org", "A")
-        finally:
-            source.close()
-
-    answer = asyncio.run(run())
-    assert (answer.status, answer.records) == (AnswerStatus.ANSWER, ("192.0.2.10",))
-    assert refused == [Query("www.example.org", "A")]
-
-
 def test_an_open_socket_to_no_server() -> None:
-    """An ICMP error on the open socket reaches the questions sent by callbacks too."""
+    """An ICMP error on the open socket reaches the next questions too."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -520,22 +479,3 @@ def test_a_bug_in_the_chase_reaches_the_caller(
 
     with pytest.raises(RuntimeError, match="a bug in the chase"):
         asyncio.run(run())
-
-
-def test_callbacks_only_on_an_open_socket(responder: FaultResponder) -> None:
-    """ask_soon sends nothing before the socket is open; a cancelled task reports nothing."""
-    source = AsyncStubSource(responder.host, port=responder.port)
-    reported: list[object] = []
-
-    async def run() -> bool:
-        sent = source.transport.ask_soon(Query("example.org", "TXT"), reported.append)
-        task = asyncio.ensure_future(source.transport.ask(Query("drop.example.org", "A")))
-        await asyncio.sleep(0)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        stubwire.report(task, reported.append)
-        source.close()
-        return sent
-
-    assert asyncio.run(run()) is False
-    assert reported == []

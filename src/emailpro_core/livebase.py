@@ -83,8 +83,8 @@ class CachedSource:
         self._sent = 0
         self._hits = 0
         self._shared = 0
-        # Keyed by event loop too: a future belongs to the loop that runs it.
-        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str, str], asyncio.Future[Answer]]
+        # Keyed by event loop too: a task belongs to the loop that runs it.
+        self._inflight: dict[tuple[asyncio.AbstractEventLoop, str, str], asyncio.Task[Answer]]
         self._inflight = {}
 
     @property
@@ -115,8 +115,8 @@ class CachedSource:
 
     def _in_flight(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
-    ) -> Answer | asyncio.Future[Answer]:
-        """The cached answer to ``query``, or the future of its query in flight (started if none).
+    ) -> Answer | asyncio.Task[Answer]:
+        """The cached answer to ``query``, or the task of its query in flight (started if none).
 
         Concurrent lookups of one question share one query: the first starts it,
         the others wait for its answer.
@@ -126,27 +126,15 @@ class CachedSource:
             return cached
         loop = asyncio.get_running_loop()
         key = (loop, query.name, rdtype_key(query.rdtype))
-        future = self._inflight.get(key)
-        if future is None:
-            future = self._start(query, fetch, loop)
-            self._inflight[key] = future
-            future.add_done_callback(lambda _: self._inflight.pop(key, None))
+        task = self._inflight.get(key)
+        if task is None:
+            task = loop.create_task(self._fetch_and_keep(query, fetch))
+            self._inflight[key] = task
+            task.add_done_callback(lambda _: self._inflight.pop(key, None))
         else:
             with self._lock:
                 self._shared += 1
-        return future
-
-    def _start(
-        self,
-        query: Query,
-        fetch: Callable[[Query], Awaitable[Answer]],
-        loop: asyncio.AbstractEventLoop,
-    ) -> asyncio.Future[Answer]:
-        """Send ``query``: a task running ``fetch``, its answer counted and cached.
-
-        A source that can send without a coroutine overrides this.
-        """
-        return loop.create_task(self._fetch_and_keep(query, fetch))
+        return task
 
     async def _shared_lookup(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
@@ -174,17 +162,17 @@ class CachedSource:
             return found
         waiter: asyncio.Future[Answer] = found.get_loop().create_future()
 
-        def settle(shared: asyncio.Future[Answer]) -> None:
+        def settle(task: asyncio.Task[Answer]) -> None:
             if waiter.cancelled():
                 return
-            if shared.cancelled():
+            if task.cancelled():
                 waiter.cancel()
                 return
-            error = shared.exception()
+            error = task.exception()
             if error is not None:
                 waiter.set_exception(error)
             else:
-                waiter.set_result(_as_asked(query, shared.result()))
+                waiter.set_result(_as_asked(query, task.result()))
 
         found.add_done_callback(settle)
         return waiter

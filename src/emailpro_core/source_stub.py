@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Awaitable, Callable
 
 from .dnscache import DnsCache
 from .dnsdata import Answer, Query
 from .errors import require_str
 from .livebase import MAX_CHASE, CachedSource, chase, make_query
-from .stubwire import AsyncStubTransport, StubTransport, report
+from .stubwire import AsyncStubTransport, StubTransport
 
 __all__ = ["MAX_CHASE", "AsyncStubSource", "StubSource"]
 
@@ -134,18 +133,6 @@ class AsyncStubSource(CachedSource):
             answer: Answer = done.value
             return answer
 
-    def _start(
-        self,
-        query: Query,
-        fetch: Callable[[Query], Awaitable[Answer]],
-        loop: asyncio.AbstractEventLoop,
-    ) -> asyncio.Future[Answer]:
-        # Once the socket is open, a question is sent and its reply handled by
-        # callbacks: a task per question would cost more than the rest of it.
-        if not self.transport.is_open(loop):
-            return super()._start(query, fetch, loop)
-        return _Lookup(self, query, loop).answer
-
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache, a query in flight, or a new query."""
         return await self._shared_lookup(make_query(name, rdtype), self._fetch)
@@ -181,41 +168,3 @@ class AsyncStubSource(CachedSource):
     def __repr__(self) -> str:
         return f"<AsyncStubSource {self.transport.host}:{self.transport.port}>"
 
-
-class _Lookup:
-    """One lookup of :class:`AsyncStubSource` on an open socket, advanced by callbacks.
-
-    What ``_fetch`` does in a task (ask, chase the CNAME targets left open,
-    count, cache), with the transport calling back instead of a coroutine
-    awaiting each reply.
-    """
-
-    __slots__ = ("_source", "_steps", "answer")
-
-    def __init__(self, source: AsyncStubSource, query: Query, loop: asyncio.AbstractEventLoop):
-        self._source = source
-        self._steps = _chase(query)
-        self.answer: asyncio.Future[Answer] = loop.create_future()
-        source._count_sent()
-        self._ask(next(self._steps))
-
-    def _ask(self, question: Query) -> None:
-        if not self._source.transport.ask_soon(question, self._answered):
-            # The socket was closed meanwhile: the coroutine way opens a new one.
-            task = asyncio.get_running_loop().create_task(self._source.transport.ask(question))
-            task.add_done_callback(lambda ended: report(ended, self._answered))
-
-    def _answered(self, outcome: tuple[Answer, str | None] | BaseException) -> None:
-        if isinstance(outcome, BaseException):
-            self.answer.set_exception(outcome)
-            return
-        try:
-            question = self._steps.send(outcome)
-        except StopIteration as done:
-            answer: Answer = done.value
-            self._source.cache.put(answer)
-            self.answer.set_result(answer)
-        except Exception as bug:  # raised to the caller rather than lost in the event loop
-            self.answer.set_exception(bug)
-        else:
-            self._ask(question)

@@ -17,18 +17,14 @@ import secrets
 import socket
 import struct
 from collections import deque
-from collections.abc import Callable, Container
-from typing import TypeAlias
+from collections.abc import Container
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query
 from .dnswire import TRUNCATED, WireError, decode_answer, encode_query, response_id
 
-__all__ = ["AsyncStubTransport", "Outcome", "StubTransport", "failure", "report"]
+__all__ = ["AsyncStubTransport", "StubTransport", "failure"]
 
 _LENGTH = struct.Struct("!H")
-#: What a callback-driven question reports: what :meth:`AsyncStubTransport.ask`
-#: returns, or the exception of a bug.
-Outcome: TypeAlias = Callable[[tuple[Answer, str | None] | BaseException], None]
 # A receive buffer that holds the replies to a few thousand questions in flight.
 _RECEIVE_BUFFER = 4 * 1024 * 1024
 
@@ -176,13 +172,6 @@ class _Deadlines:
             self._timer = self._loop.call_at(queue[0][0], self._expire)
 
 
-def report(ended: asyncio.Task[tuple[Answer, str | None]], done: Outcome) -> None:
-    """Hand what a task of :meth:`AsyncStubTransport.ask` ended with to ``done``."""
-    if not ended.cancelled():  # cancelled: the loop is ending, nobody waits
-        error = ended.exception()
-        done(error if error is not None else ended.result())
-
-
 class AsyncStubTransport:
     """Asynchronous transport: many questions in flight on one UDP socket."""
 
@@ -254,80 +243,6 @@ class AsyncStubTransport:
                 return await self._tcp_ask(query, wire, qid)
             return answer, chase
         return failure(query, FailureCause.TIMEOUT, f"no reply after {self.tries} tries"), None
-
-    def is_open(self, loop: asyncio.AbstractEventLoop) -> bool:
-        """Whether the socket is open on ``loop`` (:meth:`ask_soon` can send at once)."""
-        return self._transport is not None and self._loop is loop
-
-    def ask_soon(self, query: Query, done: Outcome) -> bool:
-        """Ask ``query`` without a coroutine; ``done`` gets what :meth:`ask` returns.
-
-        For callers that drive many questions with callbacks: no task is
-        created, and the reply is decoded in the callback of its future. Only
-        on the socket already open on the running loop: ``False`` (nothing
-        sent) when there is none, and the caller uses :meth:`ask`. ``done``
-        gets an exception instead of an outcome only for a bug.
-        """
-        if not self.is_open(asyncio.get_running_loop()):
-            return False
-        self._send_soon(query, done, self.tries)
-        return True
-
-    def _send_soon(self, query: Query, done: Outcome, tries: int) -> None:
-        transport, loop, deadlines = self._transport, self._loop, self._deadlines
-        if transport is None or loop is None or deadlines is None:
-            # Closed between two tries: nothing will answer on this socket.
-            done((failure(query, FailureCause.NO_NAMESERVER, "the socket was closed"), None))
-            return
-        qid = _new_id(self._pending)
-        try:
-            wire = encode_query(qid, query.name, query.rdtype)
-        except WireError as exc:
-            done((failure(query, FailureCause.OTHER, str(exc)), None))
-            return
-        future: asyncio.Future[bytes] = loop.create_future()
-        self._pending[qid] = future
-        deadlines.add(future)
-        self.sent += 1
-        transport.sendto(wire)
-        future.add_done_callback(
-            lambda replied: self._replied(replied, query, qid, wire, done, tries - 1)
-        )
-
-    def _replied(
-        self,
-        replied: asyncio.Future[bytes],
-        query: Query,
-        qid: int,
-        wire: bytes,
-        done: Outcome,
-        tries: int,
-    ) -> None:
-        # The same outcomes as ask(), step by step.
-        self._pending.pop(qid, None)
-        try:
-            # Nothing cancels these futures; were one cancelled, it would be a lost reply.
-            error = TimeoutError() if replied.cancelled() else replied.exception()
-            if isinstance(error, TimeoutError):
-                if tries > 0:
-                    self._send_soon(query, done, tries)
-                else:
-                    detail = f"no reply after {self.tries} tries"
-                    done((failure(query, FailureCause.TIMEOUT, detail), None))
-                return
-            if isinstance(error, OSError):
-                done((failure(query, FailureCause.NO_NAMESERVER, str(error)), None))
-                return
-            answer, chase = _decode(replied.result(), query, qid)
-            if not _is_truncated(answer):
-                done((answer, chase))
-                return
-            # Rare (over 1232 octets): TCP, with a task like ask().
-            assert self._loop is not None
-            task = self._loop.create_task(self._tcp_ask(query, wire, qid))
-            task.add_done_callback(lambda ended: report(ended, done))
-        except Exception as bug:  # handed over rather than lost in the event loop
-            done(bug)
 
     async def _tcp_ask(self, query: Query, wire: bytes, qid: int) -> tuple[Answer, str | None]:
         try:
