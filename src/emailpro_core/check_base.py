@@ -57,6 +57,11 @@ class Context:
     _lines: dict[tuple[str, int, str, str], str] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    # The expected records of each check, sorted out once: the checks ask for
+    # them several times each.
+    _by_check: dict[str, tuple[ExpectedRecord, ...]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     @property
     def domain(self) -> str:
@@ -65,7 +70,11 @@ class Context:
 
     def expected(self, check: Check, /) -> tuple[ExpectedRecord, ...]:
         """The expected records of one check (the names are shared with ``records.CHECKS``)."""
-        return self.records.for_check(check.value)
+        by_check = self._by_check
+        if not by_check:
+            for record in self.records:
+                by_check[record.check] = (*by_check.get(record.check, ()), record)
+        return by_check.get(check.value, ())
 
     def line(self, name: str, ttl: int, rdtype: str, value: str, /) -> str:
         """One zone line (:func:`~emailpro_core.zonetext.zone_line`), owner absolute."""
@@ -85,14 +94,29 @@ class Context:
         chosen = answer.records if records is None else records
         rdtype = answer.query.rdtype
         name, ttl = answer.canonical_name, answer.ttl
-        return tuple(self.line(name, ttl, rdtype, value_text(r, rdtype)) for r in chosen)
+        # line(), inline: a diagnosis renders a few dozen records.
+        known, found = self._lines, []
+        for record in chosen:
+            key = (name, ttl, rdtype, value_text(record, rdtype))
+            line = known.get(key)
+            if line is None:
+                line = known[key] = _line(*key)
+            found.append(line)
+        return tuple(found)
 
     def lines(self, records: Iterable[ExpectedRecord], /) -> tuple[str, ...]:
         """The zone lines of expected records (a comment line when a value is not known)."""
-        return tuple(
-            r.to_zone_line() if r.value is None else self.line(r.name, r.ttl, r.type, r.value)
-            for r in records
-        )
+        known, found = self._lines, []
+        for record in records:
+            if record.value is None:
+                found.append(record.to_zone_line())
+                continue
+            key = (record.name, record.ttl, record.type, record.value)  # line(), inline
+            line = known.get(key)
+            if line is None:
+                line = known[key] = _line(*key)
+            found.append(line)
+        return tuple(found)
 
     def add(self, records: Iterable[ExpectedRecord], /) -> tuple[FixLine, ...]:
         """Fix lines adding expected records."""
@@ -163,21 +187,6 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
     )
 
 
-def _advance(
-    index: int,
-    resolution: Resolution[Any],
-    answers: tuple[Answer, ...] | None,
-    waiting: dict[int, tuple[Resolution[Any], Batch]],
-    results: dict[int, Any],
-) -> None:
-    try:
-        batch = next(resolution) if answers is None else resolution.send(answers)
-    except StopIteration as done:
-        results[index] = done.value
-    else:
-        waiting[index] = (resolution, batch)
-
-
 def gather(resolutions: Sequence[Resolution[Any]], /) -> Resolution[list[Any]]:
     """Run ``resolutions`` side by side; return their results in order.
 
@@ -185,24 +194,41 @@ def gather(resolutions: Sequence[Resolution[Any]], /) -> Resolution[list[Any]]:
     question already answered in an earlier round is answered again from memory
     rather than asked. Closing the gather closes the resolutions still running.
     """
-    done: dict[int, Any] = {}
-    waiting: dict[int, tuple[Resolution[Any], Batch]] = {}
-    known: dict[Query, Answer] = {}
+    results: list[Any] = [None] * len(resolutions)
+    # (index, resolution, the batch it waits on), in index order. A list, not a
+    # dict: the SPF check runs two gathers per domain, and their bookkeeping counts.
+    waiting: list[tuple[int, Resolution[Any], Batch]] = []
+    # Questions are told apart by (name, type), as Query equality does, but
+    # compared without a call to Query.__eq__ each time.
+    known: dict[tuple[str, str], Answer] = {}
     try:
         for index, resolution in enumerate(resolutions):
-            _advance(index, resolution, None, waiting, done)
+            try:
+                waiting.append((index, resolution, next(resolution)))
+            except StopIteration as done:
+                results[index] = done.value
         while waiting:
-            wanted = {q: None for _, batch in waiting.values() for q in batch if q not in known}
+            wanted: dict[tuple[str, str], Query] = {}
+            for _, _, batch in waiting:
+                for query in batch:
+                    key = (query.name, query.rdtype)
+                    if key not in known and key not in wanted:
+                        wanted[key] = query
             if wanted:
-                asked = tuple(wanted)
-                known.update(zip(asked, (yield asked), strict=True))
-            for index, (resolution, batch) in list(waiting.items()):
-                del waiting[index]
-                _advance(index, resolution, tuple(map(known.__getitem__, batch)), waiting, done)
+                known.update(zip(wanted, (yield tuple(wanted.values())), strict=True))
+            current, waiting = waiting, []
+            for index, resolution, batch in current:
+                answers = tuple([known[query.name, query.rdtype] for query in batch])
+                try:
+                    waiting.append((index, resolution, resolution.send(answers)))
+                except StopIteration as done:
+                    results[index] = done.value
     finally:
-        for resolution, _ in waiting.values():
+        # Closing a finished generator does nothing (one never started never runs):
+        # only those still running stop here.
+        for resolution in resolutions:
             resolution.close()
-    return [done[index] for index in range(len(resolutions))]
+    return results
 
 
 def pair(first: Resolution[A], second: Resolution[B], /) -> Resolution[tuple[A, B]]:

@@ -18,7 +18,7 @@ or a bare PKCS#1 RSAPublicKey as some publishers put there), and
 
 from __future__ import annotations
 
-import base64
+import binascii
 import enum
 import re
 
@@ -58,6 +58,10 @@ class DkimKeyType(enum.Enum):
 
     RSA = "rsa"
     ED25519 = "ed25519"
+
+
+# DkimKeyType(name), looked up without the enum's call machinery.
+_KEY_TYPES = {key_type.value: key_type for key_type in DkimKeyType}
 
 
 @attrs.frozen
@@ -224,8 +228,71 @@ def _pkcs1_modulus_bits(der: bytes) -> int:
     return _positive_integer(n_tag, n).bit_length()
 
 
+# rsaEncryption with NULL parameters (RFC 3279 §2.3.1), as publishers write it.
+_RSA_ALGORITHM = bytes.fromhex("300d06092a864886f70d0101010500")
+
+
+def _span(der: bytes, pos: int, tag: int) -> tuple[int, int]:
+    """Where the content of a ``tag`` element at ``pos`` starts and ends; IndexError if unusual."""
+    first = der[pos + 1]
+    if der[pos] != tag:
+        raise IndexError(pos)
+    if first < 0x80:
+        start, end = pos + 2, pos + 2 + first
+    elif first == 0x81:
+        start, end = pos + 3, pos + 3 + der[pos + 2]
+    elif first == 0x82:
+        start, end = pos + 4, pos + 4 + (der[pos + 2] << 8 | der[pos + 3])
+    else:
+        raise IndexError(pos)
+    if end > len(der):
+        raise IndexError(pos)
+    return start, end
+
+
+def _usual_rsa_key_bits(der: bytes) -> int | None:
+    """The modulus size of the usual RSA SubjectPublicKeyInfo, read by positions; else ``None``.
+
+    Nearly every key is one SEQUENCE of the rsaEncryption identifier and a BIT
+    STRING wrapping the RSAPublicKey: read without copying each element. Any other
+    layout, and any doubt, gives ``None``: :func:`_rsa_key_bits` then walks the key
+    and says what is wrong. (A property test holds the two paths equal.)
+    """
+    try:
+        start, end = _span(der, 0, 0x30)
+        after = start + len(_RSA_ALGORITHM)
+        key, key_end = _span(der, after, 0x03)
+        unused = der[key]
+        seq, seq_end = _span(der, key + 1, 0x30)
+        n_start, n_end = _span(der, seq, 0x02)
+        e_start, e_end = _span(der, n_end, 0x02)
+    except IndexError:
+        return None
+    # Each element ends where the one around it ends; both INTEGERs are positive
+    # (not empty, sign bit clear, not zero) as :func:`_positive_integer` requires.
+    modulus, exponent = der[n_start:n_end], der[e_start:e_end]
+    significant = modulus.lstrip(b"\0")
+    if (
+        {end, key_end, seq_end, e_end} != {len(der)}
+        or der[start:after] != _RSA_ALGORITHM
+        or unused
+        or not significant
+        or modulus[0] & 0x80
+        or not exponent.strip(b"\0")
+        or exponent[0] & 0x80
+    ):
+        return None
+    return 8 * (len(significant) - 1) + significant[0].bit_length()
+
+
 def _rsa_key_bits(der: bytes) -> int:
     """The modulus size of an RSA SubjectPublicKeyInfo (RFC 5280 §4.1) or RSAPublicKey."""
+    usual = _usual_rsa_key_bits(der)
+    return _walked_rsa_key_bits(der) if usual is None else usual
+
+
+def _walked_rsa_key_bits(der: bytes) -> int:
+    """:func:`_rsa_key_bits`, element by element; raises ``ValueError`` saying what is wrong."""
     first_tag = _read_tlv(_read_tlv(der, 0)[1], 0)[0] if der[:1] == b"\x30" else None
     if first_tag == 0x02:
         # A bare PKCS#1 key: RFC 6376 asks for SPKI, but dkimpy and others accept it.
@@ -245,7 +312,8 @@ def _rsa_key_bits(der: bytes) -> int:
 def _key_bits(key_type: DkimKeyType, data: str) -> int:
     """The key size in bits; raises ``ValueError`` for data that is not such a key."""
     # RFC 6376 §3.6.1: base64 with FWS allowed anywhere; RFC 2045 padding required.
-    raw = base64.b64decode("".join(data.split()), validate=True)
+    # base64.b64decode(..., validate=True) is this call; the tag value is ASCII already.
+    raw = binascii.a2b_base64("".join(data.split()).encode("ascii"), strict_mode=True)
     if key_type is DkimKeyType.ED25519:
         if len(raw) != _ED25519_KEY_BYTES:
             raise ValueError(f"an Ed25519 key is 32 bytes, not {len(raw)}")
@@ -279,16 +347,15 @@ def _check_version(tags: dict[str, str], first: str, found: list[Violation]) -> 
 def _read_key(tags: dict[str, str], found: list[Violation]) -> tuple[DkimKeyType, int | None, bool]:
     """(key type, bits, revoked); raises ``LookupError`` when there is no usable key."""
     name = tags.get("k", "rsa").strip(_WHITESPACE).lower()
-    try:
-        key_type = DkimKeyType(name)
-    except ValueError:
+    key_type = _KEY_TYPES.get(name)
+    if key_type is None:
         _report(
             found,
             "dkim.unknown_key_type",
             f"k={_shown(name)!r} is not a key type verifiers know (rsa, ed25519)",
             value=_shown(name),
         )
-        raise LookupError(name) from None
+        raise LookupError(name)
     if "p" not in tags:
         _report(found, "dkim.missing_key", "the record has no p= tag (the public key)")
         raise LookupError("p")
@@ -356,7 +423,7 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
         key_bits=bits,
         revoked=revoked,
         services=_colon_list(tags["s"]) if "s" in tags else ("*",),
-        flags=_colon_list(tags.get("t", "")),
+        flags=_colon_list(tags["t"]) if "t" in tags else (),
         hash_algorithms=_colon_list(tags["h"]) if "h" in tags else None,
         notes=tags.get("n", ""),
     )

@@ -16,6 +16,7 @@ wrong, or receivers read it differently) and ``warnings`` (harmless, or of note)
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -376,6 +377,12 @@ def parse_dmarc(text: str, /) -> DmarcParse:
     a ``str``; raises ``TypeError`` for anything else.
     """
     require_str(text, "a DMARC record")
+    # Most domains publish one of a few records (the profile's p=none first): the
+    # outcome (frozen) is remembered per text; not for a str subclass, which may differ.
+    return _remembered(text) if type(text) is str else _parse(text)
+
+
+def _parse(text: str) -> DmarcParse:
     found = _Collector()
     if not is_dmarc_record(text):
         found.error(
@@ -400,3 +407,7 @@ def parse_dmarc(text: str, /) -> DmarcParse:
     fields = {_FIELDS[name]: value for name, value in values.items()}
     record = attrs.evolve(DmarcRecord(policy), **fields)
     return DmarcParse(record, tuple(found.errors), tuple(found.warnings))
+
+
+# The 1024 texts parsed last (least recently used dropped first).
+_remembered = functools.lru_cache(maxsize=1024)(_parse)

@@ -76,7 +76,9 @@ class Query:
     rdtype: str = attrs.field(converter=_upper)
 
 
-@attrs.frozen
+# The MX check puts a domain's MX records in sets and dict keys several times
+# over (found, seen as, compared with the expected set): the hash is made once.
+@attrs.frozen(cache_hash=True)
 class MX:
     """An MX record (RFC 1035 §3.3.9). A null MX (RFC 7505) has ``exchange == ""``."""
 

@@ -25,6 +25,7 @@ from .dnsdata import (
     RecordSource,
     answer_for,
 )
+from .errors import require_str
 from .rdataconv import canonical_rdtype
 
 __all__ = [
@@ -35,10 +36,15 @@ __all__ = [
     "RRSet",
     "Step",
     "Table",
+    "TableSource",
     "Walk",
+    "answer_sync",
+    "direct_answerer",
     "drive_async",
     "drive_sync",
+    "found_answer",
     "rdtype_key",
+    "start_walk",
     "walk",
 ]
 
@@ -117,6 +123,15 @@ class Table:
             }
             for name, rrsets in self._nodes.items()
         }
+        # RFC 1034 §3.6.2: a CNAME owner has no other data, so any other type is
+        # answered at the target: where to go on from each CNAME, made once.
+        self._aliases = {
+            name: Alias(_target(rrsets["CNAME"].records[0]), rrsets["CNAME"].ttl)
+            for name, rrsets in self._nodes.items()
+            if "CNAME" in rrsets and rrsets["CNAME"].records
+        }
+        # "No data" outcomes, one per negative TTL (a source uses one).
+        self._nodata: dict[int, Found] = {}
         existing = set(self._nodes)
         if empty_non_terminals:
             for name in self._nodes:
@@ -141,13 +156,17 @@ class Table:
         found = self._answers.get(name, {}).get(rdtype)
         if found is not None:
             return found
-        alias = self.rrsets(name).get("CNAME")
-        if alias is not None and alias.records:
-            # RFC 1034 §3.6.2: a CNAME owner has no other data, so any other
-            # type is answered at the target.
-            target = alias.records[0]
-            return Alias(target if isinstance(target, str) else str(target), alias.ttl)
-        return Found(AnswerStatus.NODATA, ttl=ttl)
+        alias = self._aliases.get(name)
+        if alias is not None:
+            return alias
+        nodata = self._nodata.get(ttl)
+        if nodata is None:
+            nodata = self._nodata[ttl] = Found(AnswerStatus.NODATA, ttl=ttl)
+        return nodata
+
+
+def _target(rdata: RData) -> str:
+    return rdata if isinstance(rdata, str) else str(rdata)
 
 
 def _ancestors(name: str, floor: str | None) -> Iterable[str]:
@@ -159,10 +178,17 @@ def _ancestors(name: str, floor: str | None) -> Iterable[str]:
             return
 
 
-def walk(query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAME_CHAIN) -> Walk:
+def walk(
+    query: Query,
+    step: Callable[[str], Step],
+    *,
+    max_chain: int = MAX_CNAME_CHAIN,
+    first: Step | None = None,
+) -> Walk:
     """Follow CNAMEs from ``query.name`` through ``step`` until an outcome.
 
-    ``step(name)`` tells what the table holds at ``name`` for ``query.rdtype``.
+    ``step(name)`` tells what the table holds at ``name`` for ``query.rdtype``
+    (``first``, when given, is what it holds at ``query.name``).
     The answer's ``canonical_name`` is the last name reached; its TTL is the
     smallest along the chain (RFC 2308 §5 for the negative end of a chain).
     """
@@ -170,7 +196,8 @@ def walk(query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAM
     seen = {name}
     chain_ttl: int | None = None
     for _ in range(max_chain + 1):
-        here = step(name)
+        here = step(name) if first is None else first
+        first = None
         if isinstance(here, Alias):
             chain_ttl = here.ttl if chain_ttl is None else min(chain_ttl, here.ttl)
             if here.target in seen:
@@ -185,19 +212,11 @@ def walk(query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAM
             name = here.target
             continue
         if isinstance(here, Elsewhere):
-            found = yield Query(name, query.rdtype)
+            found = yield query if name == query.name else Query(name, query.rdtype)
             ttl = found.ttl if chain_ttl is None else min(chain_ttl, found.ttl)
             return answer_for(query, found, ttl)
         ttl = here.ttl if chain_ttl is None else min(chain_ttl, here.ttl)
-        return Answer(
-            query,
-            here.status,
-            here.records,
-            ttl=ttl,
-            canonical_name=name,
-            cause=here.cause,
-            detail=here.detail,
-        )
+        return found_answer(query, here, name, ttl)
     return Answer(
         query,
         AnswerStatus.FAILURE,
@@ -205,6 +224,94 @@ def walk(query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAM
         cause=FailureCause.CNAME_LOOP,
         detail=f"more than {max_chain} CNAMEs in a row from {query.name}",
     )
+
+
+def found_answer(query: Query, here: Found, name: str, ttl: int, /) -> Answer:
+    """The answer to ``query`` where the walk ended: at ``name`` (normalized), with ``ttl``."""
+    return Answer(query, here.status, here.records, ttl, name, here.cause, here.detail)
+
+
+def start_walk(
+    query: Query, step: Callable[[str], Step], *, max_chain: int = MAX_CNAME_CHAIN
+) -> Answer | Walk:
+    """:func:`walk`, or its answer at once when it ends at the first name.
+
+    Most lookups of a diagnosis end where they start (no CNAME, no fallback):
+    their answer is made without the walk's generator. Anything else is the walk
+    itself, to drive, from the step already taken. (The sync sources use
+    :func:`answer_sync`.)
+    """
+    if max_chain < 0:  # the walk takes no step at all
+        return walk(query, step, max_chain=max_chain)
+    here = step(query.name)
+    if isinstance(here, Found):
+        return found_answer(query, here, query.name, here.ttl)
+    return walk(query, step, max_chain=max_chain, first=here)
+
+
+def answer_sync(
+    query: Query,
+    step: Callable[[str], Step],
+    fallback: RecordSource | None,
+    *,
+    max_chain: int = MAX_CNAME_CHAIN,
+) -> Answer:
+    """The answer of :func:`walk` driven by :func:`drive_sync`.
+
+    Most lookups end at their first name, inside the table or (through the
+    fallback) outside it: those are answered without the walk's generator.
+    """
+    if max_chain < 0:  # the walk takes no step at all
+        return drive_sync(walk(query, step, max_chain=max_chain), fallback)
+    here = step(query.name)
+    if isinstance(here, Found):
+        return found_answer(query, here, query.name, here.ttl)
+    if isinstance(here, Elsewhere):
+        # As the walk does: the fallback is asked the question itself, and its
+        # answer, TTL included, is given to the question.
+        return answer_for(query, _ask(query, fallback))
+    if isinstance(here, Alias) and max_chain >= 1 and here.target != query.name:
+        # One CNAME, then the end (a DKIM selector's CNAME to the provider's key):
+        # what the walk does in its second step.
+        target = here.target
+        there = step(target)
+        if isinstance(there, Found):
+            return found_answer(query, there, target, min(here.ttl, there.ttl))
+        if isinstance(there, Elsewhere):
+            found = _ask(Query(target, query.rdtype), fallback)
+            return answer_for(query, found, min(here.ttl, found.ttl))
+    return drive_sync(walk(query, step, max_chain=max_chain, first=here), fallback)
+
+
+class TableSource:
+    """What the sources answering from a :class:`Table` share (the offline sources).
+
+    ``lookup`` makes the question a :class:`~.dnsdata.Query` and answers it. The
+    questions of a resolution are ``Query`` values already, normalized, so the
+    package's drivers hand them over as they are (see :func:`direct_answerer`)
+    rather than have them taken apart and normalized again.
+    """
+
+    def _answer(self, query: Query, /) -> Answer:
+        raise NotImplementedError
+
+    def lookup(self, name: str, rdtype: str, /) -> Answer:
+        """Answer ``(name, rdtype)``; never raises for a ``str`` name and type."""
+        return self._answer(
+            Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+        )
+
+
+def direct_answerer(source: object, /) -> Callable[[Query], Answer] | None:
+    """What answers a ``Query`` of ``source`` as it is; ``None``: call its ``lookup``.
+
+    ``source.lookup(q.name, q.rdtype)`` gives that same answer. Only a table
+    source whose ``lookup`` is the shared one qualifies: a subclass that
+    overrides ``lookup`` (to count, to fail on purpose) is always asked through it.
+    """
+    if isinstance(source, TableSource) and type(source).lookup is TableSource.lookup:
+        return source._answer
+    return None
 
 
 def drive_sync(steps: Walk, fallback: RecordSource | None) -> Answer:
@@ -234,4 +341,7 @@ async def drive_async(steps: Walk, fallback: AsyncRecordSource | None) -> Answer
 def _ask(question: Query, fallback: RecordSource | None) -> Answer:
     if fallback is None:  # pragma: no cover - a walk without fallback never yields
         raise AssertionError("a table walk asked a fallback it does not have")
+    direct = direct_answerer(fallback)
+    if direct is not None:
+        return direct(question)
     return fallback.lookup(question.name, question.rdtype)

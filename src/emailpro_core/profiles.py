@@ -153,7 +153,10 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{body})\.?", re.IGNORECASE)
 
 
-@attrs.frozen
+# A profile keys what is remembered per profile (the provider's sending address,
+# the values every domain shares), once per domain checked: its hash, over all
+# its fields and policies, is made once.
+@attrs.frozen(cache_hash=True)
 class Profile:
     """The provider-specific values of a hosted e-mail service.
 

@@ -27,6 +27,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import attrs
 import dns.rrset
@@ -253,16 +254,38 @@ class RecordSet:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-def _records(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | Omission]:
+class _Shared(NamedTuple):
+    """What the records of every domain share with the profile's other domains."""
+
+    mx_values: tuple[str, ...]
+    mx_why: str
+    spf_value: str
+    spf_why: str
+    srv: str  # priority, weight and port of the autodiscover SRV
+
+
+# Every domain of a diagnosis has the same profile: its values are written once.
+@functools.lru_cache(maxsize=16)
+def _shared(profile: Profile) -> _Shared:
+    return _Shared(
+        tuple(f"{mx.preference} {mx.exchange}." for mx in profile.mx),
+        f"delivers the domain's mail to {profile.name} (D-MX)",
+        profile.spf_value,
+        f"authorizes {profile.name}'s servers to send for the domain (D-SPF, RFC 7208)",
+        f"{profile.autodiscover_priority} {profile.autodiscover_weight} "
+        f"{profile.autodiscover_port}",
+    )
+
+
+def _records(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | Omission]) -> None:
+    # The builders append to ``out`` rather than yield: a domain has a dozen records.
+    add = out.append
     domain, ttl, required = setup.domain.ascii, profile.default_ttl, Requirement.REQUIRED
-    why = f"delivers the domain's mail to {profile.name} (D-MX)"
-    for mx in profile.mx:
-        value = f"{mx.preference} {mx.exchange}."
-        yield ExpectedRecord(domain, "MX", ttl, value, required, "mx", why)
-    why = f"authorizes {profile.name}'s servers to send for the domain (D-SPF, RFC 7208)"
-    yield ExpectedRecord(domain, "TXT", ttl, profile.spf_value, required, "spf", why)
-    srv = f"{profile.autodiscover_priority} {profile.autodiscover_weight}"
-    srv = f"{srv} {profile.autodiscover_port}"
+    shared = _shared(profile)
+    for value in shared.mx_values:
+        add(ExpectedRecord(domain, "MX", ttl, value, required, "mx", shared.mx_why))
+    add(ExpectedRecord(domain, "TXT", ttl, shared.spf_value, required, "spf", shared.spf_why))
+    srv = shared.srv
     owner = profile.autodiscover_owner(domain)
     why = "lets mail clients find their settings (SRV values inferred from D-EXDIAG, [obs])"
     if setup.server_number is None:
@@ -271,51 +294,55 @@ def _records(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | 
         host = profile.server_host_format.format(number="<N>")
         why = f"{why}; the server number is unknown: the target is the service host ({host}.)"
         pattern = rf"{srv} (?:{profile.server_host_pattern.pattern})\.?"
-        yield ExpectedRecord(owner, "SRV", ttl, None, required, "autodiscover", why, pattern)
+        add(ExpectedRecord(owner, "SRV", ttl, None, required, "autodiscover", why, pattern))
     else:
         value = f"{srv} {profile.server_host(setup.server_number)}."
-        yield ExpectedRecord(owner, "SRV", ttl, value, required, "autodiscover", why)
-    yield from _ownership(setup, profile)
-    yield from _dkim(setup, profile)
+        add(ExpectedRecord(owner, "SRV", ttl, value, required, "autodiscover", why))
+    _ownership(setup, profile, out)
+    _dkim(setup, profile, out)
     why = (
         "tells receivers what to do with mail that fails SPF and DKIM (RFC 7489 §6.1); "
         "beyond the provider's own checks"
     )
     value, recommended = profile.dmarc_value, Requirement.RECOMMENDED
-    yield ExpectedRecord(dmarc_owner(domain), "TXT", ttl, value, recommended, "dmarc", why)
+    add(ExpectedRecord(dmarc_owner(domain), "TXT", ttl, value, recommended, "dmarc", why))
 
 
-def _ownership(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | Omission]:
+def _ownership(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | Omission]) -> None:
     if setup.managed_in_account:
         # D-CNAME: "If the domain name ... is managed in the same customer account as
         # the email service, configuring the CNAME record is not necessary."
         return
     domain = setup.domain.ascii
     if setup.ownership_token is None:
-        yield Omission(
+        omission = Omission(
             "ownership",
             "records.ownership_token_unknown",
             "the zone is not managed in the same account, so an ownership CNAME "
             f"<token>{profile.ownership_suffix}.{domain}. -> {profile.ownership_target}. "
             "is needed; give the API's cnameToCheck",
         )
+        out.append(omission)
         return
     owner = profile.ownership_owner(setup.ownership_token, domain)
     value = f"{profile.ownership_target}."
     why = "proves the domain is yours while its zone is managed elsewhere (D-CNAME, D-ADD)"
-    yield ExpectedRecord(
-        owner, "CNAME", profile.default_ttl, value, Requirement.REQUIRED, "ownership", why
+    out.append(
+        ExpectedRecord(
+            owner, "CNAME", profile.default_ttl, value, Requirement.REQUIRED, "ownership", why
+        )
     )
 
 
-def _dkim(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | Omission]:
+def _dkim(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | Omission]) -> None:
     if not setup.dkim_selectors:
-        yield Omission(
+        omission = Omission(
             "dkim",
             "records.dkim_selectors_unknown",
             "no DKIM selector is given; list the domain's selectors (API dkimSelector) "
             f"to get their CNAMEs ({profile.dkim_selector_prefix}<digits>-selector1/2)",
         )
+        out.append(omission)
         return
     # D-DKIM: the provider keeps the key; the domain publishes a CNAME per selector
     # (RFC 6376 §3.6.2.1 <selector>._domainkey.<domain>). Before signing is enabled
@@ -327,11 +354,13 @@ def _dkim(setup: DomainSetup, profile: Profile) -> Iterator[ExpectedRecord | Omi
         owner = dkim_owner(selector.name, setup.domain.ascii)
         if selector.target is not None:
             value = f"{selector.target}."
-            yield ExpectedRecord(owner, "CNAME", ttl, value, requirement, "dkim", why)
+            out.append(ExpectedRecord(owner, "CNAME", ttl, value, requirement, "dkim", why))
         else:
             copy = f"{why}; copy the exact target (API targetRecord) from the provider"
             pattern = profile.dkim_target_pattern(selector.name)
-            yield ExpectedRecord(owner, "CNAME", ttl, None, requirement, "dkim", copy, pattern)
+            out.append(
+                ExpectedRecord(owner, "CNAME", ttl, None, requirement, "dkim", copy, pattern)
+            )
 
 
 def expected_records(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> RecordSet:
@@ -347,11 +376,8 @@ def expected_records(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) ->
         TypeError: ``setup`` is not a :class:`DomainSetup`.
     """
     validate_setup(setup, profile=profile)
-    records: list[ExpectedRecord] = []
-    omitted: list[Omission] = []
-    for item in _records(setup, profile):
-        if isinstance(item, Omission):
-            omitted.append(item)
-        else:
-            records.append(item)
-    return RecordSet(setup.domain.ascii, profile.name, tuple(records), tuple(omitted))
+    built: list[ExpectedRecord | Omission] = []
+    _records(setup, profile, built)
+    records = tuple(item for item in built if isinstance(item, ExpectedRecord))
+    omitted = tuple(item for item in built if isinstance(item, Omission))
+    return RecordSet(setup.domain.ascii, profile.name, records, omitted)

@@ -23,6 +23,7 @@ from .check_spf import ProviderSender, check_spf
 from .check_srv import check_autodiscover, check_ownership
 from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution
 from .findings import DEADLINE, Check, Diagnosis, Finding, Status
+from .memtable import direct_answerer
 from .profiles import OVH_EMAIL_PRO, Profile
 from .records import expected_records
 from .setup import DomainSetup
@@ -94,20 +95,29 @@ def assemble(
 def _drive(
     resolution: Resolution[tuple[Finding, ...]],
     source: RecordSource,
-    known: dict[Query, Answer],
+    known: dict[tuple[str, str], Answer],
     until: float | None,
+    direct: Callable[[Query], Answer] | None = None,
 ) -> tuple[Finding, ...] | None:
-    """Run one check; ``None`` when the deadline passed first. Answers are kept in ``known``."""
+    """Run one check; ``None`` when the deadline passed first. Answers are kept in ``known``.
+
+    ``direct`` is ``direct_answerer(source)`` when it is one, to skip rebuilding questions.
+    """
     try:
         batch = next(resolution)
         while True:
             answers = []
             for query in batch:
-                if query not in known:
+                # Keyed by (name, type), as Query equality does, without its __eq__ calls.
+                key = (query.name, query.rdtype)
+                answer = known.get(key)
+                if answer is None:
                     if until is not None and time.monotonic() >= until:
                         return None
-                    known[query] = source.lookup(query.name, query.rdtype)
-                answers.append(known[query])
+                    answer = known[key] = (
+                        source.lookup(query.name, query.rdtype) if direct is None else direct(query)
+                    )
+                answers.append(answer)
             batch = resolution.send(tuple(answers))
     except StopIteration as done:
         findings: tuple[Finding, ...] = done.value
@@ -124,14 +134,16 @@ def run_sync_checks(ctx: Context, source: RecordSource, /, *, deadline: float | 
     exist, the other checks are not run.
     """
     until = None if deadline is None else time.monotonic() + deadline
-    known: dict[Query, Answer] = {}
+    known: dict[tuple[str, str], Answer] = {}
     results: dict[int, tuple[Finding, ...]] = {}
+    direct = direct_answerer(source)
     for index, (_, run) in enumerate(_CHECKS):
-        findings = _drive(run(ctx, None), source, known, until)
+        findings = _drive(run(ctx, None), source, known, until, direct)
         if findings is None:
             break
         results[index] = findings
-        if _missing(results):
+        # Only the domain check (the first) can find the domain missing.
+        if not index and _missing(results):
             break
     return assemble(ctx, results, deadline=deadline)
 

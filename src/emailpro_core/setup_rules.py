@@ -145,8 +145,15 @@ def _dkim_violations(setup: SetupFields, profile: Profile) -> list[Violation]:
     return found
 
 
+# An ASCII name that fits: its labels of 1..63 characters are 1..63 octets. Most
+# names are ASCII (A-labels), so the octets are counted by one match, not per label.
+_FITTING_ASCII = re.compile(rf"[^.]{{1,{MAX_LABEL_OCTETS}}}(?:\.[^.]{{1,{MAX_LABEL_OCTETS}}})*")
+
+
 def _fits(name: str) -> bool:
     # RFC 1035 §2.3.4: labels of 1..63 octets, names of at most 253 (presentation form).
+    if name.isascii():
+        return len(name) <= MAX_NAME_OCTETS and _FITTING_ASCII.fullmatch(name) is not None
     encoded = name.encode("utf-8", "surrogatepass")
     labels = encoded.split(b".")
     return len(encoded) <= MAX_NAME_OCTETS and all(

@@ -21,7 +21,16 @@ from collections.abc import Mapping
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query, normalize_name
 from .errors import require_str
-from .memtable import MAX_CNAME_CHAIN, Found, RRSet, Step, Table, drive_sync, rdtype_key, walk
+from .memtable import (
+    MAX_CNAME_CHAIN,
+    Found,
+    RRSet,
+    Step,
+    Table,
+    TableSource,
+    answer_sync,
+    rdtype_key,
+)
 from .rdataconv import canonical_rdtype, parse_records
 
 __all__ = ["DEFAULT_TTL", "StaticSource"]
@@ -74,7 +83,7 @@ def _read_failures(failures: Failures) -> dict[tuple[str, str | None], FailureCa
     return read
 
 
-class StaticSource:
+class StaticSource(TableSource):
     """Answers DNS questions from records held in memory; never touches the network.
 
     Args:
@@ -142,7 +151,8 @@ class StaticSource:
         return self._table.names
 
     def _step(self, name: str, rdtype: str) -> Step:
-        cause = self._failures.get((name, rdtype)) or self._failures.get((name, None))
+        failures = self._failures  # most sources configure none
+        cause = (failures.get((name, rdtype)) or failures.get((name, None))) if failures else None
         if cause is not None:
             return Found(
                 AnswerStatus.FAILURE, cause=cause, detail=f"{name}: configured {cause.value}"
@@ -151,13 +161,10 @@ class StaticSource:
             return Found(AnswerStatus.NXDOMAIN, ttl=self._ttl)
         return self._table.step(name, rdtype, self._ttl)
 
-    def lookup(self, name: str, rdtype: str, /) -> Answer:
-        """Answer ``(name, rdtype)``; never raises for a ``str`` name and type."""
-        query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+    def _answer(self, query: Query, /) -> Answer:
         self._history.append(query)
         key = rdtype_key(query.rdtype)
-        steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
-        return drive_sync(steps, None)
+        return answer_sync(query, lambda at: self._step(at, key), None, max_chain=self._max_chain)
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """The same answer as :meth:`lookup`, for async drivers."""

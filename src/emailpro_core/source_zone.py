@@ -37,10 +37,11 @@ from .memtable import (
     RRSet,
     Step,
     Table,
+    TableSource,
+    answer_sync,
     drive_async,
-    drive_sync,
     rdtype_key,
-    walk,
+    start_walk,
 )
 from .rdataconv import SourceDataError, name_text, rdata_value
 
@@ -107,7 +108,7 @@ def _read_zone(zone: dns.zone.Zone) -> tuple[str, dict[str, dict[str, RRSet]], i
     return name_text(origin), nodes, negative_ttl
 
 
-class ZoneSource:
+class ZoneSource(TableSource):
     """Answers DNS questions from one zone, as that zone's primary server would.
 
     Args:
@@ -151,6 +152,12 @@ class ZoneSource:
         self._fallback = fallback
         self._max_chain = max_chain
         self._queries = 0
+        # The outcomes of every name the zone does not have, and of every name
+        # outside it that the fallback answers: each one value, made once.
+        self._nxdomain = Found(AnswerStatus.NXDOMAIN, ttl=self._negative_ttl)
+        self._elsewhere = Elsewhere(f"outside the zone {self.apex}")
+        # Most zones have no wildcard: a missing name is then not searched for one.
+        self._has_wildcards = any(name.partition(".")[0] == "*" for name in self._table.names)
 
     @classmethod
     def from_text(
@@ -223,8 +230,6 @@ class ZoneSource:
         return Found(AnswerStatus.OUTSIDE_ZONE, detail=detail)
 
     def _cut_above(self, name: str) -> str | None:
-        if not self._cuts:
-            return None  # most zones delegate nothing
         labels = name.split(".")
         depth = len(self.apex.split(".")) if self.apex else 0
         for i in range(len(labels) - depth - 1, -1, -1):
@@ -235,16 +240,18 @@ class ZoneSource:
 
     def _step(self, name: str, rdtype: str) -> Step:
         if not _within(name, self.apex):
+            if self._fallback is not None:
+                return self._elsewhere  # the fallback answers; the detail is not shown
             return self._outside(f"{name} is outside the zone {self.apex}")
-        cut = self._cut_above(name)
+        cut = self._cut_above(name) if self._cuts else None  # most zones delegate nothing
         if cut is not None and not (name == cut and rdtype in _PARENT_SIDE):
             return self._outside(f"{name} is delegated away from {self.apex} at {cut}")
         if self._table.exists(name):
             return self._table.step(name, rdtype, self._negative_ttl)
-        wildcard = self._wildcard(name)
+        wildcard = self._wildcard(name) if self._has_wildcards else None
         if wildcard is not None:
             return self._table.step(wildcard, rdtype, self._negative_ttl)
-        return Found(AnswerStatus.NXDOMAIN, ttl=self._negative_ttl)
+        return self._nxdomain
 
     def _wildcard(self, name: str) -> str | None:
         # RFC 4592 §3.3.1: the source of synthesis is "*." + the closest encloser.
@@ -255,22 +262,23 @@ class ZoneSource:
         candidate = f"*.{encloser}" if encloser else "*"
         return candidate if candidate in self._table.names else None
 
-    def _walk(self, name: str, rdtype: str) -> tuple[Query, str]:
-        query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+    def _answer(self, query: Query, /) -> Answer:
+        # lookup(): the answer from the zone, or the fallback; never raises for DNS.
         self._queries += 1
-        return query, rdtype_key(query.rdtype)
-
-    def lookup(self, name: str, rdtype: str, /) -> Answer:
-        """Answer ``(name, rdtype)`` from the zone (or the fallback); never raises for DNS."""
-        query, key = self._walk(name, rdtype)
-        steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
-        return drive_sync(steps, self._fallback)
+        key = rdtype_key(query.rdtype)
+        return answer_sync(
+            query, lambda at: self._step(at, key), self._fallback, max_chain=self._max_chain
+        )
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """The same answer as :meth:`lookup`; the fallback is asked asynchronously."""
-        query, key = self._walk(name, rdtype)
-        steps = walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
-        return await drive_async(steps, self._fallback)
+        query = Query(require_str(name, "a name"), require_str(rdtype, "a record type"))
+        self._queries += 1
+        key = rdtype_key(query.rdtype)
+        started = start_walk(query, lambda at: self._step(at, key), max_chain=self._max_chain)
+        if isinstance(started, Answer):
+            return started
+        return await drive_async(started, self._fallback)
 
     def __repr__(self) -> str:
         return f"<ZoneSource {self.apex or '.'}: {len(self._table.names)} names>"

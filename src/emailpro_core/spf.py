@@ -109,6 +109,11 @@ def _is_address(name: str) -> bool:
 
 
 def _initial_domain(domain: str) -> str | None:
+    # The checker evaluates each domain twice (the provider's address, a stranger's).
+    return _read_domain(domain) if type(domain) is str else _check_domain(domain)
+
+
+def _check_domain(domain: str) -> str | None:
     """The domain to check, or ``None`` if it is malformed (§4.3: the result is none)."""
     name = domain[:-1] if domain.endswith(".") else domain
     if not name.isascii():
@@ -121,6 +126,9 @@ def _initial_domain(domain: str) -> str | None:
     if not _is_address(name) and len(name.split(".")) >= 2 and target_name(name) is not None:
         return name.lower()
     return None
+
+
+_read_domain = functools.lru_cache(maxsize=256)(_check_domain)
 
 
 def spf_resolution(

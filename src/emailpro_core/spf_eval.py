@@ -7,7 +7,9 @@ evaluation itself, which only ever asks questions (see :mod:`.dnsdata`).
 from __future__ import annotations
 
 import enum
+import functools
 from types import MappingProxyType
+from typing import NamedTuple
 
 import attrs
 
@@ -38,7 +40,7 @@ from .spf_macros import (
     target_name,
     validated_names,
 )
-from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, is_spf_text, parse_spf
 
 __all__ = ["DEFAULT_LIMITS", "SpfLimits", "SpfOutcome", "SpfResult", "evaluate", "spf_texts"]
 
@@ -224,13 +226,18 @@ def spf_texts(answer: Answer, /) -> list[str]:
 
     RFC 7208 §4.5: only those count (the SPF record type is obsolete, §3.1).
     """
-    texts = (record.text for record in answer.records if isinstance(record, TXT))
-    return [text for text in texts if is_spf_text(text)]
+    texts = []
+    for record in answer.records:
+        if isinstance(record, TXT):
+            text = record.text
+            if is_spf_text(text):
+                texts.append(text)
+    return texts
 
 
 def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]:
     """``check_host()`` for one domain (§4.4 to §4.7)."""
-    answer = yield from lookup(domain, "TXT")
+    (answer,) = yield (Query(domain, "TXT"),)  # lookup(), without a generator of its own
     if answer.is_failure:
         raise _dns_stop(answer, domain, None)
     texts = spf_texts(answer)
@@ -250,29 +257,23 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
         )
         code = parsed.violations[0].code
         raise _stop(SpfOutcome.PERMERROR, code, detail, domain, violations=parsed.violations)
-    return (yield from _evaluate(ev, domain, parsed.record, explain))
-
-
-def _nested(
-    ev: _Evaluation, domain: str, term: str, target: str | None, explain: bool
-) -> Resolution[SpfResult | None]:
-    """Evaluate an include or redirect target; an error inside says where it came from."""
-    if target is None:
-        return None
-    try:
-        return (yield from _check(ev, target, explain))
-    except _Stop as stop:
-        stop.result = attrs.evolve(stop.result, detail=f"{term} in {domain}: {stop.result.detail}")
-        raise
-
-
-def _evaluate(
-    ev: _Evaluation, domain: str, record: SpfRecord, explain: bool
-) -> Resolution[SpfResult]:
-    for mechanism in record.mechanisms:
-        if (yield from _matches(ev, domain, mechanism)):
-            result = _QUALIFIED[mechanism.qualifier]
-            term = mechanism.to_text()
+    # The record's evaluation (§4.6) goes on in this same generator: each generator
+    # in the chain is one more frame every answer passes through.
+    record = parsed.record
+    for mechanism in record.terms:
+        if not isinstance(mechanism, Mechanism):
+            continue
+        kind = mechanism.kind
+        # all, ip4 and ip6 need no lookup: they are matched here, without a generator.
+        if kind is MechanismKind.ALL:
+            matched = True
+        elif mechanism.address is not None:
+            length = mechanism.cidr4 if kind is MechanismKind.IP4 else mechanism.cidr6
+            matched = _in_network(ev.context.ip, mechanism.address, length)
+        else:
+            matched = yield from _matches(ev, domain, mechanism)
+        if matched:
+            term, result, _, _ = _term(mechanism)
             explanation = None
             if explain and result is SpfOutcome.FAIL and record.explanation is not None:
                 explanation = yield from _explain(ev, domain, record.explanation)
@@ -283,7 +284,12 @@ def _evaluate(
         ev.count_term(domain, term)
         target = target_name((yield from ev.expand(record.redirect, domain)))
         # §6.1: the redirected result replaces this one, with the target's exp=.
-        inner = yield from _nested(ev, domain, term, target, explain)
+        inner = None
+        if target is not None:
+            try:
+                inner = yield from _check(ev, target, explain)
+            except _Stop as stop:
+                raise _inside(stop, term, domain) from None
         if inner is None or inner.result is SpfOutcome.NONE:
             detail = f"{term}: the target has no SPF record (RFC 7208 §6.1)"
             raise _stop(SpfOutcome.PERMERROR, "spf.redirect_none", detail, domain, term)
@@ -292,22 +298,50 @@ def _evaluate(
     return SpfResult(SpfOutcome.NEUTRAL, "spf.default", detail, domain)
 
 
+def _inside(stop: _Stop, term: str, domain: str) -> _Stop:
+    """``stop`` of an include or redirect target, its detail saying where it came from."""
+    stop.result = attrs.evolve(stop.result, detail=f"{term} in {domain}: {stop.result.detail}")
+    return stop
+
+
+# Records are parsed once per text (``parse_spf`` remembers them), so their
+# mechanisms are the same values from one domain to the next: the text and the
+# outcome of each are worked out once.
+class _Term(NamedTuple):
+    text: str
+    outcome: SpfOutcome
+    literal: bool  # the domain-spec has no macro: it names ``target`` in every context
+    target: str | None
+
+
+@functools.lru_cache(maxsize=1024)
+def _term(mechanism: Mechanism) -> _Term:
+    """What a mechanism's evaluation needs that depends on the mechanism alone."""
+    spec, target = mechanism.domain, None
+    literal = spec is not None and is_literal(spec)
+    if spec is not None and literal:
+        target = target_name("".join(part for part in spec.parts if isinstance(part, str)))
+    return _Term(mechanism.to_text(), _QUALIFIED[mechanism.qualifier], literal, target)
+
+
 def _matches(ev: _Evaluation, domain: str, mechanism: Mechanism) -> Resolution[bool]:
+    """Whether a mechanism that queries the DNS (all but all, ip4, ip6) matches."""
     ip = ev.context.ip
     kind = mechanism.kind
-    if kind is MechanismKind.ALL:
-        return True
-    if mechanism.address is not None:  # ip4, ip6
-        length = mechanism.cidr4 if kind is MechanismKind.IP4 else mechanism.cidr6
-        return _in_network(ip, mechanism.address, length)
-    term = mechanism.to_text()
+    term, _, literal, target = _term(mechanism)
     ev.count_term(domain, term)
-    target: str | None = domain
-    if mechanism.domain is not None:
+    if mechanism.domain is None:
+        target = domain
+    elif not literal:
         target = target_name((yield from ev.expand(mechanism.domain, domain)))
     if kind is MechanismKind.INCLUDE:
         # §5.2: the included result only matches on pass; none is a permerror.
-        inner = yield from _nested(ev, domain, term, target, False)
+        inner = None
+        if target is not None:
+            try:
+                inner = yield from _check(ev, target, False)
+            except _Stop as stop:
+                raise _inside(stop, term, domain) from None
         if inner is None or inner.result is SpfOutcome.NONE:
             detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
             raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)

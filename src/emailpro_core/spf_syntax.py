@@ -82,7 +82,8 @@ class MechanismKind(enum.Enum):
         return self not in (MechanismKind.ALL, MechanismKind.IP4, MechanismKind.IP6)
 
 
-@attrs.frozen
+# Evaluations remember what they work out per mechanism: its hash is made once.
+@attrs.frozen(cache_hash=True)
 class Mechanism:
     """A mechanism (RFC 7208 §5) with its qualifier.
 

@@ -117,6 +117,7 @@ _MAX_NAME_TEXT = 253
 # TXT: dnspython quotes each character-string and escapes '"' and '\\' with a
 # backslash and any octet outside printable ASCII as \DDD (decimal).
 _TXT_PLAIN = re.compile(rb"[ !#-\[\]-~]*")
+_TXT_PLAIN_TEXT = re.compile(r"[ !#-\[\]-~]*")
 _TXT_ESCAPES = tuple(
     "\\" + chr(octet)
     if octet in b'"\\'
@@ -139,6 +140,12 @@ def _quoted(string: bytes) -> str:
 def _rdata_text(rdtype: str, value: str) -> str:
     """The presentation text dnspython gives ``value`` (see :func:`zone_line`)."""
     if rdtype == "TXT":
+        if _TXT_PLAIN_TEXT.fullmatch(value):
+            # Printable ASCII without '"' or '\\': one octet per character, nothing to
+            # escape, so each 255-character piece is a character-string as it is
+            # (what split_txt and _quoted give; DKIM keys are such long values).
+            pieces = range(0, len(value), MAX_CHARACTER_STRING)
+            return " ".join([f'"{value[i : i + MAX_CHARACTER_STRING]}"' for i in pieces]) or '""'
         return " ".join(_quoted(string) for string in split_txt(value))
     pattern = _PLAIN.get(rdtype)
     plain = pattern.fullmatch(value) if pattern is not None else None
