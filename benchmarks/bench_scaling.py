@@ -36,11 +36,11 @@ from harness import (
     save_results,
 )
 from live import Cpu, run_checker, run_parallel, start_nsd, stub_source
-from live import _chunk_worker as chunk_worker
 from live import _collect as collect
 from zones import generate
 
 from emailpro_core.findings import Diagnosis
+from emailpro_core.parallel import check_domains_parallel
 from emailpro_core.setup import DomainSetup
 from emailpro_core.source_stub import AsyncStubSource
 
@@ -174,8 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 source.close()
 
         here = sorted(asyncio.run(single()), key=lambda d: d.domain)
+        factory = functools.partial(AsyncStubSource, "127.0.0.1", port=port)
+        chunk = (len(small) + 1) // 2
         mapped = sorted(
-            (d for i in range(2) for d in chunk_worker((list(small[i::2]), port, conc))),
+            check_domains_parallel(small, factory, workers=2, chunk_size=chunk, concurrency=conc),
             key=lambda d: d.domain,
         )
         same = [a == b for a, b in zip(here, mapped, strict=True)]
