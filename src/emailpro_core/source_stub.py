@@ -167,4 +167,3 @@ class AsyncStubSource(CachedSource):
 
     def __repr__(self) -> str:
         return f"<AsyncStubSource {self.transport.host}:{self.transport.port}>"
-
