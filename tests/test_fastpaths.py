@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from emailpro_core import dkim, zonetext
+from emailpro_core import dkim_der, zonetext
 from emailpro_core.check_base import Context, gather
 from emailpro_core.check_mx import check_mx
 from emailpro_core.dnsdata import (
@@ -82,8 +82,8 @@ def _rsa(bits: int, *, null: bool = True, count: int = 0, spki: bool = True) -> 
 )
 def test_rsa_key_sizes(der: bytes, bits: int, usual: bool) -> None:
     """The usual layout is read by positions; any other is walked; the size is the same."""
-    assert (bits, bits) == (dkim._rsa_key_bits(der), dkim._walked_rsa_key_bits(der))
-    assert (bits if usual else None) == dkim._usual_rsa_key_bits(der)
+    assert (bits, bits) == (dkim_der.rsa_key_bits(der), dkim_der._walked_rsa_key_bits(der))
+    assert (bits if usual else None) == dkim_der._usual_rsa_key_bits(der)
 
 
 @pytest.mark.parametrize(
@@ -97,9 +97,9 @@ def test_rsa_key_sizes(der: bytes, bits: int, usual: bool) -> None:
 )
 def test_broken_rsa_keys_are_walked(der: bytes, message: str) -> None:
     """A key the positions do not fit is walked, and the walk says what is wrong."""
-    assert dkim._usual_rsa_key_bits(der) is None
+    assert dkim_der._usual_rsa_key_bits(der) is None
     with pytest.raises(ValueError, match=message):
-        dkim._rsa_key_bits(der)
+        dkim_der.rsa_key_bits(der)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import any_text
 
-from emailpro_core import dkim, dmarc, spf, zonetext
+from emailpro_core import dkim_der, dmarc, spf, zonetext
 from emailpro_core.check_base import Context, gather
 from emailpro_core.check_srv import _service_host
 from emailpro_core.dnsdata import (
@@ -177,11 +177,11 @@ def _outcome(read: Callable[[bytes], int], der: bytes) -> tuple[int | None, str 
 @given(rsa_keys())
 def test_usual_rsa_key_is_the_walk(der: bytes) -> None:
     """Read by positions, a key has the size the element-by-element walk finds, or it errs alike."""
-    usual = dkim._usual_rsa_key_bits(der)
-    walked = _outcome(dkim._walked_rsa_key_bits, der)
+    usual = dkim_der._usual_rsa_key_bits(der)
+    walked = _outcome(dkim_der._walked_rsa_key_bits, der)
     if usual is not None:
         assert (usual, None) == walked
-    assert walked == _outcome(dkim._rsa_key_bits, der)
+    assert walked == _outcome(dkim_der.rsa_key_bits, der)
 
 
 @settings(max_examples=200)
