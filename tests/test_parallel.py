@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import signal
+import time
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import attrs
@@ -55,6 +58,10 @@ def _broken_factory() -> StaticSource:
     raise RuntimeError("no source here")
 
 
+def _dying_factory() -> StaticSource:
+    os._exit(3)  # a worker killed outright (out of memory, a signal)
+
+
 @pytest.mark.parametrize(("workers", "chunk_size"), [(1, 100), (2, 1), (2, 5), (3, 7)])
 def test_same_diagnoses_as_one_process(workers: int, chunk_size: int) -> None:
     """Every domain once, each with the diagnosis the sequential checker gives."""
@@ -103,6 +110,14 @@ def test_a_worker_failure_is_raised() -> None:
     """A source that cannot be built is the caller's error, raised as it is."""
     with pytest.raises(RuntimeError, match="no source here"):
         list(check_domains_parallel(SETUPS[:2], _broken_factory, workers=1))
+
+
+def test_a_dead_worker_ends_the_run() -> None:
+    """A worker that dies breaks the run with an error; it never waits forever."""
+    started = time.monotonic()
+    with pytest.raises(BrokenProcessPool):
+        list(check_domains_parallel(SETUPS, _dying_factory, workers=2, chunk_size=4))
+    assert time.monotonic() - started < 30
 
 
 @pytest.mark.parametrize(

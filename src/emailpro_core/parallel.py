@@ -14,14 +14,12 @@ memory grows with the chunk size, not with the input.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import concurrent.futures
 import multiprocessing.context
 import pickle
-import queue
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any
 
 from .bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
 from .dnsdata import AsyncRecordSource
@@ -139,6 +137,9 @@ def check_domains_parallel(
         ValueError: ``workers``, ``concurrency`` or ``chunk_size`` is below 1.
         TypeError: ``source_factory`` or ``profile`` cannot be pickled, or a
             setup is not a :class:`~emailpro_core.setup.DomainSetup`.
+        concurrent.futures.process.BrokenProcessPool: a worker died (killed,
+            out of memory) while iterating; the other workers are stopped.
+        Exception: what ``source_factory`` (or a check) raised in a worker.
     """
     _positive(workers, "workers")
     _positive(concurrency, "concurrency")
@@ -169,41 +170,51 @@ def _run(
     mp_context: multiprocessing.context.BaseContext | None,
 ) -> Iterator[Diagnosis]:
     chunks = _chunks(setups, chunk_size)
-    context = mp_context if mp_context is not None else multiprocessing.get_context()
-    # Each chunk's outcome, put by the pool's result thread: (True, diagnoses) or (False, error).
-    finished: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
-    pool = context.Pool(workers, initializer=_ignore_interrupts)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=mp_context, initializer=_ignore_interrupts
+    )
+    pending: set[concurrent.futures.Future[list[Diagnosis]]] = set()
     completed = False
     try:
-        out = 0
         exhausted = False
         while True:
             # Two chunks per worker: one running, one ready to start at once.
-            while not exhausted and out < 2 * workers:
+            while not exhausted and len(pending) < 2 * workers:
                 chunk = next(chunks, None)
                 if chunk is None:
                     exhausted = True
                 else:
-                    pool.apply_async(
-                        _check_chunk,
-                        (chunk, source_factory, profile, concurrency, deadline),
-                        callback=lambda result: finished.put((True, result)),
-                        error_callback=lambda error: finished.put((False, error)),
-                    )
-                    out += 1
-            if not out:
+                    args = (chunk, source_factory, profile, concurrency, deadline)
+                    pending.add(pool.submit(_check_chunk, *args))
+            if not pending:
                 completed = True
                 return
-            ok, result = finished.get()
-            out -= 1
-            if not ok:
-                raise result
-            yield from result
+            # A worker that dies (killed, out of memory) breaks the pool: its
+            # future raises BrokenProcessPool here rather than waiting forever.
+            done, pending = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                yield from future.result()
     finally:
         if completed:
-            pool.close()
+            pool.shutdown(wait=True)
         else:
-            # Stopped early (closed, interrupted, or a chunk failed): the chunks
-            # still running are of no use to anyone.
-            pool.terminate()
-        pool.join()
+            _stop(pool)
+
+
+def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop at once (closed early, interrupted, or a chunk failed): the running chunks are
+    of no use to anyone, and waiting for them could take a whole chunk's deadlines."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if callable(terminate):  # pragma: no cover - this project's CI runs Python 3.11
+        terminate()
+        return
+    # Before 3.14 there is no public way to stop the workers: take them before
+    # shutdown() forgets them, then end them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
