@@ -9,9 +9,8 @@ see ``zones.py``) and the provider's zones. Every method handles the same
 domains, in this one run:
 
 * ``check_domains`` over ``AsyncStubSource`` (the fast path) and over
-  ``AsyncResolverSource`` (dnspython), ``concurrency`` domains in flight; the
-  latter also given a resolver that advertises EDNS (1232 octets), since without
-  it every answer over 512 octets (any 2048-bit DKIM key) is retried over TCP;
+  ``AsyncResolverSource`` (dnspython, which offers EDNS with 1232 octets as the
+  stub source does), ``concurrency`` domains in flight;
 * ``emailpro-core check-many FILE --nameserver 127.0.0.1:PORT`` (a subprocess,
   its start included), when the command exists;
 * ``check_domains_parallel`` and ``emailpro-core check-many --workers N``: the
@@ -155,15 +154,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lambda: run_checker(setups, defects, resolver_source(port), cpu, concurrency=conc),
                 repeat=repeat,
                 note=f"{conc} domains in flight (dnspython)",
-            ),
-            measure(
-                "check_domains, AsyncResolverSource + EDNS",
-                n,
-                lambda: run_checker(
-                    setups, defects, resolver_source(port, edns=True), cpu, concurrency=conc
-                ),
-                repeat=repeat,
-                note="the same, given a resolver with use_edns(0, 0, 1232)",
             ),
         ]
         if shutil.which("emailpro-core", path=str(Path(sys.executable).parent)):

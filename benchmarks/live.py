@@ -167,25 +167,11 @@ def stub_source(port: int) -> Callable[[], AsyncStubSource]:
     return lambda: AsyncStubSource(HOST, port=port)
 
 
-def resolver_source(port: int, *, edns: bool = False) -> Callable[[], AsyncResolverSource]:
-    """A factory of dnspython-based sources asking NSD.
-
-    With ``edns``, the source gets a resolver of its own making that advertises
-    EDNS (``use_edns(0, 0, 1232)``), with the source's default timeout (2 s)
-    and lifetime (5 s); without it, the source builds its resolver itself.
-    """
-    import dns.asyncresolver
+def resolver_source(port: int) -> Callable[[], AsyncResolverSource]:
+    """A factory of dnspython-based sources asking NSD (EDNS, 2 s timeout, 5 s lifetime)."""
 
     def make() -> AsyncResolverSource:
-        if not edns:
-            return AsyncResolverSource(nameservers=[HOST], port=port)
-        resolver = dns.asyncresolver.Resolver(configure=False)
-        resolver.nameservers = [HOST]
-        resolver.port = port
-        resolver.timeout = 2.0
-        resolver.lifetime = 5.0
-        resolver.use_edns(0, 0, EDNS_PAYLOAD)
-        return AsyncResolverSource(resolver)
+        return AsyncResolverSource(nameservers=[HOST], port=port)
 
     return make
 

@@ -12,7 +12,8 @@ import pytest
 from emailpro_core import source_stub, stubwire
 from emailpro_core.dnscache import DnsCache
 from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.source_stub import AsyncStubSource, StubSource, _chase
+from emailpro_core.livebase import chase
+from emailpro_core.source_stub import AsyncStubSource, StubSource
 from faults import Fault, FaultResponder, FaultRule, cname_loop
 
 RECORDS = {
@@ -235,7 +236,7 @@ def test_async_source_from_a_running_loop_uses_lookup_async(responder: FaultResp
 def _drive(
     query: Query, replies: Sequence[tuple[Answer, str | None]]
 ) -> tuple[Answer, list[Query]]:
-    steps = _chase(query)
+    steps = chase(query)
     asked = [next(steps)]
     try:
         for reply in replies:
@@ -471,7 +472,7 @@ def test_a_bug_in_the_chase_reaches_the_caller(
 
     async def run() -> Answer:
         await source.lookup_async("example.org", "TXT")
-        monkeypatch.setattr(source_stub, "_chase", broken)
+        monkeypatch.setattr(source_stub, "chase", broken)
         try:
             return await source.lookup_async("host.example.org", "AAAA")
         finally:

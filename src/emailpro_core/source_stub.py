@@ -28,9 +28,6 @@ __all__ = ["MAX_CHASE", "AsyncStubSource", "StubSource"]
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_TRIES = 2
-# The chase is shared with the dnspython sources (an authoritative server asked
-# directly leaves a CNAME target in another zone open to them too).
-_chase = chase
 
 
 def _server(nameserver: str, port: int, timeout: float, tries: int) -> tuple[str, int]:
@@ -83,7 +80,7 @@ class StubSource(CachedSource):
         if cached is not None:
             return cached
         self._count_sent()
-        steps = _chase(query)
+        steps = chase(query)
         try:
             question = next(steps)
             while True:
@@ -124,7 +121,7 @@ class AsyncStubSource(CachedSource):
         self.transport = AsyncStubTransport(host, port, timeout=timeout, tries=tries)
 
     async def _fetch(self, query: Query) -> Answer:
-        steps = _chase(query)
+        steps = chase(query)
         try:
             question = next(steps)
             while True:
