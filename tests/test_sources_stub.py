@@ -9,11 +9,12 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from emailpro_core import source_stub, stubwire
+from emailpro_core import source_stub, stubasync
 from emailpro_core.dnscache import DnsCache
 from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
 from emailpro_core.livebase import chase
 from emailpro_core.source_stub import AsyncStubSource, StubSource
+from emailpro_core.stubasync import AsyncStubTransport, ReplyCallback
 from faults import Fault, FaultResponder, FaultRule, cname_loop
 
 RECORDS = {
@@ -290,17 +291,25 @@ def test_transport_survives_a_new_event_loop(responder: FaultResponder) -> None:
     assert (first.records, second.records) == (("192.0.2.10",), ("2001:db8::10",))
 
 
-class _Held(AsyncStubSource):
-    """A stub source whose queries end when the test says so (no network)."""
+class _HeldTransport(AsyncStubTransport):
+    """A transport whose questions end when the test says so (no network)."""
 
     def __init__(self) -> None:
-        super().__init__("127.0.0.1", port=53)
-        self.fetches: list[asyncio.Future[Answer]] = []
+        super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
+        self.asked: list[tuple[Query, ReplyCallback]] = []
 
-    async def _fetch(self, query: Query) -> Answer:
-        outcome: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self.fetches.append(outcome)
-        return await outcome
+    def ask_then(self, query: Query, done: ReplyCallback) -> None:
+        self.asked.append((query, done))
+
+    @property
+    def is_open(self) -> bool:
+        return True
+
+
+def _held() -> tuple[AsyncStubSource, _HeldTransport]:
+    source = AsyncStubSource("127.0.0.1", port=53)
+    transport = source.transport = _HeldTransport()
+    return source, transport
 
 
 def _found(query: Query) -> Answer:
@@ -309,15 +318,15 @@ def _found(query: Query) -> Answer:
 
 def test_lookup_soon_shares_one_query() -> None:
     """lookup_soon: a future per lookup, one query per question; each answers its own question."""
-    source = _Held()
+    source, transport = _held()
 
     async def run() -> tuple[Answer, Answer, Answer | asyncio.Future[Answer]]:
         first = source.lookup_soon("example.org", "A")
         second = source.lookup_soon("Example.ORG.", "type1")
         assert isinstance(first, asyncio.Future)
         assert isinstance(second, asyncio.Future)
-        await asyncio.sleep(0)
-        source.fetches[0].set_result(_found(Query("example.org", "A")))
+        query, done = transport.asked[0]
+        done((_found(query), None))
         answers = await first, await second
         return *answers, source.lookup_soon("example.org", "A")
 
@@ -327,7 +336,7 @@ def test_lookup_soon_shares_one_query() -> None:
     assert isinstance(cached, Answer)
     assert ("192.0.2.1",) == cached.records
     assert (1, 1, 1, 1) == (
-        len(source.fetches),
+        len(transport.asked),
         source.queries_sent,
         source.queries_shared,
         source.cache_hits,
@@ -336,7 +345,7 @@ def test_lookup_soon_shares_one_query() -> None:
 
 def test_lookup_soon_cancelled_waiter_leaves_the_query() -> None:
     """Cancelling one lookup's future does not cancel the query another waits for."""
-    source = _Held()
+    source, transport = _held()
 
     async def run() -> Answer:
         leaving = source.lookup_soon("example.org", "A")
@@ -345,34 +354,35 @@ def test_lookup_soon_cancelled_waiter_leaves_the_query() -> None:
         assert isinstance(staying, asyncio.Future)
         leaving.cancel()
         await asyncio.sleep(0)
-        source.fetches[0].set_result(_found(Query("example.org", "A")))
+        query, done = transport.asked[0]
+        done((_found(query), None))
         return await staying
 
     assert ("192.0.2.1",) == asyncio.run(run()).records
 
 
-@pytest.mark.parametrize("ending", ["error", "cancelled"])
-def test_lookup_soon_passes_on_how_the_query_ended(ending: str) -> None:
-    """A query that raises, or is cancelled, ends every future waiting for it the same way."""
-    source = _Held()
+def test_lookup_then_chases_and_answers_each_waiter() -> None:
+    """lookup_then: a CNAME target left open is asked next; each waiter gets its own spelling."""
+    source, transport = _held()
+    got: list[Answer | Exception] = []
 
-    async def run() -> asyncio.Future[Answer]:
-        waiting = source.lookup_soon("example.org", "A")
-        assert isinstance(waiting, asyncio.Future)
-        await asyncio.sleep(0)
-        if ending == "error":
-            source.fetches[0].set_exception(RuntimeError("broken source"))
-        else:
-            source.fetches[0].cancel()
-        await asyncio.wait((waiting,))
-        return waiting
+    async def run() -> None:
+        assert source.lookup_then("www.example.org", "A", got.append) is None
+        assert source.lookup_then("WWW.example.org.", "a", got.append) is None
+        query, done = transport.asked[0]
+        cname = Answer(query, AnswerStatus.NODATA, ttl=300, canonical_name="web.example.net")
+        done((cname, "web.example.net"))
+        assert [] == got  # waiting for the target
+        target, done = transport.asked[1]
+        assert Query("web.example.net", "A") == target
+        done((Answer(target, AnswerStatus.ANSWER, ("192.0.2.7",), ttl=60), None))
 
-    waiting = asyncio.run(run())
-    if ending == "error":
-        with pytest.raises(RuntimeError, match="broken source"):
-            waiting.result()
-    else:
-        assert waiting.cancelled()
+    asyncio.run(run())
+    answers = [a for a in got if isinstance(a, Answer)]
+    assert [Query("www.example.org", "A")] * 2 == [a.query for a in answers]
+    assert [("192.0.2.7",)] * 2 == [a.records for a in answers]
+    assert [60, 60] == [a.ttl for a in answers]
+    assert (2, 1, 1) == (len(transport.asked), source.queries_sent, source.queries_shared)
 
 
 def test_each_question_waits_its_own_timeout(responder: FaultResponder) -> None:
@@ -450,7 +460,7 @@ def test_a_bug_in_reading_a_reply_reaches_the_caller(
 
     async def run() -> Answer:
         await source.lookup_async("example.org", "TXT")
-        monkeypatch.setattr(stubwire, "_decode", broken)
+        monkeypatch.setattr(stubasync, "decode", broken)
         try:
             return await source.lookup_async("host.example.org", "AAAA")
         finally:

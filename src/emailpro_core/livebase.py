@@ -17,10 +17,11 @@ from .dnsdata import Answer, AnswerStatus, FailureCause, Query, answer_for
 from .errors import require_str
 from .memtable import rdtype_key
 
-__all__ = ["MAX_CHASE", "CachedSource", "Chase", "chase", "make_query"]
+__all__ = ["MAX_CHASE", "CachedSource", "Chase", "as_asked", "chase", "make_query"]
 
 
-def _as_asked(query: Query, answer: Answer) -> Answer:
+def as_asked(query: Query, answer: Answer) -> Answer:
+    """``answer`` for ``query`` as spelled by its asker."""
     # A shared query may have been spelled otherwise ("mx" and "MX", "TYPE15").
     return answer if answer.query == query else answer_for(query, answer)
 
@@ -113,6 +114,10 @@ class CachedSource:
         with self._lock:
             self._sent += 1
 
+    def _count_shared(self) -> None:
+        with self._lock:
+            self._shared += 1
+
     def _in_flight(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
     ) -> Answer | asyncio.Task[Answer]:
@@ -132,8 +137,7 @@ class CachedSource:
             self._inflight[key] = task
             task.add_done_callback(lambda _: self._inflight.pop(key, None))
         else:
-            with self._lock:
-                self._shared += 1
+            self._count_shared()
         return task
 
     async def _shared_lookup(
@@ -146,36 +150,7 @@ class CachedSource:
         found = self._in_flight(query, fetch)
         if isinstance(found, Answer):
             return found
-        return _as_asked(query, await asyncio.shield(found))
-
-    def _lookup_soon(
-        self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]
-    ) -> Answer | asyncio.Future[Answer]:
-        """The cached answer, or a future of this lookup's own on the shared query.
-
-        What :meth:`_shared_lookup` does, without a coroutine: a caller that drives
-        many lookups with callbacks needs no task per lookup. Cancelling the
-        future does not cancel the query.
-        """
-        found = self._in_flight(query, fetch)
-        if isinstance(found, Answer):
-            return found
-        waiter: asyncio.Future[Answer] = found.get_loop().create_future()
-
-        def settle(task: asyncio.Task[Answer]) -> None:
-            if waiter.cancelled():
-                return
-            if task.cancelled():
-                waiter.cancel()
-                return
-            error = task.exception()
-            if error is not None:
-                waiter.set_exception(error)
-            else:
-                waiter.set_result(_as_asked(query, task.result()))
-
-        found.add_done_callback(settle)
-        return waiter
+        return as_asked(query, await asyncio.shield(found))
 
     async def _fetch_and_keep(
         self, query: Query, fetch: Callable[[Query], Awaitable[Answer]]

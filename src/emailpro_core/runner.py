@@ -149,36 +149,54 @@ def run_sync_checks(ctx: Context, source: RecordSource, /, *, deadline: float | 
 
 
 @runtime_checkable
-class _SoonSource(Protocol):
-    """A source that gives an answer, or a future of it, without a coroutine (AsyncStubSource)."""
+class _ThenSource(Protocol):
+    """A source that answers by callback, with no task or future a lookup (AsyncStubSource)."""
 
-    def lookup_soon(self, name: str, rdtype: str, /) -> Answer | asyncio.Future[Answer]: ...
+    def lookup_then(
+        self, name: str, rdtype: str, done: Callable[[Answer | Exception], None], /
+    ) -> Answer | None: ...
 
 
-def _result(lookup: Answer | asyncio.Future[Answer]) -> Answer:
-    return lookup if isinstance(lookup, Answer) else lookup.result()
+#: What a lookup ended with: its answer, or what the source raised (a bug there).
+_Outcome = Answer | BaseException
+
+
+def _outcome(task: asyncio.Task[Answer]) -> _Outcome:
+    if task.cancelled():
+        return asyncio.CancelledError()
+    return task.exception() or task.result()
 
 
 class _Driver:
     """One domain's checks over an async source, advanced by callbacks, not a task per check.
 
     A check goes on as soon as the answers to its batch are in, so a slow name
-    holds back only the checks that asked it. Each question is sent once per
-    domain (one task per question), whichever checks ask it. Tasks and event-loop
-    turns are the main cost of a bulk run, hence callbacks rather than a task per
-    check and per lookup of each check.
+    holds back only the checks that asked it. Each question is asked once per
+    domain, whichever checks ask it. Tasks, futures and event-loop turns are the
+    main cost of a bulk run: a source with ``lookup_then`` is driven without any
+    per lookup; any other async source gets a task per question.
     """
 
     def __init__(self, source: AsyncRecordSource) -> None:
         self._source = source
-        self._soon = source.lookup_soon if isinstance(source, _SoonSource) else None
         self._loop = asyncio.get_running_loop()
-        self._asked: dict[Query, Answer | asyncio.Future[Answer]] = {}
+        self._then = source.lookup_then if isinstance(source, _ThenSource) else self._task_then
+        self._tasks: list[asyncio.Task[Answer]] = []
+        # Per question (name, type): its outcome, or the checks waiting for it.
+        self._asked: dict[tuple[str, str], _Outcome | list[int]] = {}
         self._running: dict[int, Resolution[tuple[Finding, ...]]] = {}
+        # Per check waiting: its batch, and how many of its answers are still out.
+        self._batches: dict[int, tuple[Query, ...]] = {}
+        self._missing: dict[int, int] = {}
         self.results: dict[int, tuple[Finding, ...]] = {}
         self.error: BaseException | None = None
         #: Done when every check has finished, or one raised.
         self.finished: asyncio.Future[None] = self._loop.create_future()
+
+    def _task_then(self, name: str, rdtype: str, done: Callable[[_Outcome], None]) -> None:
+        task = self._loop.create_task(self._source.lookup_async(name, rdtype))
+        self._tasks.append(task)
+        task.add_done_callback(lambda ended: done(_outcome(ended)))
 
     def start(self, resolutions: list[Resolution[tuple[Finding, ...]]]) -> None:
         """Run each check until it waits for answers (or ends)."""
@@ -187,29 +205,55 @@ class _Driver:
         for index in range(len(resolutions)):
             self._advance(index, None)
 
-    def _lookup(self, query: Query) -> Answer | asyncio.Future[Answer]:
-        found = self._asked.get(query)
+    def _ask(self, key: tuple[str, str], index: int) -> bool:
+        """Ask question ``key`` for check ``index``; whether its outcome is known already."""
+        found = self._asked.get(key)
         if found is None:
-            if self._soon is not None:
-                found = self._soon(query.name, query.rdtype)
-            else:
-                found = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
-            self._asked[query] = found
-        return found
+            self._asked[key] = [index]
+            answer = self._then(key[0], key[1], lambda outcome: self._arrived(key, outcome))
+            if answer is None:
+                return False
+            self._asked[key] = answer
+            return True
+        if isinstance(found, list):
+            found.append(index)
+            return False
+        return True
 
-    def _advance(self, index: int, lookups: list[Answer | asyncio.Future[Answer]] | None) -> None:
-        """Give a check the answers of ``lookups`` (none: start it); go on until it waits."""
+    def _arrived(self, key: tuple[str, str], outcome: _Outcome) -> None:
+        waiting = self._asked.get(key)
+        self._asked[key] = outcome
+        if not isinstance(waiting, list) or self.finished.done():
+            return
+        for index in waiting:
+            self._missing[index] -= 1
+            if not self._missing[index] and index in self._running and not self.finished.done():
+                self._advance(index, self._batches.pop(index))
+
+    def _advance(self, index: int, batch: tuple[Query, ...] | None) -> None:
+        """Give a check the outcomes of ``batch`` (none: start it); go on until it waits."""
         resolution = self._running[index]
+        asked = self._asked
         try:
             while True:
-                if lookups is None:
+                if batch is None:
                     batch = next(resolution)
                 else:
-                    batch = resolution.send(tuple(_result(lookup) for lookup in lookups))
-                lookups = [self._lookup(query) for query in batch]
-                pending = {f for f in lookups if not isinstance(f, Answer) and not f.done()}
-                if pending:
-                    self._wait(index, lookups, pending)
+                    answers = []
+                    for query in batch:
+                        outcome = asked[(query.name, query.rdtype)]
+                        if isinstance(outcome, BaseException):
+                            raise outcome
+                        assert isinstance(outcome, Answer)  # not waiting: the batch is in
+                        answers.append(outcome)
+                    batch = resolution.send(tuple(answers))
+                missing = 0
+                for query in batch:
+                    if not self._ask((query.name, query.rdtype), index):
+                        missing += 1
+                if missing:
+                    self._batches[index] = batch
+                    self._missing[index] = missing
                     return
         except StopIteration as done:
             self.results[index] = done.value
@@ -221,31 +265,22 @@ class _Driver:
         if (self.error is not None or not self._running) and not self.finished.done():
             self.finished.set_result(None)
 
-    def _wait(
-        self,
-        index: int,
-        lookups: list[Answer | asyncio.Future[Answer]],
-        pending: set[asyncio.Future[Answer]],
-    ) -> None:
-        def arrived(future: asyncio.Future[Answer]) -> None:
-            pending.discard(future)
-            if not pending and index in self._running and not self.finished.done():
-                self._advance(index, lookups)
-
-        for future in pending:
-            future.add_done_callback(arrived)
-
     async def close(self) -> None:
-        """Stop the checks still running and the lookups still in flight."""
+        """Stop the checks still running and the lookup tasks still in flight.
+
+        Lookups by callback go on: their answers are cached for whoever asks next.
+        """
         for resolution in self._running.values():
             resolution.close()
         self._running.clear()
-        # Usually every lookup is done by now: nothing to cancel, nothing to wait for.
-        futures = [f for f in self._asked.values() if not isinstance(f, Answer) and not f.done()]
-        if futures:
-            for future in futures:
-                future.cancel()
-            await asyncio.gather(*futures, return_exceptions=True)
+        if not self.finished.done():
+            self.finished.set_result(None)
+        # Usually every task is done by now: nothing to cancel, nothing to wait for.
+        tasks = [task for task in self._tasks if not task.done()]
+        if tasks:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def run_async_checks(
