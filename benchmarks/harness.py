@@ -119,6 +119,12 @@ def measure(
 ) -> Result:
     """Time ``run()`` ``repeat`` times, each after ``setup()``, :func:`clear_caches` and a GC.
 
+    Before each repeat, what the process holds already (the generated inputs,
+    the results of the methods measured before) is moved out of the garbage
+    collector's reach with ``gc.freeze()``: its walks over the benchmark's own
+    data would otherwise be billed to whichever method runs next, more the
+    more has been generated. What the method allocates is collected as usual.
+
     The value ``run`` returns on its last repeat is kept in ``extra["value"]``
     only when it is a ``dict`` (for counters a method wants to report).
     """
@@ -129,6 +135,7 @@ def measure(
             setup()
         clear_caches()
         gc.collect()
+        gc.freeze()
         start = time.perf_counter()
         value = run()
         seconds.append(time.perf_counter() - start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import io
 import json
 import sys
@@ -50,6 +51,7 @@ def test_example_input(capsys: pytest.CaptureFixture[str]) -> None:
     """The shipped example: two diagnoses, one error line, a summary, exit 2 (a bad line)."""
     result = invoke(capsys, ["check-many", DOMAINS, *ZONES])
     assert 2 == result.code
+    assert gc.isenabled()  # paused for the run only
     records = records_of(result)
     assert 3 == len(records)
     by_line = {record["line"]: record for record in records}

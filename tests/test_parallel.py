@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -162,7 +163,11 @@ def test_a_chunk_closes_its_source() -> None:
     """The worker's own function, run here: it diagnoses the chunk and closes the source."""
     _Closing.closed.clear()
     chunk = list(SETUPS[:4])
+    collections = gc.get_stats()[2]["collections"]
     found = _check_chunk(chunk, functools.partial(_Closing, RECORDS), OVH_EMAIL_PRO, 2, None)
+    # The worker's collector is paused for the chunk, collected after it, and back on.
+    assert gc.isenabled()
+    assert gc.get_stats()[2]["collections"] == collections + 1
     expected = _sequential()
     assert {d.domain: d for d in found} == {s.domain.ascii: expected[s.domain.ascii] for s in chunk}
     assert _Closing.closed == [True]

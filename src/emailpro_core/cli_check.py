@@ -36,6 +36,7 @@ from .cli_setup import (
     live_factory,
     setup_from_args,
 )
+from .collector import PausedCollector
 from .dnsdata import AsyncRecordSource
 from .domains import is_subdomain
 from .errors import ValidationError
@@ -52,6 +53,8 @@ _SHOWN_INPUT = 200
 _MAX_CONCURRENCY = 1024
 # ...and more processes than this: each is a whole interpreter.
 _MAX_WORKERS = 256
+#: Diagnoses between two garbage collections of a run (collector.py).
+_COLLECT_EVERY = 5000
 
 
 def register(commands: Any, /) -> None:
@@ -153,9 +156,16 @@ def _error_line(number: int, text: str, message: str, violations: Any = ()) -> s
 class _Lines:
     """Reads the input lines and turns each into a setup, or an error line."""
 
-    def __init__(self, stream: BinaryIO, progress: Progress, zones: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        progress: Progress,
+        zones: tuple[str, ...],
+        collector: PausedCollector,
+    ) -> None:
         self.stream = stream
         self.progress = progress
+        self.collector = collector
         # Offline, a domain outside every zone could only be SKIPPED: refuse its line.
         self.zones = zones
         self.seen: dict[str, int] = {}
@@ -234,6 +244,7 @@ def _emit(lines: _Lines, diagnosis: Diagnosis) -> None:
     progress.tally.add(diagnosis)
     number = lines.pending.pop(diagnosis.domain, None)
     progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+    lines.collector.tick()
 
 
 def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Namespace) -> None:
@@ -284,7 +295,9 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     progress = Progress(out, tally, total, enabled=out.stderr_is_terminal)
     interrupted = False
     try:
-        run(_Lines(stream, progress, offline))
+        # This process is the command's own: see collector.py for why, and the cost.
+        with PausedCollector(every=_COLLECT_EVERY) as collector:
+            run(_Lines(stream, progress, offline, collector))
     except KeyboardInterrupt:
         interrupted = True
     finally:

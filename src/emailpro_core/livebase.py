@@ -23,7 +23,8 @@ __all__ = ["MAX_CHASE", "CachedSource", "Chase", "as_asked", "chase", "make_quer
 def as_asked(query: Query, answer: Answer) -> Answer:
     """``answer`` for ``query`` as spelled by its asker."""
     # A shared query may have been spelled otherwise ("mx" and "MX", "TYPE15").
-    return answer if answer.query == query else answer_for(query, answer)
+    asked = answer.query
+    return answer if asked is query or asked == query else answer_for(query, answer)
 
 
 def make_query(name: str, rdtype: str) -> Query:
@@ -64,7 +65,7 @@ def chase(query: Query, /) -> Chase:
     else:
         if target is not None:
             return _loop(query, "CNAME chain too long")
-    if answer.query == query:
+    if answer.query is query or answer.query == query:
         return answer
     return answer_for(query, answer, ttl)
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from .bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from .collector import PausedCollector
 from .dnsdata import AsyncRecordSource
 from .findings import Diagnosis
 from .profiles import OVH_EMAIL_PRO, Profile
@@ -88,8 +89,19 @@ def _check_chunk(
     concurrency: int,
     deadline: float | None,
 ) -> list[Diagnosis]:
-    """The work of one chunk, in a worker process: its own event loop and source."""
-    return asyncio.run(_check_chunk_async(chunk, source_factory, profile, concurrency, deadline))
+    """The work of one chunk, in a worker process: its own event loop and source.
+
+    The worker is this package's own process: automatic garbage collection is
+    off while the chunk runs, and what the chunk left is collected after it
+    (see :mod:`.collector`).
+    """
+    with PausedCollector(every=1) as collector:
+        try:
+            return asyncio.run(
+                _check_chunk_async(chunk, source_factory, profile, concurrency, deadline)
+            )
+        finally:
+            collector.tick()
 
 
 def _chunks(setups: Iterable[DomainSetup], size: int) -> Iterator[list[DomainSetup]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
 
 from .check_base import Context, absolute
 from .check_dkim import check_dkim
@@ -27,6 +26,7 @@ from .memtable import direct_answerer
 from .profiles import OVH_EMAIL_PRO, Profile
 from .records import expected_records
 from .setup import DomainSetup
+from .source_stub import AsyncStubSource, QueryThen
 
 __all__ = ["assemble", "make_context", "run_async_checks", "run_sync_checks"]
 
@@ -148,13 +148,21 @@ def run_sync_checks(ctx: Context, source: RecordSource, /, *, deadline: float | 
     return assemble(ctx, results, deadline=deadline)
 
 
-@runtime_checkable
-class _ThenSource(Protocol):
-    """A source that answers by callback, with no task or future a lookup (AsyncStubSource)."""
+def _query_then(source: AsyncRecordSource) -> QueryThen | None:
+    """What asks ``source`` a ``Query`` by callback, if it can; ``None``: a task per lookup.
 
-    def lookup_then(
-        self, name: str, rdtype: str, done: Callable[[Answer | Exception], None], /
-    ) -> Answer | None: ...
+    Only an :class:`~.source_stub.AsyncStubSource` whose lookups are the shared
+    ones qualifies: a subclass that overrides ``lookup_then`` or ``lookup_async``
+    (to count, to fail on purpose) is asked through those.
+    """
+    if not isinstance(source, AsyncStubSource):
+        return None
+    kind = type(source)
+    if kind.lookup_then is AsyncStubSource.lookup_then and (
+        kind.lookup_async is AsyncStubSource.lookup_async
+    ):
+        return source.query_then
+    return None
 
 
 #: What a lookup ended with: its answer, or what the source raised (a bug there).
@@ -180,7 +188,7 @@ class _Driver:
     def __init__(self, source: AsyncRecordSource) -> None:
         self._source = source
         self._loop = asyncio.get_running_loop()
-        self._then = source.lookup_then if isinstance(source, _ThenSource) else self._task_then
+        self._then = _query_then(source)
         self._tasks: list[asyncio.Task[Answer]] = []
         # Per question (name, type): its outcome, or the checks waiting for it.
         self._asked: dict[tuple[str, str], _Outcome | list[int]] = {}
@@ -193,8 +201,8 @@ class _Driver:
         #: Done when every check has finished, or one raised.
         self.finished: asyncio.Future[None] = self._loop.create_future()
 
-    def _task_then(self, name: str, rdtype: str, done: Callable[[_Outcome], None]) -> None:
-        task = self._loop.create_task(self._source.lookup_async(name, rdtype))
+    def _task_then(self, query: Query, done: Callable[[_Outcome], None]) -> None:
+        task = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
         self._tasks.append(task)
         task.add_done_callback(lambda ended: done(_outcome(ended)))
 
@@ -205,12 +213,14 @@ class _Driver:
         for index in range(len(resolutions)):
             self._advance(index, None)
 
-    def _ask(self, key: tuple[str, str], index: int) -> bool:
-        """Ask question ``key`` for check ``index``; whether its outcome is known already."""
+    def _ask(self, query: Query, index: int) -> bool:
+        """Ask ``query`` for check ``index``; whether its outcome is known already."""
+        key = (query.name, query.rdtype)
         found = self._asked.get(key)
         if found is None:
             self._asked[key] = [index]
-            answer = self._then(key[0], key[1], lambda outcome: self._arrived(key, outcome))
+            then = self._then or self._task_then
+            answer = then(query, lambda outcome: self._arrived(key, outcome))
             if answer is None:
                 return False
             self._asked[key] = answer
@@ -249,7 +259,7 @@ class _Driver:
                     batch = resolution.send(tuple(answers))
                 missing = 0
                 for query in batch:
-                    if not self._ask((query.name, query.rdtype), index):
+                    if not self._ask(query, index):
                         missing += 1
                 if missing:
                     self._batches[index] = batch

@@ -27,11 +27,13 @@ from .memtable import rdtype_key
 from .stubasync import AsyncStubTransport, Reply
 from .stubwire import StubTransport
 
-__all__ = ["MAX_CHASE", "AnswerCallback", "AsyncStubSource", "StubSource"]
+__all__ = ["MAX_CHASE", "AnswerCallback", "AsyncStubSource", "QueryThen", "StubSource"]
 
 #: Called once with the answer of a lookup (:meth:`AsyncStubSource.lookup_then`),
 #: or the exception that finding it raised (a bug, to be raised by the asker).
 AnswerCallback = Callable[[Answer | Exception], None]
+#: Asks a question, and gives its answer at once (cached) or to the callback later.
+QueryThen = Callable[[Query, AnswerCallback], Answer | None]
 _Waiter = tuple[Query, AnswerCallback]
 # A question in flight: its event loop, name and type.
 _Key = tuple[asyncio.AbstractEventLoop, str, str]
@@ -141,7 +143,10 @@ class AsyncStubSource(CachedSource):
         the question as asked; it must not raise. Lookups of one question in
         flight share one query.
         """
-        query = make_query(name, rdtype)
+        return self.query_then(make_query(name, rdtype), done)
+
+    def query_then(self, query: Query, done: AnswerCallback, /) -> Answer | None:
+        """:meth:`lookup_then` for a :class:`~.dnsdata.Query` (already checked and normalized)."""
         cached = self._cached(query)
         if cached is not None:
             return cached

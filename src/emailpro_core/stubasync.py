@@ -219,13 +219,15 @@ class AsyncStubTransport:
         self.pending[qid] = question
         assert self._deadlines is not None  # set with the loop, by _open
         self._deadlines.add(question)
+        assert self._loop is not None  # set with the deadlines
         self.sent += 1
         try:
             receiver.sock.send(wire)
         except (BlockingIOError, InterruptedError):
             pass  # the send buffer is full: as good as lost, and the deadline retries
         except OSError as exc:
-            self.fail_all(exc)
+            # Later: this may run inside ask_then, whose callback must not come first.
+            self._loop.call_soon(self.fail_all, exc)
 
     def _finish(self, question: _Question, answer: Answer) -> None:
         # Later: _send runs inside ask_then, whose callback must not come first.

@@ -8,7 +8,7 @@ can fail becomes an :class:`~.dnsdata.Answer` with a :class:`~.dnsdata.FailureCa
 
 from __future__ import annotations
 
-import secrets
+import os
 import socket
 import struct
 from collections.abc import Container
@@ -40,11 +40,22 @@ def is_truncated(answer: Answer) -> bool:
     return answer.cause is FailureCause.OTHER and answer.detail == TRUNCATED
 
 
+# RFC 5452 §9.2: message IDs must be unpredictable. They come from the system's
+# CSPRNG (what `secrets` uses), drawn 512 at a time: one os.urandom call per
+# question cost as much as encoding it. A forked child draws its own.
+_ID_BATCH = 512
+_IDS: list[int] = []
+os.register_at_fork(after_in_child=_IDS.clear)
+
+
 def new_id(busy: Container[int] = ()) -> int:
-    """A random message ID not in ``busy``."""
-    # RFC 5452 §9.2: unpredictable IDs; skip those already waiting for a reply.
+    """A random message ID not in ``busy`` (those already waiting for a reply)."""
     while True:
-        qid = secrets.randbits(16)
+        try:
+            qid = _IDS.pop()  # atomic: threads never get the same ID
+        except IndexError:
+            _IDS.extend(memoryview(os.urandom(2 * _ID_BATCH)).cast("H"))
+            continue
         if qid not in busy:
             return qid
 

@@ -1,0 +1,346 @@
+"""The callback transport of AsyncStubSource, its message IDs, and the paused collector."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import socket
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emailpro_core import runner, stubasync, stubwire
+from emailpro_core.collector import PausedCollector
+from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.runner import make_context, run_async_checks
+from emailpro_core.setup import DomainSetup
+from emailpro_core.source_stub import AsyncStubSource
+from emailpro_core.stubasync import AsyncStubTransport, Reply
+from faults import Fault, FaultResponder
+
+RECORDS = {
+    "example.org": {"A": ["192.0.2.1"], "TXT": ['"v=spf1 -all"']},
+    **{f"h{i}.example.org": {"A": [f"192.0.2.{i + 10}"]} for i in range(12)},
+}
+
+
+@pytest.fixture(scope="module")
+def responder() -> Iterator[FaultResponder]:
+    with FaultResponder(RECORDS, faults={"drop.example.org": Fault.DROP}) as running:
+        yield running
+
+
+class _Socket:
+    """A socket whose sends fail as told, and that passes everything else on."""
+
+    def __init__(self, real: socket.socket, failures: list[OSError]) -> None:
+        self.real = real
+        self.failures = failures
+
+    def send(self, data: bytes) -> int:
+        if self.failures:
+            raise self.failures.pop(0)
+        return self.real.send(data)
+
+    def recv(self, size: int) -> bytes:
+        return self.real.recv(size)
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def _failing_sends(transport: AsyncStubTransport, failures: list[OSError]) -> None:
+    receiver = transport._receiver
+    assert receiver is not None
+    receiver.sock = _Socket(receiver.sock, failures)  # type: ignore[assignment]
+
+
+def test_replies_waiting_are_read_in_bounded_batches(
+    responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each wake-up reads at most BATCH replies; every question still gets its own answer."""
+    monkeypatch.setattr(stubasync._Receiver, "BATCH", 2)
+    reads: list[int] = []
+    drain = stubasync._Receiver.drain
+
+    def counted(self: stubasync._Receiver) -> None:
+        reads.append(1)
+        drain(self)
+
+    monkeypatch.setattr(stubasync._Receiver, "drain", counted)
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=2.0)
+
+    async def run() -> list[Answer]:
+        try:
+            return await asyncio.gather(
+                *(source.lookup_async(f"h{i}.example.org", "A") for i in range(12))
+            )
+        finally:
+            source.close()
+
+    answers = asyncio.run(run())
+    assert [(f"192.0.2.{i + 10}",) for i in range(12)] == [a.records for a in answers]
+    assert len(reads) >= 6  # 12 replies, at most 2 a wake-up
+
+
+def test_closing_ends_the_questions_waiting_and_caches_none(responder: FaultResponder) -> None:
+    """Questions still out when the source closes fail as "source closed"; that is not cached."""
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=5.0)
+
+    async def run() -> tuple[Answer, bool, Answer]:
+        waiting = source.lookup_soon("drop.example.org", "A")
+        assert isinstance(waiting, asyncio.Future)
+        await asyncio.sleep(0.05)
+        source.close()
+        closed = await waiting
+        is_open = source.transport.is_open
+        try:
+            again = await source.lookup_async("example.org", "A")
+        finally:
+            source.close()
+        return closed, is_open, again
+
+    closed, is_open, again = asyncio.run(run())
+    assert (AnswerStatus.FAILURE, FailureCause.OTHER, "source closed") == (
+        closed.status,
+        closed.cause,
+        closed.detail,
+    )
+    assert not is_open
+    assert source.cache.get(Query("drop.example.org", "A")) is None
+    assert ("192.0.2.1",) == again.records
+
+
+def test_a_full_send_buffer_is_a_lost_datagram(responder: FaultResponder) -> None:
+    """A send the kernel refuses for now is retried after the timeout, like a lost reply."""
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.2, tries=2)
+
+    async def run() -> Answer:
+        await source.lookup_async("example.org", "TXT")  # opens the socket
+        _failing_sends(source.transport, [BlockingIOError()])
+        try:
+            return await source.lookup_async("example.org", "A")
+        finally:
+            source.close()
+
+    answer = asyncio.run(run())
+    assert ("192.0.2.1",) == answer.records
+    assert 3 == source.transport.sent
+
+
+def test_a_send_error_ends_every_question_in_flight(responder: FaultResponder) -> None:
+    """An error sending one question (no route, refused) ends the questions in flight with it."""
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=5.0, tries=1)
+
+    async def run() -> list[Answer]:
+        await source.lookup_async("example.org", "TXT")
+        waiting = source.lookup_soon("drop.example.org", "A")
+        _failing_sends(source.transport, [OSError(101, "Network is unreachable")])
+        try:
+            failed = await source.lookup_async("h1.example.org", "A")
+            assert isinstance(waiting, asyncio.Future)
+            return [await waiting, failed]
+        finally:
+            source.close()
+
+    for answer in asyncio.run(run()):
+        assert (AnswerStatus.FAILURE, FailureCause.NO_NAMESERVER) == (answer.status, answer.cause)
+        assert "Network is unreachable" in answer.detail
+
+
+def test_a_question_that_cannot_be_encoded_fails_later() -> None:
+    """A name the codec refuses is a failure, given after ask_then returns (as promised)."""
+    transport = AsyncStubTransport("127.0.0.1", 53, timeout=1.0, tries=1)
+    got: list[Reply | Exception] = []
+
+    async def run() -> int:
+        transport.ask_then(Query("a" * 64 + ".example.org", "A"), got.append)
+        before = len(got)
+        await asyncio.sleep(0)
+        transport.close()
+        return before
+
+    assert 0 == asyncio.run(run())
+    [reply] = got
+    assert not isinstance(reply, Exception)
+    assert (AnswerStatus.FAILURE, FailureCause.OTHER) == (reply[0].status, reply[0].cause)
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "error"])
+def test_a_tcp_retry_that_ends_badly_still_answers(ending: str) -> None:
+    """The TCP task's end always reaches the question: cancelled is a failure, a bug raises."""
+    got: list[Reply | Exception] = []
+    question = stubasync._Question(Query("example.org", "TXT"), got.append, 1)
+
+    async def run() -> None:
+        async def tcp() -> Reply:
+            if ending == "error":
+                raise RuntimeError("a bug over TCP")
+            await asyncio.sleep(10)
+            raise AssertionError("not reached")
+
+        task = asyncio.get_running_loop().create_task(tcp())
+        await asyncio.sleep(0)
+        if ending == "cancelled":
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        stubasync._tcp_ended(question, task)
+
+    asyncio.run(run())
+    [reply] = got
+    if ending == "error":
+        assert isinstance(reply, RuntimeError)
+    else:
+        assert not isinstance(reply, Exception)
+        assert ("cancelled", FailureCause.OTHER) == (reply[0].detail, reply[0].cause)
+
+
+def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
+    """An exception while finding an answer reaches lookup_then and lookup_soon alike."""
+    source = AsyncStubSource("127.0.0.1", port=53)
+    asked: list[tuple[Query, stubasync.ReplyCallback]] = []
+    source.transport.ask_then = lambda query, done: asked.append((query, done))  # type: ignore[method-assign]
+    got: list[Answer | Exception] = []
+
+    async def run() -> asyncio.Future[Answer]:
+        assert source.lookup_then("example.org", "A", got.append) is None
+        waiting = source.lookup_soon("example.org", "A")
+        assert isinstance(waiting, asyncio.Future)
+        asked[0][1](RuntimeError("a bug in a source"))
+        await asyncio.wait((waiting,))
+        assert source.lookup_then("example.org", "A", got.append) is None  # asked again
+        return waiting
+
+    waiting = asyncio.run(run())
+    assert isinstance(got[0], RuntimeError)
+    with pytest.raises(RuntimeError, match="a bug in a source"):
+        waiting.result()
+    assert 2 == len(asked)
+    assert source.cache.get(Query("example.org", "A")) is None
+
+
+class _Counting(AsyncStubSource):
+    """A subclass that counts its lookups: the checker must ask it through lookup_async."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(host, port=port, timeout=0.3, tries=1)
+        self.asked: list[tuple[str, str]] = []
+
+    async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
+        self.asked.append((name, rdtype))
+        return await super().lookup_async(name, rdtype)
+
+
+def test_a_subclass_with_its_own_lookup_is_asked_through_it(responder: FaultResponder) -> None:
+    """Only the shared lookups take the callback path; an override is always called."""
+    counting = _Counting(responder.host, responder.port)
+    plain = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
+    ctx = make_context(DomainSetup("example.org"))
+
+    async def run() -> tuple[int, int]:
+        try:
+            one = await run_async_checks(ctx, counting, deadline=10)
+            two = await run_async_checks(ctx, plain, deadline=10)
+        finally:
+            counting.close()
+            plain.close()
+        assert one == two
+        return len(counting.asked), plain.queries_sent
+
+    counted, sent = asyncio.run(run())
+    assert counted >= 5
+    assert counted == sent
+    assert runner._query_then(counting) is None
+    assert runner._query_then(plain) is not None
+
+
+# -- message IDs (RFC 5452 §9.2) ------------------------------------------------
+
+
+@given(st.sets(st.integers(0, 0xFFFF), max_size=2000))
+def test_new_ids_avoid_those_in_use(busy: set[int]) -> None:
+    """Property: an ID is 16 bits and never one already waiting for a reply."""
+    for _ in range(20):
+        qid = stubwire.new_id(busy)
+        assert 0 <= qid <= 0xFFFF
+        assert qid not in busy
+
+
+@pytest.mark.parametrize(
+    ("busy_share", "draws"),
+    [(0.0, 1000), (0.5, 1000), (0.99, 200)],
+)
+def test_new_ids_examples(busy_share: float, draws: int) -> None:
+    """Examples: with most IDs in use the free ones are found; IDs are spread over 16 bits."""
+    busy = set(range(int(0x10000 * busy_share)))
+    ids = [stubwire.new_id(busy) for _ in range(draws)]
+    assert not busy.intersection(ids)
+    assert len(set(ids)) > draws // 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_ids_of_its_own() -> None:
+    """The pool of IDs drawn ahead is not inherited: parent and child send different IDs."""
+    stubwire.new_id()  # the pool is filled
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's lines are not traced
+        os.close(reading)
+        os.write(writing, b",".join(str(stubwire.new_id()).encode() for _ in range(16)))
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        child = [int(x) for x in pipe.read().split(b",")]
+    os.waitpid(pid, 0)
+    parent = [stubwire.new_id() for _ in range(16)]
+    assert 16 == len(child)
+    assert child != parent
+
+
+# -- the paused collector -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("every", "ticks", "collections"),
+    [(1, 3, 3), (2, 3, 1), (5000, 4999, 0), (5000, 5000, 1)],
+)
+def test_collector_collects_every_so_often(every: int, ticks: int, collections: int) -> None:
+    """Examples: automatic collection off inside, one collection every `every` ticks."""
+    with PausedCollector(every=every) as collector:
+        assert not gc.isenabled()
+        for _ in range(ticks):
+            collector.tick()
+    assert collections == collector.collections
+    assert gc.isenabled()
+
+
+@given(st.integers(1, 50), st.integers(0, 200), st.booleans())
+def test_collector_property(every: int, ticks: int, enabled_before: bool) -> None:
+    """Property: ticks // every collections, and the collector left as it was found."""
+    if not enabled_before:
+        gc.disable()
+    try:
+        # Counted rather than run: a full collection of the test process is slow.
+        with mock.patch.object(gc, "collect") as collect, PausedCollector(every=every) as collector:
+            for _ in range(ticks):
+                collector.tick()
+        assert ticks // every == collector.collections == collect.call_count
+        assert enabled_before == gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_collector_restores_after_an_error_and_refuses_bad_input() -> None:
+    with pytest.raises(KeyError), PausedCollector(every=3):
+        raise KeyError("boom")
+    assert gc.isenabled()
+    for bad in (0, -1, True, 1.5, "3"):
+        with pytest.raises(ValueError, match="every must be an int of at least 1"):
+            PausedCollector(every=bad)  # type: ignore[arg-type]
