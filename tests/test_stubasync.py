@@ -344,3 +344,42 @@ def test_collector_restores_after_an_error_and_refuses_bad_input() -> None:
     for bad in (0, -1, True, 1.5, "3"):
         with pytest.raises(ValueError, match="every must be an int of at least 1"):
             PausedCollector(every=bad)  # type: ignore[arg-type]
+
+
+class _Unconnectable(socket.socket):
+    """A socket whose connect fails, as it does for an address no route leads to."""
+
+    def connect(self, address: object) -> None:
+        raise OSError(101, "Network is unreachable")
+
+
+def test_a_socket_that_cannot_be_opened_is_no_nameserver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure to open the socket ends the question as NO_NAMESERVER, later, and closes it."""
+    opened: list[_Unconnectable] = []
+
+    def factory(*args: int) -> _Unconnectable:
+        sock = _Unconnectable(*args)
+        opened.append(sock)
+        return sock
+
+    monkeypatch.setattr(socket, "socket", factory)
+    source = AsyncStubSource("127.0.0.1", port=53, timeout=0.3, tries=1)
+    answer = source.lookup("example.org", "A")
+    assert (AnswerStatus.FAILURE, FailureCause.NO_NAMESERVER) == (answer.status, answer.cause)
+    assert "Network is unreachable" in answer.detail
+    udp = [sock for sock in opened if sock.type == socket.SOCK_DGRAM]
+    assert [-1] == [sock.fileno() for sock in udp]  # the one UDP socket, closed
+    assert not source.transport.is_open
+
+
+def test_closing_after_the_event_loop_ended(responder: FaultResponder) -> None:
+    """A source left open when its event loop ended still closes cleanly, and opens again."""
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
+    first = asyncio.run(source.lookup_async("example.org", "A"))
+    states = [source.transport.is_open]
+    source.close()
+    states.append(source.transport.is_open)
+    assert [True, False] == states
+    second = asyncio.run(source.lookup_async("example.org", "TXT"))
+    source.close()
+    assert (("192.0.2.1",), AnswerStatus.ANSWER) == (first.records, second.status)

@@ -192,21 +192,6 @@ class AsyncStubTransport:
         assert self._receiver is not None  # opened above
         self._send(question, self._receiver)
 
-    async def ask(self, query: Query) -> Reply:
-        """Ask ``query``; return its answer and a CNAME target left to chase."""
-        reply: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
-
-        def settle(result: Reply | Exception) -> None:
-            if reply.done():
-                return
-            if isinstance(result, Exception):
-                reply.set_exception(result)
-            else:
-                reply.set_result(result)
-
-        self.ask_then(query, settle)
-        return await reply
-
     def _send(self, question: _Question, receiver: _Receiver) -> None:
         qid = new_id(self.pending)
         try:
@@ -300,8 +285,8 @@ class AsyncStubTransport:
         if loop is not None and not loop.is_closed():
             loop.remove_reader(receiver.sock.fileno())
         receiver.sock.close()
-        if self._deadlines is not None:
-            self._deadlines.cancel()
+        assert self._deadlines is not None  # set with the loop, before any socket
+        self._deadlines.cancel()
         waiting = list(self.pending.values())
         self.pending.clear()
         for question in waiting:
