@@ -117,7 +117,8 @@ class _Deadlines:
                 self._owner.timed_out(question)
             else:
                 break
-        if queue:
+        # A question sent again above may have started the timer already.
+        if queue and self._timer is None:
             self._timer = self._loop.call_at(queue[0][0], self._expire)
 
     def cancel(self) -> None:
