@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dns.zone
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
 from emailpro_core.errors import EmailProError
@@ -347,3 +349,28 @@ def test_root_zone() -> None:
     assert (TXT((b"x",)),) == source.lookup("any.test", "TXT").records
     assert source.lookup("nope", "A").status == NX
     assert source.lookup(".", "SOA").status == OK
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    # A lone surrogate stands for an undecodable byte on POSIX: a name a file may have.
+    [("zone\x00.db", "embedded null"), ("zone\udcff.db", "No such"), ("missing.db", "No such")],
+)
+def test_impossible_zone_file_paths(tmp_path: Path, name: str, problem: str) -> None:
+    """A path no file can have is a ZoneFileError naming it, like a missing file."""
+    path = str(tmp_path / name)
+    with pytest.raises(ZoneFileError, match=problem) as info:
+        ZoneSource.from_file(path, origin="example.org")
+    assert (path, None) == (info.value.source, info.value.line)
+    shown = path if path.isprintable() else repr(path)
+    assert str(info.value).startswith(f"cannot read the zone {shown}: ")
+
+
+@given(st.text(min_size=1, max_size=20))
+def test_zone_file_paths_never_escape_as_other_errors(tail: str) -> None:
+    """Property: whatever the path, from_file reads it or raises ZoneFileError, nothing else."""
+    path = f"/nonexistent-emailpro-dir/{tail}"
+    with pytest.raises(ZoneFileError) as info:
+        ZoneSource.from_file(path, origin="example.org")
+    assert path == info.value.source
+    assert str(info.value).isprintable()

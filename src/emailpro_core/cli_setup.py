@@ -256,10 +256,6 @@ def _read_zone(path: str, origin: str | None, fallback: DualSource | None) -> Zo
         if origin is None and exc.line is None and "origin" in exc.problem:
             hint = "; add a $ORIGIN line, or name the file after its zone"
         raise UsageError(f"{exc}{hint}") from None
-    except ValueError as exc:
-        # open() refuses a path with a NUL or a lone surrogate before any I/O.
-        where = shown(path, limit=PATH_LIMIT)
-        raise UsageError(f"cannot read the zone {where}: {exc}") from None
 
 
 def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None:

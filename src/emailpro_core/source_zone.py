@@ -70,7 +70,10 @@ class ZoneFileError(SourceDataError):
         self.source = source
         self.problem = problem
         self.line = line
-        where = source if line is None else f"{source}, near line {line}"
+        # A name that cannot be printed as it is (a NUL, a lone surrogate) is
+        # shown quoted, with escapes: a message must never carry such characters.
+        name = source if source.isprintable() else repr(source)
+        where = name if line is None else f"{name}, near line {line}"
         super().__init__(f"cannot read the zone {where}: {problem}")
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -207,7 +210,8 @@ class ZoneSource(TableSource):
         try:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # ValueError: a path no file can have (a NUL character, a lone surrogate).
             problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ZoneFileError(shown, problem) from None
         return cls.from_text(
