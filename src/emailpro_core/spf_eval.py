@@ -212,18 +212,28 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
         ev.count_term(domain, term)
         target = target_name((yield from ev.expand(record.redirect, domain)))
         # §6.1: the redirected result replaces this one, with the target's exp=.
-        inner = None
-        if target is not None:
-            try:
-                inner = yield from _check(ev, target, explain)
-            except _Stop as stop:
-                raise _inside(stop, term, domain) from None
+        inner = yield from _nested(ev, target, explain, term, domain)
         if inner is None or inner.result is SpfOutcome.NONE:
             detail = f"{term}: the target has no SPF record (RFC 7208 §6.1)"
             raise _stop(SpfOutcome.PERMERROR, "spf.redirect_none", detail, domain, term)
         return inner
     detail = f"no mechanism matched in the record of {domain}: neutral (RFC 7208 §4.7)"
     return SpfResult(SpfOutcome.NEUTRAL, "spf.default", detail, domain)
+
+
+def _nested(
+    ev: _Evaluation, target: str | None, explain: bool, term: str, domain: str
+) -> Resolution[SpfResult | None]:
+    """The result of ``target`` for ``term`` of ``domain`` (``None``: no valid target).
+
+    A stop inside it (a DNS error, a limit) is reported as met through ``term``.
+    """
+    if target is None:
+        return None
+    try:
+        return (yield from _check(ev, target, explain))
+    except _Stop as stop:
+        raise _inside(stop, term, domain) from None
 
 
 def _inside(stop: _Stop, term: str, domain: str) -> _Stop:
@@ -264,12 +274,7 @@ def _matches(ev: _Evaluation, domain: str, mechanism: Mechanism) -> Resolution[b
         target = target_name((yield from ev.expand(mechanism.domain, domain)))
     if kind is MechanismKind.INCLUDE:
         # §5.2: the included result only matches on pass; none is a permerror.
-        inner = None
-        if target is not None:
-            try:
-                inner = yield from _check(ev, target, False)
-            except _Stop as stop:
-                raise _inside(stop, term, domain) from None
+        inner = yield from _nested(ev, target, False, term, domain)
         if inner is None or inner.result is SpfOutcome.NONE:
             detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
             raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)
