@@ -44,6 +44,7 @@ from harness import (
     LoopbackGuard,
     Result,
     add_common_options,
+    calibrate,
     clear_caches,
     measure,
     print_environment,
@@ -129,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"# Live diagnosis: {n:,} domains over NSD on 127.0.0.1, median of {repeat}\n")
     print_environment()
+    calibration = calibrate()
+    print(f"- calibration: {calibration.describe()}")
     print(f"- injected defects: {dict(sorted(expected_counts(domains).items()))}")
     print(
         f"- the checker's distinct questions: {len(questions):,} ({len(questions) / n:.2f}/domain)"
@@ -263,6 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 checks.append(
                     (ratio >= 20, f"{name}: {ratio:.1f}× checkdmarc check_domains (≥ 20×)")
                 )
+        here = calibration.target_here(1500)
+        for name in (STUB, PARALLEL):
+            rate = by[name].rate
+            checks.append(
+                (
+                    rate >= here,
+                    f"estimate, not a measurement: {name}: {rate / here:.2f}× the 1,500/s "
+                    f"scaled to this machine ({here:,.0f}/s; {calibration.slowdown:.2f}× slower)",
+                )
+            )
         verdict = stub.extra.get("findings", stub.extra.get("mismatch"))
         checks.append(("findings" in stub.extra, f"findings per injected defect: {verdict}"))
         for ok, text in checks:
@@ -273,7 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(profile)
             print("\n## Profile: AsyncStubSource alone, the checker's questions (per domain)\n")
             print(source_profile)
-        save_results(args.json, "live", results, refused=guard.refused)
+        save_results(
+            args.json, "live", results, refused=guard.refused, calibration=calibration.__dict__
+        )
     finally:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)

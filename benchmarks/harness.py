@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import platform
 import re
@@ -24,9 +25,11 @@ from typing import Any
 
 __all__ = [
     "ROOT",
+    "Calibration",
     "LoopbackGuard",
     "Result",
     "add_common_options",
+    "calibrate",
     "clear_caches",
     "environment",
     "measure",
@@ -203,6 +206,82 @@ def environment() -> dict[str, str]:
         "load average at start": " ".join(f"{x:.2f}" for x in load),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
     }
+
+
+#: The baseline machine's own timings of two dnspython operations, in µs
+#: (``shared/reference/performance-baseline.md``, "Where dnspython's time goes").
+BASELINE_FROM_WIRE_US = 290.0
+BASELINE_MAKE_QUERY_US = 28.0
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How fast this machine runs Python, against the machine the baseline was measured on.
+
+    The targets of the performance issue are absolute rates "on this kind of
+    machine", and these shared machines differ from day to day by several times.
+    The baseline document gives its machine's timing of two pure-Python
+    dnspython operations; timing the same two operations in the same run as the
+    methods gives a factor that turns a target into what it means here. A
+    scaled figure is an estimate, and is always printed as one.
+
+    Attributes:
+        from_wire_us: ``dns.message.from_wire`` of a 5-record MX answer, here.
+        make_query_us: ``dns.message.make_query(...).to_wire()``, here.
+    """
+
+    from_wire_us: float
+    make_query_us: float
+
+    @property
+    def slowdown(self) -> float:
+        """How many times slower than the baseline's machine (the geometric mean of the two)."""
+        return math.sqrt(
+            self.from_wire_us / BASELINE_FROM_WIRE_US * self.make_query_us / BASELINE_MAKE_QUERY_US
+        )
+
+    def describe(self) -> str:
+        """One line for the environment list."""
+        return (
+            f"dnspython from_wire (5 MX) {self.from_wire_us:.0f} µs "
+            f"(baseline {BASELINE_FROM_WIRE_US:.0f}), make_query+to_wire "
+            f"{self.make_query_us:.0f} µs (baseline {BASELINE_MAKE_QUERY_US:.0f}): "
+            f"this machine is {self.slowdown:.2f}× slower than the baseline's"
+        )
+
+    def target_here(self, target: float) -> float:
+        """What an absolute rate target of the baseline's machine comes to on this one."""
+        return target / self.slowdown
+
+
+def calibrate(repeat: int = 5, number: int = 300) -> Calibration:
+    """Time the baseline's two dnspython operations; the best of ``repeat`` rounds of each.
+
+    The best round, not the median: a calibration asks what the machine can do
+    when the noise of its neighbours is least, the same for both operations.
+    """
+    import dns.message
+    import dns.rrset
+
+    query = dns.message.make_query("d1.test.", "MX")
+    response = dns.message.make_response(query)
+    hosts = [f"{i * 10} mx{i}.mail.ovh.net." for i in range(5)]
+    response.answer.append(dns.rrset.from_text("d1.test.", 3600, "IN", "MX", *hosts))
+    wire = response.to_wire()
+
+    def best(run: Callable[[], object]) -> float:
+        rounds = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for _ in range(number):
+                run()
+            rounds.append((time.perf_counter() - start) / number * 1e6)
+        return min(rounds)
+
+    return Calibration(
+        from_wire_us=best(lambda: dns.message.from_wire(wire)),
+        make_query_us=best(lambda: dns.message.make_query("d1.test.", "MX").to_wire()),
+    )
 
 
 def print_environment() -> None:

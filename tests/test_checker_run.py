@@ -17,13 +17,21 @@ from emailpro_core.checker import (
     check_domain_async,
     check_domains,
 )
-from emailpro_core.dnsdata import Answer, Query
+from emailpro_core.dnsdata import Answer, FailureCause, Query
 from emailpro_core.records import expected_records
 from emailpro_core.setup import DomainSetup, InvalidSetup
 from emailpro_core.source_static import StaticSource
 from emailpro_core.source_zone import ZoneSource
-from test_checker import CASES
-from test_checker_zones import DOMAIN, SELECTOR1, SETUP, Records, changed, correct_records
+from test_checker import CASES, nothing, put
+from test_checker_zones import (
+    DOMAIN,
+    SELECTOR1,
+    SELECTOR2,
+    SETUP,
+    Records,
+    changed,
+    correct_records,
+)
 
 
 class Slow:
@@ -35,6 +43,9 @@ class Slow:
         self.names = names
         self.in_flight = 0
         self.most_in_flight = 0
+        self.flying: set[tuple[str, str]] = set()
+        #: The questions in flight together when the most were.
+        self.peak: frozenset[tuple[str, str]] = frozenset()
 
     def _slow(self, name: str) -> bool:
         return not self.names or name.rstrip(".").lower() in self.names
@@ -46,7 +57,10 @@ class Slow:
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         self.in_flight += 1
-        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.flying.add((name, rdtype))
+        if self.in_flight > self.most_in_flight:
+            self.most_in_flight = self.in_flight
+            self.peak = frozenset(self.flying)
         try:
             if self._slow(name):
                 await asyncio.sleep(self.delay)
@@ -55,6 +69,7 @@ class Slow:
             return self.inner.lookup(name, rdtype)
         finally:
             self.in_flight -= 1
+            self.flying.discard((name, rdtype))
 
 
 def _codes(diagnosis: Diagnosis) -> list[tuple[str, str, str]]:
@@ -75,7 +90,19 @@ def test_a_round_is_one_concurrent_batch() -> None:
     """The first round of a domain asks all its independent questions at once."""
     source = Slow(correct_records(), 0.0)
     asyncio.run(check_domain_async(SETUP, source))
-    assert source.most_in_flight >= 10
+    first_round = {
+        (DOMAIN, "MX"),
+        (DOMAIN, "TXT"),
+        (f"_autodiscover._tcp.{DOMAIN}", "SRV"),
+        (f"autodiscover.{DOMAIN}", "A"),
+        (f"ab1cd-check.{DOMAIN}", "CNAME"),
+        (f"{SELECTOR1}._domainkey.{DOMAIN}", "CNAME"),
+        (f"{SELECTOR2}._domainkey.{DOMAIN}", "CNAME"),
+        (f"{SELECTOR1}._domainkey.{DOMAIN}", "TXT"),
+        (f"{SELECTOR2}._domainkey.{DOMAIN}", "TXT"),
+        (f"_dmarc.{DOMAIN}", "TXT"),
+    }
+    assert first_round <= source.peak
 
 
 def test_each_question_is_asked_once_per_domain() -> None:
@@ -83,6 +110,71 @@ def test_each_question_is_asked_once_per_domain() -> None:
     source = StaticSource(correct_records())
     check_domain(SETUP, source)
     assert len(source.history) == len(set(source.history))
+
+
+ALIAS = f"autodiscover.{DOMAIN}"
+_Asked = set[tuple[str, str]]
+
+#: What the autodiscover name holds → the questions that must be asked about it,
+#: and those that must not: its CNAME and AAAA only once its A question shows it exists.
+QUESTIONS: list[tuple[str, Callable[[Records], None], _Asked, _Asked, str]] = [
+    ("no such name", nothing, {(ALIAS, "A")}, {(ALIAS, "CNAME"), (ALIAS, "AAAA")}, "srv.ok"),
+    (
+        "an address",
+        put(ALIAS, "A", "192.0.2.80"),
+        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        set(),
+        "autodiscover.shadowed",
+    ),
+    (
+        "an IPv6 address only",
+        put(ALIAS, "AAAA", "2001:db8::80"),
+        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        set(),
+        "autodiscover.shadowed",
+    ),
+    (
+        "an alias",
+        put(ALIAS, "CNAME", "www.example.net."),
+        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        set(),
+        "autodiscover.shadowed",
+    ),
+    (
+        "only a name below it",
+        put(f"x.{ALIAS}", "TXT", "here"),
+        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        set(),
+        "srv.ok",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "asked", "spared", "code"), [pytest.param(*c[1:], id=c[0]) for c in QUESTIONS]
+)
+def test_questions_follow_the_records(
+    change: Callable[[Records], None], asked: _Asked, spared: _Asked, code: str
+) -> None:
+    """A second question is asked only when the first answer leaves it open."""
+    source = StaticSource(changed(change, SETUP))
+    diagnosis = check_domain(SETUP, source)
+    history = {(q.name, q.rdtype) for q in source.history}
+    assert asked <= history
+    assert not spared & history
+    assert code in diagnosis.codes
+
+
+@pytest.mark.parametrize("rdtype", ["CNAME", "AAAA"])
+def test_no_such_autodiscover_name_is_not_asked_again(rdtype: str) -> None:
+    """NXDOMAIN for the A question settles the name: a failing CNAME or AAAA question is not asked.
+
+    A name that does not exist holds no record of any type (RFC 8020 §2).
+    """
+    source = StaticSource(correct_records(), failures={(ALIAS, rdtype): FailureCause.TIMEOUT})
+    diagnosis = check_domain(SETUP, source)
+    assert [(Status.OK, "srv.ok")] == [(f.status, f.code) for f in diagnosis.of(Check.AUTODISCOVER)]
+    assert Query(ALIAS, rdtype) not in source.history
 
 
 def test_sync_deadline() -> None:

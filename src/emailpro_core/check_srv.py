@@ -5,6 +5,8 @@ Outlook looks for its settings at ``autodiscover.<domain>`` before it asks for t
 a correct SRV record. The SRV record is judged on its target (the service host,
 ``pro<N>.mail.ovh.net``, any ``N`` when the setup does not give it) and its port;
 priority and weight do not change where clients go when there is one record.
+The ``autodiscover`` name is asked for its A record beside the SRV record, and
+for its CNAME and AAAA records only when it exists.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     """The ``_autodiscover._tcp`` SRV record, and the ``autodiscover`` name beside it."""
     (record,) = ctx.expected(Check.AUTODISCOVER)
     alias = f"autodiscover.{ctx.domain}"
-    srv, cname, a, aaaa = yield from lookup_many(
-        Query(record.name, "SRV"),
-        Query(alias, "CNAME"),
-        Query(alias, "A"),
-        Query(alias, "AAAA"),
-    )
+    srv, a = yield from lookup_many(Query(record.name, "SRV"), Query(alias, "A"))
     findings = _srv_findings(ctx, record, srv)
+    if a.status is AnswerStatus.NXDOMAIN and not a.via_cname:
+        # The name does not exist, so it holds no CNAME or AAAA record either
+        # (RFC 8020 §2): most domains have no such name, and two questions are spared.
+        return tuple(findings)
+    cname, aaaa = yield from lookup_many(Query(alias, "CNAME"), Query(alias, "AAAA"))
     findings.extend(_shadow_findings(ctx, cname, a, aaaa))
     return tuple(findings)
 

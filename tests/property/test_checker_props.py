@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+from collections.abc import Sequence
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import domains
 
-from emailpro_core.checker import Check, Diagnosis, Status, check_domain, check_domain_async
-from emailpro_core.dnsdata import FailureCause
+from emailpro_core.check_srv import _shadow_findings, _srv_findings, check_autodiscover
+from emailpro_core.checker import (
+    Check,
+    Diagnosis,
+    Finding,
+    Status,
+    check_domain,
+    check_domain_async,
+)
+from emailpro_core.dnsdata import FailureCause, run_sync
 from emailpro_core.records import expected_records
+from emailpro_core.runner import make_context
 from emailpro_core.setup import DkimSelector, DomainSetup
 from emailpro_core.source_static import StaticSource
 from emailpro_core.source_zone import ZoneSource
 from emailpro_core.zonetext import zone_line
-from test_checker_zones import PROVIDER_SPF, Records, peer_key
+from test_checker_zones import PROVIDER_SPF, SETUP, Records, correct_records, peer_key
 
 DOMAIN = "example.org"
 KEY = peer_key("2048_testkey_wo_markers.pub.txt")
@@ -222,3 +232,61 @@ def test_expected_records_always_pass(
             finding.status is Status.SKIPPED and finding.code in _ALLOWED_SKIPS
         ), diagnosis.to_text()
     assert diagnosis.fix == ()
+
+
+# The autodiscover check asks the name's CNAME and AAAA only once its A question
+# shows the name exists. The reference below asks all three, as the check once
+# did; over a consistent source (a name's failure fails all its types, or only
+# the A question), the findings must be the same. Messages and names may differ:
+# they name the question actually asked. test_checker_run shows the one case
+# that differs: a CNAME or AAAA question that would fail at a name that does not exist.
+_ALIAS = f"autodiscover.{DOMAIN}"
+_ALIAS_DATA = st.sampled_from(
+    [
+        {},
+        {"A": ["192.0.2.80"]},
+        {"AAAA": ["2001:db8::80"]},
+        {"A": ["192.0.2.80"], "AAAA": ["2001:db8::80"]},
+        {"TXT": ["not an address"]},
+    ]
+    + [{"CNAME": [target]} for target in ("pro1.mail.ovh.net.", "www.example.net.", "x.invalid.")]
+)
+
+
+def _comparable(findings: Sequence[Finding]) -> list[tuple[object, ...]]:
+    return [(f.check, f.status, f.code, f.cause, f.observed, f.fix) for f in findings]
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    _ALIAS_DATA,
+    st.booleans(),
+    st.dictionaries(
+        st.sampled_from([_ALIAS, (_ALIAS, "A")]),
+        st.sampled_from(list(FailureCause)),
+        max_size=2,
+    ),
+)
+def test_questions_spared_change_no_finding(
+    alias: dict[str, list[str]],
+    below: bool,
+    failures: dict[str | tuple[str, str], FailureCause],
+) -> None:
+    """Asking the autodiscover name's CNAME and AAAA only when it exists changes no finding."""
+    records = correct_records()
+    if alias:
+        records[_ALIAS] = dict(alias)
+    if below:
+        records[f"x.{_ALIAS}"] = {"TXT": ["an empty non-terminal above"]}
+    source = StaticSource(records, failures=failures)
+    ctx = make_context(SETUP)
+    (srv,) = ctx.expected(Check.AUTODISCOVER)
+    everything = _srv_findings(ctx, srv, source.lookup(srv.name, "SRV"))
+    everything += _shadow_findings(
+        ctx,
+        source.lookup(_ALIAS, "CNAME"),
+        source.lookup(_ALIAS, "A"),
+        source.lookup(_ALIAS, "AAAA"),
+    )
+    spared = run_sync(check_autodiscover(ctx), source)
+    assert _comparable(spared) == _comparable(everything)
