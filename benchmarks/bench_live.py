@@ -47,6 +47,7 @@ from harness import (
     calibrate,
     clear_caches,
     measure,
+    precompile,
     print_environment,
     profile_tables,
     rate_table,
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_environment()
     calibration = calibrate()
     print(f"- calibration: {calibration.describe()}")
+    print(f"- bytecode: {precompile()}")
     print(f"- injected defects: {dict(sorted(expected_counts(domains).items()))}")
     print(
         f"- the checker's distinct questions: {len(questions):,} ({len(questions) / n:.2f}/domain)"

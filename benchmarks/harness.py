@@ -33,6 +33,7 @@ __all__ = [
     "clear_caches",
     "environment",
     "measure",
+    "precompile",
     "rate_table",
     "save_results",
 ]
@@ -282,6 +283,25 @@ def calibrate(repeat: int = 5, number: int = 300) -> Calibration:
         from_wire_us=best(lambda: dns.message.from_wire(wire)),
         make_query_us=best(lambda: dns.message.make_query("d1.test.", "MX").to_wire()),
     )
+
+
+def precompile() -> str:
+    """Compile the package's modules to bytecode files, as installing a package does.
+
+    The command benchmarks start ``emailpro-core`` in subprocesses. Where
+    ``PYTHONDONTWRITEBYTECODE`` is set (it is on these machines) and no bytecode
+    file exists, each start compiles every module from source: 0.2 s of CPU
+    here that an installed package does not spend. Returns a line for the
+    environment list.
+    """
+    import compileall
+
+    import emailpro_core
+
+    folder = Path(emailpro_core.__file__).parent
+    compileall.compile_dir(folder, quiet=1)
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
+    return f"package modules compiled beforehand (PYTHONDONTWRITEBYTECODE={flag or 'unset'})"
 
 
 def print_environment() -> None:

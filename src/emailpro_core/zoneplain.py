@@ -175,11 +175,15 @@ class _Reader:
         return self.names, self.origin
 
     def directive(self, tokens: list[_Token]) -> None:
-        """``$ORIGIN`` (absolute) or ``$TTL`` (seconds); any other is not plain."""
+        """``$ORIGIN`` (the zone's, absolute) or ``$TTL`` (seconds); any other is not plain."""
         if len(tokens) != 2 or tokens[1][1]:
             raise _NotPlain
         keyword, (value, _) = tokens[0][0].upper(), tokens[1]
         if keyword == "$ORIGIN" and value.endswith("."):
+            # Only the zone's own origin: dnspython's handling of an origin that
+            # changes in the middle of a zone is its own business.
+            if self.origin is not None and value != self.origin:
+                raise _NotPlain
             self._set_origin(value)
         elif keyword == "$TTL":
             self.default_ttl = _number(tokens[1], _MAX_TTL)

@@ -36,6 +36,16 @@ _TEXTS = ['"v=spf1 include:mx.ovh.com ~all"', '"a" "b"', "word", '""', '"semi;co
 _BAD_TEXTS = ['"esc\\"aped"', '"\\065"', '"' + "z" * 256 + '"', '"é"', '"open', "", '"\\\\"']
 
 
+# Any ASCII but line ends, quotes and backslashes, control characters included;
+# words are also without blanks, parentheses and semicolons.
+_QUOTED = st.text(st.characters(max_codepoint=127, exclude_characters='\n\r"\\'), max_size=6)
+_WORDS = st.text(
+    st.characters(max_codepoint=127, exclude_characters=' \t\n\r";()\\'),
+    min_size=1,
+    max_size=6,
+)
+
+
 def _data(rdtype: str, plain: bool) -> st.SearchStrategy[str]:
     """Record data for a type: plain, or anything from good to broken."""
     host = st.sampled_from(_HOSTS)
@@ -56,7 +66,8 @@ def _data(rdtype: str, plain: bool) -> st.SearchStrategy[str]:
         return st.builds(lambda a, b, c, h: f"{a} {b} {c} {h}", number, number, number, host)
     if rdtype == "TXT":
         texts = _TEXTS if plain else _TEXTS + _BAD_TEXTS
-        return st.lists(st.sampled_from(texts), min_size=1, max_size=3).map(" ".join)
+        strings = st.one_of(st.sampled_from(texts), _QUOTED.map(lambda t: f'"{t}"'), _WORDS)
+        return st.lists(strings, min_size=1, max_size=3).map(" ".join)
     return st.sampled_from(['0 issue "letsencrypt.org"', "10 x.example."])  # CAA, others
 
 
@@ -103,8 +114,12 @@ def zone_texts(draw: st.DrawFn, *, plain: bool = False) -> tuple[str, str | None
     lines = []
     given_origin: str | None = origin.rstrip(".") if draw(st.booleans()) else origin
     if draw(st.booleans()):
-        lines.append(f"$ORIGIN {origin}")
-        given_origin = None
+        # The zone's origin in the text, alone or beside the same (or another) given one.
+        written = (
+            origin if plain else draw(st.sampled_from([origin, origin.upper(), "sub." + origin]))
+        )
+        lines.append(f"$ORIGIN {written}")
+        given_origin = draw(st.sampled_from([None, origin]))
     if plain or draw(st.integers(0, 4)):
         lines.append(f"$TTL {draw(st.sampled_from(['3600', '300'] if plain else ['3600', '1d']))}")
     soa = "@ {ttl}SOA ns1 hostmaster.{o} 1 7200 900 1209600 {minimum}"
@@ -123,7 +138,8 @@ def zone_texts(draw: st.DrawFn, *, plain: bool = False) -> tuple[str, str | None
     if plain:
         lines.append(f"alias IN CNAME {draw(st.sampled_from(_HOSTS))}")
     elif not draw(st.integers(0, 4)):
-        lines.append(draw(st.sampled_from(["$INCLUDE other.zone", "$FOO", "\r", ")", "(", "x"])))
+        odd = ["$INCLUDE other.zone", "$FOO", "\r", ")", "(", "x", f"$ORIGIN sub.{origin}"]
+        lines.append(draw(st.sampled_from([*odd, "$ORIGIN sub", f"$ORIGIN {origin}"])))
     if not plain and not draw(st.integers(0, 4)):
         lines = draw(st.permutations(lines))
     return "\n".join(lines) + "\n", given_origin
