@@ -140,3 +140,14 @@ def test_zone_source_reads_plain_text_quickly() -> None:
     assert source.lookup("nope.example.org", "A").status is AnswerStatus.NXDOMAIN
     assert source.lookup("nope.example.org", "A").ttl == 300
     assert repr(source) == repr(ZoneSource(dns.zone.from_text(text)))
+
+
+def test_soa_names_as_dnspython_prints_them() -> None:
+    """SOA names: the apex as the origin spells it, names outside the zone as written."""
+    text = "$TTL 60 \n@ SOA @ Host.Provider.example. 1 2 3 4 5   \n@ NS ns1\t\n"
+    zone = read_plain(text, "Example.org.")
+    assert zone is not None
+    assert zone[1]["example.org"]["SOA"].records == (
+        "Example.org. Host.Provider.example. 1 2 3 4 5",
+    )
+    assert zone == _read_zone(dns.zone.from_text(text, origin="Example.org."))
