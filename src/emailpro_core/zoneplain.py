@@ -222,10 +222,12 @@ class _Reader:
             ttl = self.default_ttl
         if ttl is None:
             raise _NotPlain  # dnspython's rules for a TTL taken from elsewhere
-        self._add(owner, ttl, rdtype, list(rest))
+        self._add(names, origin, owner, ttl, rdtype, list(rest))
 
-    def _add(self, owner: str, ttl: int, rdtype: str, data: list[_Token]) -> None:
-        zone_key = self._where()[0].zone_key
+    def _add(
+        self, names: _Names, origin: str, owner: str, ttl: int, rdtype: str, data: list[_Token]
+    ) -> None:
+        zone_key = names.zone_key
         owner_key = _key(owner)
         if owner_key != zone_key and not owner_key.endswith("." + zone_key):
             raise _NotPlain  # dnspython drops names outside the zone: left to it
@@ -235,7 +237,7 @@ class _Reader:
                 raise _NotPlain
         elif arity is None or len(data) != arity:
             raise _NotPlain
-        value = self._value(rdtype, data)
+        value = _value(names, origin, rdtype, data)
         rrsets = self.nodes.setdefault(owner_key, {})
         if rdtype in ("CNAME", "SOA") and rdtype in rrsets:
             raise _NotPlain  # a second record of a singleton type: dnspython's rules decide
@@ -249,28 +251,6 @@ class _Reader:
         self.ttls[key] = min(ttl, self.ttls.get(key, ttl))
         if rdtype == "SOA" and owner_key == zone_key:
             self.soa_minimum = _number(data[6], _MAX_TTL)
-
-    def _value(self, rdtype: str, data: list[_Token]) -> RData:
-        names, origin = self._where()
-        if rdtype == "TXT":
-            return TXT(tuple(_string(token) for token in data))
-        words = [_word(token) for token in data]
-        if rdtype == "A":
-            return _address(words[0], 4)
-        if rdtype == "AAAA":
-            return _address(words[0], 6)
-        if rdtype == "MX":
-            exchange = names.absolute(words[1], origin)
-            return MX(_number(data[0], _UINT16), exchange)
-        if rdtype == "SRV":
-            priority, weight, port = (_number(token, _UINT16) for token in data[:3])
-            return SRV(priority, weight, port, names.absolute(words[3], origin))
-        if rdtype == "SOA":
-            shown = [names.shown(names.absolute(word, origin)) for word in words[:2]]
-            serial = _number(data[2], _UINT32)
-            timers = [_number(token, _MAX_TTL) for token in data[3:]]
-            return " ".join([*shown, str(serial), *map(str, timers)])
-        return _key(names.absolute(words[0], origin))  # NS, CNAME, PTR
 
     def zone(self) -> ZoneData:
         """What was read, as ``source_zone`` takes it; not plain without SOA and NS at the apex."""
@@ -288,6 +268,29 @@ class _Reader:
         # RFC 2308 §5: a negative answer lives min(SOA TTL, SOA MINIMUM).
         negative_ttl = min(self.ttls[apex, "SOA"], self.soa_minimum)
         return apex, nodes, negative_ttl
+
+
+def _value(names: _Names, origin: str, rdtype: str, data: list[_Token]) -> RData:
+    """One record's value, from its data tokens (their number already checked)."""
+    if rdtype == "TXT":
+        return TXT(tuple(_string(token) for token in data))
+    words = [_word(token) for token in data]
+    if rdtype == "A":
+        return _address(words[0], 4)
+    if rdtype == "AAAA":
+        return _address(words[0], 6)
+    if rdtype == "MX":
+        exchange = names.absolute(words[1], origin)
+        return MX(_number(data[0], _UINT16), exchange)
+    if rdtype == "SRV":
+        priority, weight, port = (_number(token, _UINT16) for token in data[:3])
+        return SRV(priority, weight, port, names.absolute(words[3], origin))
+    if rdtype == "SOA":
+        shown = [names.shown(names.absolute(word, origin)) for word in words[:2]]
+        serial = _number(data[2], _UINT32)
+        timers = [_number(token, _MAX_TTL) for token in data[3:]]
+        return " ".join([*shown, str(serial), *map(str, timers)])
+    return _key(names.absolute(words[0], origin))  # NS, CNAME, PTR
 
 
 def _word(token: _Token) -> str:
