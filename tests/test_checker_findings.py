@@ -140,6 +140,56 @@ def test_pickle_round_trip() -> None:
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_keeps_every_field(protocol: int) -> None:
+    """Every field comes back, with its type, under every pickle protocol."""
+    finding = Finding(
+        Check.MX,
+        Status.UNKNOWN,
+        "dns.unknown",
+        "the lookup failed",
+        "example.org.",
+        expected=("a",),
+        observed=("b", "c"),
+        fix=(ADD, REPLACE),
+        cause="timeout",
+    )
+    diagnosis = Diagnosis("example.org", (finding, make(Check.SPF, Status.OK, "spf.ok")))
+    back = pickle.loads(pickle.dumps(diagnosis, protocol=protocol))
+    assert back == diagnosis
+    (first, second) = back.findings
+    assert (first.check, first.status, first.cause) == (Check.MX, Status.UNKNOWN, "timeout")
+    assert (first.expected, first.observed) == (("a",), ("b", "c"))
+    assert [(f.action, f.line, f.old) for f in first.fix] == [
+        (FixAction.ADD, ADD.line, ""),
+        (FixAction.REPLACE, REPLACE.line, REPLACE.old),
+    ]
+    assert (second.code, second.cause, second.fix) == ("spf.ok", None, ())
+    assert pickle.loads(pickle.dumps(REPLACE, protocol=protocol)) == REPLACE
+
+
+def test_pickle_rebuilds_through_the_classes() -> None:
+    """Findings pickle as their constructor's arguments, not as attrs' state (for speed)."""
+    assert REPLACE.__reduce__() == (FixLine, (FixAction.REPLACE, REPLACE.line, REPLACE.old))
+    finding = make(Check.MX, Status.ERROR, "mx.foreign", ADD)
+    assert finding.__reduce__() == (
+        Finding,
+        (
+            Check.MX,
+            Status.ERROR,
+            "mx.foreign",
+            "mx.foreign happened",
+            "example.org.",
+            (),
+            (),
+            (ADD,),
+            None,
+        ),
+    )
+    diagnosis = Diagnosis("example.org", (finding,))
+    assert diagnosis.__reduce__() == (Diagnosis, ("example.org", (finding,)))
+
+
 @pytest.mark.parametrize(
     ("data", "error"),
     [
