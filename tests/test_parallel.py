@@ -21,7 +21,7 @@ from emailpro_core.dnsdata import Answer
 from emailpro_core.parallel import (
     _check_chunk,
     _chunks,
-    _ignore_interrupts,
+    _start_worker,
     check_domains_parallel,
 )
 from emailpro_core.profiles import OVH_EMAIL_PRO
@@ -210,11 +210,15 @@ def test_chunks_are_built_lazily() -> None:
     assert first == list(SETUPS[:3]) == pulled
 
 
-def test_workers_leave_ctrl_c_to_the_caller() -> None:
-    """A worker ignores SIGINT: the caller's process stops the run (and the workers)."""
+def test_worker_start() -> None:
+    """A worker ignores SIGINT (the caller's process stops the run) and freezes its heap."""
     before = signal.getsignal(signal.SIGINT)
+    assert gc.get_freeze_count() == 0
     try:
-        _ignore_interrupts()
+        _start_worker()
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        # What the worker inherited is out of the collections after each chunk.
+        assert gc.get_freeze_count() > 1000
     finally:
         signal.signal(signal.SIGINT, before)
+        gc.unfreeze()
