@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 from types import ModuleType
 
+import pytest
+
 import emailpro_core
+import emailpro_core.sources
 
 # The names the design promises users (DESIGN.md, "Public surface").
 PROMISED = {
@@ -80,7 +85,38 @@ def test_all_is_sorted() -> None:
 
 def test_all_lists_exactly_the_public_names() -> None:
     """Every public name of the package is in __all__, and nothing else."""
+    for name in emailpro_core.__all__:
+        getattr(emailpro_core, name)  # the lazy ones are module attributes once used
     assert set(emailpro_core.__all__) == _public_names(emailpro_core)
+
+
+# Run in a fresh interpreter: this one has imported everything already.
+_LAZY_PROBE = """
+import sys
+import emailpro_core, emailpro_core.cli, emailpro_core.checker, emailpro_core.sources
+before = sorted(m for m in ("dns.resolver", "dns.asyncresolver", "dns.query",
+                            "emailpro_core.source_live") if m in sys.modules)
+from emailpro_core import AsyncResolverSource, ResolverSource
+from emailpro_core.source_live import AsyncResolverSource as A, ResolverSource as R
+import emailpro_core.sources as sources
+print(before, ResolverSource is R and AsyncResolverSource is A
+      and sources.ResolverSource is R and sources.AsyncResolverSource is A)
+"""
+
+
+def test_resolver_sources_load_on_first_use() -> None:
+    """Importing the package, its CLI or checker leaves dnspython's resolver unloaded."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _LAZY_PROBE], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split() == ["[]", "True"]
+
+
+def test_unknown_attributes_raise_attribute_error() -> None:
+    """The lazy loading answers only for its own names."""
+    for module in (emailpro_core, emailpro_core.sources):
+        with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+            _ = module.Nothing
 
 
 def test_promised_names_are_exported() -> None:

@@ -14,6 +14,8 @@ too and hold the rest.
 
 from __future__ import annotations
 
+import typing
+
 from .checker import (
     Check,
     Diagnosis,
@@ -84,17 +86,18 @@ from .routing import (
 )
 from .sources import (
     AsyncRecordSource,
-    AsyncResolverSource,
     AsyncStubSource,
     DnsCache,
     RecordSource,
-    ResolverSource,
     StaticSource,
     StubSource,
     ZoneFileError,
     ZoneSource,
 )
 from .spf import SpfOutcome, SpfResult, check_host, check_host_async, parse_spf
+
+if typing.TYPE_CHECKING:
+    from .sources import AsyncResolverSource, ResolverSource
 
 __all__ = [
     "Address",
@@ -173,3 +176,14 @@ __all__ = [
     "validate_password",
     "validate_relay_target",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    # The resolver-based sources load dnspython's resolver on first use (see sources).
+    if name in ("AsyncResolverSource", "ResolverSource"):
+        from . import sources
+
+        value = getattr(sources, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,7 +28,6 @@ from .domains import normalize_domain
 from .errors import InvalidDomain
 from .parallel import SourceFactory
 from .setup import DkimSelector, DomainSetup
-from .source_live import AsyncResolverSource, ResolverSource
 from .source_stub import AsyncStubSource
 from .source_zone import DualSource, ZoneFileError, ZoneSource
 
@@ -198,6 +197,9 @@ def live_source(nameservers: Sequence[str], port: int, /, *, concurrent: bool) -
     """
     if concurrent and len(nameservers) == 1:
         return AsyncStubSource(nameservers[0], port=port)
+    # Imported here: a run over the stub source never loads dnspython's resolver.
+    from .source_live import AsyncResolverSource, ResolverSource
+
     if concurrent:
         return AsyncResolverSource(nameservers=list(nameservers), port=port)
     return ResolverSource(nameservers=list(nameservers), port=port)

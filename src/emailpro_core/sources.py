@@ -18,14 +18,19 @@ with an :class:`~.dnsdata.Answer`; DNS failures are values, never exceptions.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .dnscache import DnsCache
 from .dnsdata import AsyncRecordSource, RecordSource
 from .memtable import MAX_CNAME_CHAIN
 from .rdataconv import SourceDataError
-from .source_live import AsyncResolverSource, ResolverSource
 from .source_static import StaticSource
 from .source_stub import AsyncStubSource, StubSource
 from .source_zone import DualSource, ZoneFileError, ZoneSource
+
+if TYPE_CHECKING:
+    from .source_live import AsyncResolverSource, ResolverSource
 
 __all__ = [
     "MAX_CNAME_CHAIN",
@@ -42,3 +47,18 @@ __all__ = [
     "ZoneFileError",
     "ZoneSource",
 ]
+
+#: Imported on first use (PEP 562): dnspython's resolver, the query module and
+#: what that pulls in (httpx and its stack, where installed) are a large share of
+#: a process's start (docs/performance.md), and the stub and offline sources
+#: never need them.
+_LAZY = {"AsyncResolverSource": "source_live", "ResolverSource": "source_live"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
