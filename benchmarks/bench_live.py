@@ -46,6 +46,7 @@ from harness import (
     add_common_options,
     calibrate,
     clear_caches,
+    command_start,
     measure,
     precompile,
     print_environment,
@@ -134,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     calibration = calibrate()
     print(f"- calibration: {calibration.describe()}")
     print(f"- bytecode: {precompile()}")
+    print(f"- {command_start()}")
     print(f"- injected defects: {dict(sorted(expected_counts(domains).items()))}")
     print(
         f"- the checker's distinct questions: {len(questions):,} ({len(questions) / n:.2f}/domain)"

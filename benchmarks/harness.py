@@ -15,7 +15,9 @@ import math
 import os
 import platform
 import re
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -302,6 +304,30 @@ def precompile() -> str:
     compileall.compile_dir(folder, quiet=1)
     flag = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
     return f"package modules compiled beforehand (PYTHONDONTWRITEBYTECODE={flag or 'unset'})"
+
+
+def command_start(repeat: int = 5) -> str:
+    """The CPU time of starting the command: ``import emailpro_core.cli`` in a fresh interpreter.
+
+    The median over ``repeat`` fresh processes (user + system, from the
+    children's resource usage), and whether dnspython's resolver was loaded.
+    Returns a line for the environment list.
+    """
+    probe = "import sys, emailpro_core.cli; print('dns.resolver' in sys.modules)"
+    seconds, loaded = [], ""
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seconds.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        loaded = done.stdout.strip()
+    spread = ", ".join(f"{s:.2f}" for s in sorted(seconds))
+    return (
+        f"command start (import emailpro_core.cli): median {statistics.median(seconds):.2f} s "
+        f"of CPU ({spread}); dnspython's resolver loaded: {loaded}"
+    )
 
 
 def print_environment() -> None:
