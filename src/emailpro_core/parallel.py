@@ -94,7 +94,8 @@ def _check_chunk(
 
     The worker is this package's own process: automatic garbage collection is
     off while the chunk runs, and what the chunk left is collected after it
-    (see :mod:`.collector`).
+    (see :mod:`.collector`); what the worker inherited from the caller was
+    frozen when it started (:func:`_start_worker`), so that collection skips it.
     """
     with PausedCollector(every=1) as collector:
         try:
