@@ -187,3 +187,8 @@ def __getattr__(name: str) -> typing.Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # As in sources: the lazy names are listed before their first use.
+    return sorted(set(globals()) | set(__all__))

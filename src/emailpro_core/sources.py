@@ -62,3 +62,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __package__), name)
     globals()[name] = value  # the next access is a plain attribute
     return value
+
+
+def __dir__() -> list[str]:
+    # The lazy names are listed before their first use too (completion, help()).
+    return sorted(set(globals()) | set(__all__))
