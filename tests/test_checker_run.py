@@ -114,39 +114,29 @@ def test_each_question_is_asked_once_per_domain() -> None:
 
 ALIAS = f"autodiscover.{DOMAIN}"
 _Asked = set[tuple[str, str]]
+#: All three questions about the name: it exists, so CNAME and AAAA are asked too.
+ALL_THREE: _Asked = {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")}
 
 #: What the autodiscover name holds → the questions that must be asked about it,
 #: and those that must not: its CNAME and AAAA only once its A question shows it exists.
 QUESTIONS: list[tuple[str, Callable[[Records], None], _Asked, _Asked, str]] = [
     ("no such name", nothing, {(ALIAS, "A")}, {(ALIAS, "CNAME"), (ALIAS, "AAAA")}, "srv.ok"),
-    (
-        "an address",
-        put(ALIAS, "A", "192.0.2.80"),
-        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
-        set(),
-        "autodiscover.shadowed",
-    ),
+    ("an address", put(ALIAS, "A", "192.0.2.80"), ALL_THREE, set(), "autodiscover.shadowed"),
     (
         "an IPv6 address only",
         put(ALIAS, "AAAA", "2001:db8::80"),
-        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        ALL_THREE,
         set(),
         "autodiscover.shadowed",
     ),
     (
         "an alias",
         put(ALIAS, "CNAME", "www.example.net."),
-        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
+        ALL_THREE,
         set(),
         "autodiscover.shadowed",
     ),
-    (
-        "only a name below it",
-        put(f"x.{ALIAS}", "TXT", "here"),
-        {(ALIAS, "A"), (ALIAS, "CNAME"), (ALIAS, "AAAA")},
-        set(),
-        "srv.ok",
-    ),
+    ("only a name below it", put(f"x.{ALIAS}", "TXT", "here"), ALL_THREE, set(), "srv.ok"),
 ]
 
 
