@@ -19,7 +19,9 @@ domains, in this one run:
   by dnspython's ``Resolver`` one after the other, and by a bare
   ``dns.asyncresolver`` loop with ``--in-flight`` questions at a time, both
   with EDNS (1232 octets, as the stub source), and by ``AsyncStubSource``
-  itself (the source's share of the checker's time);
+  itself (the source's share of the checker's time); and, when it is
+  installed, by pycares (c-ares, a resolver written in C) with as many in
+  flight, to weigh the C-backed resolver the issue suggests;
 * checkdmarc's ``check_domains`` (its own checks: DNSSEC, SOA, NS, MTA-STS, MX,
   SPF, DMARC, TLS-RPT, BIMI) and ``check_spf`` + ``check_mx``, sequential as it
   is, pointed at NSD with a ``dns.nameserver.Do53Nameserver`` (which carries
@@ -28,12 +30,14 @@ domains, in this one run:
 
 Every diagnosis of the package's methods is compared with its domain's injected
 defect (counts per defect printed). Nothing leaves 127.0.0.1: an audit hook
-refuses any other address (``harness.LoopbackGuard``).
+refuses any other address (``harness.LoopbackGuard``); pycares opens its sockets
+in C, where the hook cannot see them, and is given 127.0.0.1 as its only server.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import sys
 import tempfile
@@ -65,6 +69,7 @@ from live import (
     run_dnspython_async,
     run_dnspython_sequential,
     run_parallel,
+    run_pycares,
     run_stub_questions,
     start_nsd,
     stub_source,
@@ -216,6 +221,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 note="the checker's questions, no logic",
             ),
         ]
+        if importlib.util.find_spec("pycares") is not None:
+            results.append(
+                measure(
+                    f"pycares, {args.in_flight} in flight",
+                    n,
+                    lambda: run_pycares(questions, port, cpu, in_flight=args.in_flight),
+                    repeat=repeat,
+                    note="the checker's questions, no logic, no Answer built",
+                )
+            )
         if not args.no_peers:
             results += [
                 measure(

@@ -294,6 +294,57 @@ def run_stub_questions(
     return {**cpu.stop(), "queries": source.queries_sent, "answered": answered}
 
 
+def run_pycares(
+    questions: Sequence[Query], port: int, cpu: Cpu, *, in_flight: int
+) -> dict[str, object]:
+    """pycares (c-ares, in C): the checker's questions, ``in_flight`` at a time, no logic.
+
+    The C-backed resolver the issue suggests as an optional extra. Its results
+    stay pycares' own objects (nothing is turned into an ``Answer``), and a CNAME
+    that leaves NSD's zone is not followed: it does less than the stub source.
+    Its sockets are opened in C, out of the loopback guard's sight, so the
+    channel is given 127.0.0.1 as its only server.
+    """
+    import threading
+
+    import pycares
+
+    types = {name: getattr(pycares, f"QUERY_TYPE_{name}") for name in {q.rdtype for q in questions}}
+    # Without sock_state_cb, pycares runs c-ares' own event thread; callbacks come from it.
+    channel = pycares.Channel(servers=[HOST], udp_port=port, tcp_port=port, timeout=2.0, tries=2)
+    pending = [(q.name, types[q.rdtype]) for q in questions]
+    lock = threading.Lock()
+    finished = threading.Event()
+    counts = {"ended": 0, "answered": 0}
+
+    def ask_next() -> None:
+        # Never with ``lock`` held: the event thread calls ``ended`` holding the
+        # channel's lock, and ``query`` takes it, so holding both deadlocks.
+        try:
+            name, rdtype = pending.pop()  # atomic: the two threads may both take one
+        except IndexError:
+            return
+        channel.query(name, rdtype, callback=ended)
+
+    def ended(result: object, error: int | None) -> None:
+        with lock:
+            counts["ended"] += 1
+            counts["answered"] += error is None and bool(getattr(result, "answer", ()))
+            last = counts["ended"] == len(questions)
+        if last:
+            finished.set()
+        else:
+            ask_next()
+
+    cpu.start()
+    for _ in range(in_flight):
+        ask_next()
+    finished.wait()
+    used = cpu.stop()
+    channel.close()
+    return {**used, "queries": len(questions), "answered": counts["answered"]}
+
+
 def _clear_checkdmarc_caches() -> None:
     # checkdmarc keeps module-level caches (DNS answers, DNSKEYs, ...): a repeat
     # must start as cold as the first run. Its warnings (no DS record for the
