@@ -313,33 +313,31 @@ def run_pycares(
     # Without sock_state_cb, pycares runs c-ares' own event thread; callbacks come from it.
     channel = pycares.Channel(servers=[HOST], udp_port=port, tcp_port=port, timeout=2.0, tries=2)
     pending = [(q.name, types[q.rdtype]) for q in questions]
+    # Every query is sent from this thread. With c-ares' event thread running the
+    # callbacks, a callback that sends the next query deadlocks against a query
+    # being sent here (each holds the lock the other wants), so a callback only
+    # counts and frees a place for this thread to fill.
+    places = threading.Semaphore(in_flight)
     lock = threading.Lock()
     finished = threading.Event()
     counts = {"ended": 0, "answered": 0}
-
-    def ask_next() -> None:
-        # Never with ``lock`` held: the event thread calls ``ended`` holding the
-        # channel's lock, and ``query`` takes it, so holding both deadlocks.
-        try:
-            name, rdtype = pending.pop()  # atomic: the two threads may both take one
-        except IndexError:
-            return
-        channel.query(name, rdtype, callback=ended)
 
     def ended(result: object, error: int | None) -> None:
         with lock:
             counts["ended"] += 1
             counts["answered"] += error is None and bool(getattr(result, "answer", ()))
             last = counts["ended"] == len(questions)
+        places.release()
         if last:
             finished.set()
-        else:
-            ask_next()
 
     cpu.start()
-    for _ in range(in_flight):
-        ask_next()
-    finished.wait()
+    for name, rdtype in pending:
+        places.acquire()
+        channel.query(name, rdtype, callback=ended)
+    # c-ares gives up on a question after its tries: all end well within this.
+    if pending and not finished.wait(timeout=600):
+        raise RuntimeError(f"pycares: {len(questions) - counts['ended']} questions never ended")
     used = cpu.stop()
     channel.close()
     return {**used, "queries": len(questions), "answered": counts["answered"]}
