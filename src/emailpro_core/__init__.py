@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import typing
 
+from . import sources  # owns the lazy names (see __getattr__)
 from .checker import (
     Check,
     Diagnosis,
@@ -179,10 +180,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> typing.Any:
-    # The resolver-based sources load dnspython's resolver on first use (see sources).
-    if name in ("AsyncResolverSource", "ResolverSource"):
-        from . import sources
-
+    # The resolver-based sources load dnspython's resolver on first use: the
+    # names, and their loading, are those of sources (its _LAZY).
+    if name in sources._LAZY:
         value = getattr(sources, name)
         globals()[name] = value
         return value

@@ -176,9 +176,8 @@ def _start_worker() -> None:
     # whatever else it holds), which the collection after each chunk would walk
     # again: 50 ms a chunk when the caller held the live benchmark's 2,000
     # generated domains, as long as checking 30 of them. Frozen, those objects
-    # are left out of every collection
-    # (what the gc module's documentation advises for forked workers); the
-    # collection then walks what the worker itself made.
+    # are left out of every collection (what the gc module's documentation
+    # advises for forked workers); the collection walks what the worker made.
     gc.freeze()
 
 
