@@ -211,7 +211,8 @@ def test_deadline_applies_per_domain(
     ("argv", "expected"),
     [
         (["/nonexistent/domains.txt"], "cannot read '/nonexistent/domains.txt': No such file"),
-        (["."], "cannot read '.': Is a directory"),
+        (["."], "cannot read '.': not a regular file (a directory)"),
+        (["/dev/zero"], "cannot read '/dev/zero': not a regular file (a character device)"),
         (["-", "--concurrency", "1025"], "--concurrency is at most 1024"),
         (["-"], "no nameserver in '/nonexistent'; give --nameserver or --zone"),
     ],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import stat
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -41,6 +43,7 @@ from .dnsdata import AsyncRecordSource
 from .domains import is_subdomain
 from .errors import ValidationError
 from .findings import Diagnosis, Status
+from .inputfiles import InputFileError, bounded_lines, file_kind, open_regular_file
 from .parallel import SourceFactory, check_domains_parallel
 from .setup import DomainSetup, check_setup
 from .source_stub import AsyncStubSource
@@ -49,6 +52,10 @@ __all__ = ["register"]
 
 # How much of a bad input line an error line repeats.
 _SHOWN_INPUT = 200
+#: The longest input line read (its newline aside): a domain is at most 253
+#: characters, a JSON setup a few hundred; a longer line is an error line, and
+#: is not held in memory.
+MAX_LINE_BYTES = 64 * 2**10
 # check-many refuses more domains in flight than this: each holds sockets.
 _MAX_CONCURRENCY = 1024
 # ...and more processes than this: each is a whole interpreter.
@@ -178,6 +185,10 @@ class _Lines:
                     data = json.loads(text)
                 except ValueError as exc:
                     return _error_line(number, text, f"not valid JSON: {exc}")
+                except RecursionError:
+                    # json's decoder recurses per bracket: a line of "[" goes past
+                    # the interpreter's limit; no setup is nested so deep.
+                    return _error_line(number, text, "not valid JSON: nested too deeply")
                 setup = DomainSetup.from_dict(data)
             else:
                 setup = DomainSetup(text)
@@ -197,7 +208,12 @@ class _Lines:
         return setup
 
     def __iter__(self) -> Iterator[DomainSetup]:
-        for number, raw in enumerate(self.stream, start=1):
+        for number, raw in enumerate(bounded_lines(self.stream, MAX_LINE_BYTES), start=1):
+            if raw is None:
+                self._refuse(
+                    _error_line(number, "", f"the line is longer than {MAX_LINE_BYTES} bytes")
+                )
+                continue
             try:
                 text = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
@@ -221,7 +237,11 @@ def _count_lines(stream: BinaryIO) -> int | None:
     # The bar shows a total only for a regular file: a pipe cannot be read twice.
     if not stream.seekable():
         return None
-    total = sum(1 for line in stream if line.strip() and not line.lstrip().startswith(b"#"))
+    total = sum(
+        1
+        for line in bounded_lines(stream, MAX_LINE_BYTES)
+        if line is None or (line.strip() and not line.lstrip().startswith(b"#"))
+    )
     stream.seek(0)
     return total
 
@@ -258,16 +278,35 @@ def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Names
         _emit(lines, diagnosis)
 
 
+def _check_stdin(buffer: BinaryIO) -> None:
+    """Refuse a standard input that is a device other than a terminal or ``/dev/null``.
+
+    A file, a pipe, a socket or a terminal is what a user gives; ``< /dev/zero``
+    (or any other device) would be read for ever. A stream without a descriptor
+    (a test's, an embedding program's) is taken as it is.
+    """
+    try:
+        mode = os.fstat(buffer.fileno()).st_mode
+    except (AttributeError, ValueError, OSError):
+        return
+    if not stat.S_ISCHR(mode) and not stat.S_ISBLK(mode):
+        return
+    if buffer.isatty() or os.fstat(buffer.fileno()).st_rdev == os.stat(os.devnull).st_rdev:
+        return
+    raise UsageError(f"standard input is {file_kind(mode)}: give a file, a pipe or a terminal")
+
+
 def _open(path: str, out: Output) -> BinaryIO:
     if path == "-":
         stdin = out.stdin
         buffer = getattr(stdin, "buffer", None)
         if buffer is None:
             raise UsageError("standard input cannot be read as bytes")
+        _check_stdin(buffer)
         return buffer  # type: ignore[no-any-return]
     try:
-        return open(path, "rb")
-    except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
+        return open_regular_file(path)
+    except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
         problem = getattr(exc, "strerror", None) or exc
         raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
 
