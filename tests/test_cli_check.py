@@ -6,13 +6,14 @@ Live lookups go to a :class:`faults.FaultResponder` on 127.0.0.1, never further.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from emailpro_core import cli_common, cli_setup
+from emailpro_core import cli_common, cli_setup, source_zone
 from emailpro_core.findings import Diagnosis, Status
 from emailpro_core.records import expected_records
 from emailpro_core.setup import DomainSetup
@@ -366,3 +367,83 @@ def test_live_sources_are_built_without_the_default_resolver() -> None:
     stub = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=True)
     assert isinstance(stub, AsyncStubSource)
     assert ("192.0.2.1", 5353) == (stub.transport.host, stub.transport.port)
+
+
+# --- input bounds -------------------------------------------------------------
+
+
+def _not_a_file(kind: str, directory: Path) -> str:
+    if kind == "a named pipe":
+        os.mkfifo(directory / "fifo")
+        return str(directory / "fifo")
+    return {"a character device": "/dev/zero", "a directory": str(directory)}[kind]
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a character device", "a directory"])
+def test_zone_and_resolv_conf_must_be_regular_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    """--zone and --resolv-conf refuse a FIFO (it would block), a device, a directory: exit 2."""
+    path = _not_a_file(kind, tmp_path)
+    result = invoke(capsys, ["check", "example.org", "--zone", path])
+    assert 2 == result.code
+    assert f"cannot read the zone {path}: not a regular file ({kind})" == one_error_line(result)
+    result = invoke(capsys, ["check", "example.org", "--resolv-conf", path])
+    assert 2 == result.code
+    assert one_error_line(result).startswith(
+        f"cannot read the nameservers from {path!r} (not a regular file ({kind}));"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "module", "limit", "expected"),
+    [
+        ("--zone", source_zone, "MAX_ZONE_BYTES", "cannot read the zone {path}: larger than"),
+        (
+            "--resolv-conf",
+            cli_setup,
+            "MAX_RESOLV_CONF_BYTES",
+            "cannot read the nameservers from '{path}' (larger than",
+        ),
+    ],
+)
+def test_files_over_their_limit(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    option: str,
+    module: object,
+    limit: str,
+    expected: str,
+) -> None:
+    """A file over its limit is refused having read one byte past the limit, exit 2."""
+    path = tmp_path / "example.org.zone"
+    text = Path(READY).read_text()
+    path.write_text(text)
+    monkeypatch.setattr(module, limit, len(text.encode()) - 1)
+    result = invoke(capsys, ["check", "example.org", option, str(path)])
+    assert 2 == result.code
+    assert one_error_line(result).startswith(expected.format(path=path))
+    monkeypatch.setattr(module, limit, len(text.encode()))
+    result = invoke(capsys, ["check", "example.org", option, str(path)])
+    assert "larger than" not in result.err  # at the limit exactly, the file is read
+
+
+def test_the_documented_limits() -> None:
+    """The limits docs/cli.md states."""
+    assert 64 * 2**20 == source_zone.MAX_ZONE_BYTES
+    assert 2**20 == cli_setup.MAX_RESOLV_CONF_BYTES
+
+
+def test_generate_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """$GENERATE (up to 2**32 records a line) is refused, with the line, exit 2."""
+    zone = tmp_path / "example.org.zone"
+    text = Path(READY).read_text()
+    zone.write_text(text + "$GENERATE 1-4294967295 host$ A 192.0.2.1\n")
+    result = invoke(capsys, ["check", "example.org", "--zone", str(zone)])
+    assert 2 == result.code
+    line = text.count("\n") + 1
+    assert (
+        f"cannot read the zone {zone}, near line {line}: zone file directive '$GENERATE' is "
+        "not allowed (its ranges are not expanded here: write its records out)"
+    ) == one_error_line(result)
