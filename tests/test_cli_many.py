@@ -549,4 +549,6 @@ def test_standard_input_from_a_file_or_a_pipe(
         finally:
             sys.stdin = saved
     assert 0 == code
-    assert ["example.org"] == [r["domain"] for r in records_of(Result(0, capsys.readouterr().out, ""))]
+    assert ["example.org"] == [
+        r["domain"] for r in records_of(Result(0, capsys.readouterr().out, ""))
+    ]

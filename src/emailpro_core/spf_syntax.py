@@ -60,13 +60,14 @@ _CIDR = re.compile(r"0|[1-9][0-9]*")
 
 
 def _is_toplabel(label: str) -> bool:
-    """RFC 7208 §7.1: toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum ).
+    """Whether ``label`` is a toplabel (RFC 7208 §7.1).
 
-    That is letters and digits with at least one letter; or letters, digits and
-    hyphens, with a hyphen, starting and ending with a letter or digit. Checked
-    with string methods in one pass each: the regular expression written as the
-    grammar reads backtracks quadratically on a long label that fails at its end,
-    and a record is text a domain owner controls.
+    The grammar: ``( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum
+    / "-" ) alphanum )``. That is letters and digits with at least one letter;
+    or letters, digits and hyphens, with a hyphen, starting and ending with a
+    letter or digit. Checked with string methods in one pass each: the regular
+    expression written as the grammar reads backtracks quadratically on a long
+    label that fails at its end, and a record is text a domain owner controls.
     """
     if not label.isascii():
         return False

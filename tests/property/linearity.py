@@ -18,11 +18,21 @@ does not repeat itself, a quadratic parser does.
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-__all__ = ["FLOOR", "MAX_RATIO", "SIZES", "SLOW", "assert_linear", "best_time", "best_times", "ratios"]
+__all__ = [
+    "FLOOR",
+    "MAX_RATIO",
+    "SIZES",
+    "SLOW",
+    "assert_linear",
+    "best_time",
+    "best_times",
+    "ratios",
+]
 
 T = TypeVar("T")
 
@@ -88,7 +98,7 @@ def _series(
     inputs = [build(size) for size in sizes]
     work(inputs[0])  # warm up: caches, lazy imports, compiled patterns
     times = [max(spent, FLOOR) for spent in best_times(work, inputs)]
-    found = [later / earlier for earlier, later in zip(times, times[1:], strict=False)]
+    found = [later / earlier for earlier, later in itertools.pairwise(times)]
     return found, times[-1]
 
 

@@ -111,7 +111,11 @@ _CASES: list[tuple[str, Callable[[str], object], Callable[[int], str]]] = [
     ("spf colons", _spf, _tiled("v=spf1 include", ":")),
     ("spf not spf", _spf, _tiled("v=spf1", "1")),
     ("explain string", lambda t: parse_macro_string(t, spaces=True), _tiled("", "%{d} ")),
-    ("explain letters", lambda t: parse_macro_string(t, letters=EXPLAIN_MACRO_LETTERS), _tiled("", "%{")),
+    (
+        "explain letters",
+        lambda t: parse_macro_string(t, letters=EXPLAIN_MACRO_LETTERS),
+        _tiled("", "%{"),
+    ),
     ("spf target name", target_name, _tiled("", "a.")),
     ("spf target name long label", target_name, _tiled("", "a", ".b")),
     # DMARC (RFC 9989 §4.7, §4.8).
