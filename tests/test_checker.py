@@ -530,6 +530,32 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "dmarc.unknown_tag",
         Status.WARNING,
+        [
+            replace(
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=quarantine; colour=blue"',
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=quarantine"',
+            )
+        ],
+    ),
+    (
+        "no policy tag",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; rua=mailto:d@example.org"),
+        SETUP,
+        "dmarc.missing_policy",
+        Status.WARNING,
+        [
+            replace(
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; rua=mailto:d@example.org"',
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"',
+            )
+        ],
+    ),
+    (
+        "pct below 100",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; p=reject; pct=50"),
+        SETUP,
+        "dmarc.pct_ignored",
+        Status.WARNING,
         [],
     ),
     (
@@ -560,6 +586,9 @@ def test_broken_domain(
     assert found.message
     assert found.name.endswith(".")
     assert all(line.startswith(("add", "remove", "replace")) for line in fix_text(found))
+    # A finding that asks for action and has no fix says why (SPF: its own rules).
+    if status is not Status.OK and not found.fix and found.check is not Check.SPF:
+        assert found.fix_reason
 
 
 @pytest.mark.parametrize(

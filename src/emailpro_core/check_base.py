@@ -175,6 +175,8 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
             f"{what} not checked: {where} is outside the records this source holds{detail}",
             absolute(answer.query.name),
             cause=OUTSIDE_ZONE,
+            fix_reason="the name is not in this zone, so nothing here is known to be wrong: "
+            "give the zone a fallback source for it, or check live",
         )
     cause = answer.cause.value if answer.cause is not None else "other"
     return Finding(
@@ -184,6 +186,8 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
         f"{what} unknown: the lookup of {where} failed ({cause}){detail}",
         absolute(answer.query.name),
         cause=cause,
+        fix_reason="the DNS did not answer, so no record is known to be wrong: retry, "
+        "or repair the name servers that failed",
     )
 
 

@@ -21,6 +21,12 @@ from .records import ExpectedRecord
 
 __all__ = ["check_dkim"]
 
+#: Why a key finding has no fix: the key is published in the provider's zone (D-DKIM).
+_PROVIDER_KEY = (
+    "the key is published by the provider, behind the CNAME, not in this zone: "
+    "ask the provider to publish a valid key or a new selector"
+)
+
 
 def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     """Every selector of the setup: its CNAME, and the key its target publishes."""
@@ -34,6 +40,7 @@ def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 "dkim.no_selectors",
                 f"not checked: {omission.message}",
                 absolute(ctx.domain),
+                fix_reason="the selectors come from the service: give dkim_selectors",
             ),
         )
     queries = [Query(r.name, rdtype) for r in expected for rdtype in ("CNAME", "TXT")]
@@ -122,6 +129,7 @@ def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
             f"{name} publishes no key yet: signatures with {selector} cannot be verified; "
             "the provider publishes it (wait, or ask the provider if it stays missing)",
             name,
+            fix_reason=_PROVIDER_KEY,
         )
     parsed = parse_dkim_key(keys[0].text)
     if parsed.key is not None and parsed.key.revoked:
@@ -140,6 +148,7 @@ def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
             f"{name}: {strength.message}; ask the provider for a new selector",
             name,
             observed=observed,
+            fix_reason=_PROVIDER_KEY,
         )
     bits = parsed.key.key_bits
     return Finding(
@@ -160,4 +169,5 @@ def _bad_key(ctx: Context, code: str, message: str, txt: Answer) -> Finding:
         f"{message}: mail signed with it fails DKIM; ask the provider to publish a valid key",
         absolute(txt.canonical_name),
         observed=ctx.observed(txt),
+        fix_reason=_PROVIDER_KEY,
     )

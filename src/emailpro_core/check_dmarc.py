@@ -79,6 +79,14 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 fix=(FixLine(FixAction.REPLACE, line, lines[0]),),
             ),
         )
+    # A warning's fix is the record as receivers read it (an unknown tag dropped,
+    # the default policy written out), when that differs from the text published.
+    understood = parsed.record.to_text()
+    fix: tuple[FixLine, ...] = ()
+    if understood != found[0].text:
+        line = ctx.line(record.name, answer.ttl or record.ttl, "TXT", understood)
+        fix = (FixLine(FixAction.REPLACE, line, lines[0]),)
+    reason = "" if fix else "receivers apply the record as it is: edit it by hand if you mean to"
     findings = [
         Finding(
             Check.DMARC,
@@ -88,6 +96,8 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
             owner,
             expected=wanted,
             observed=lines,
+            fix=fix,
+            fix_reason=reason,
         )
         for warning in parsed.warnings
     ]

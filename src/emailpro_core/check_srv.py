@@ -190,6 +190,8 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 "ownership.token_unknown",
                 f"not checked: {omission.message}",
                 name,
+                fix_reason="the record's name is made from the token: give ownership_token "
+                "(the API's cnameToCheck)",
             ),
         )
     (record,) = expected

@@ -74,6 +74,7 @@ def assemble(
                     "dns.skipped",
                     "not checked: the domain does not exist",
                     absolute(ctx.domain),
+                    fix_reason="there is no zone to change yet: create it, then check again",
                 )
             )
         elif index in results:
@@ -87,6 +88,8 @@ def assemble(
                     f"not finished within the deadline of {deadline} s",
                     absolute(ctx.domain),
                     cause=DEADLINE,
+                    fix_reason="the check did not finish, so nothing is known to be wrong: "
+                    "retry with a longer deadline",
                 )
             )
     return Diagnosis(ctx.domain, tuple(findings))

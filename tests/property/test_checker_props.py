@@ -155,6 +155,10 @@ def _sound(diagnosis: Diagnosis) -> None:
         assert (finding.cause is not None) == (finding.status is Status.UNKNOWN) or (
             finding.status is Status.SKIPPED
         )
+        # Every finding that is not OK has its fix, or says why there is none
+        # (the SPF check's own findings excepted: their fixes are its concern).
+        if finding.status is not Status.OK and finding.check is not Check.SPF:
+            assert bool(finding.fix) != bool(finding.fix_reason), finding
     assert diagnosis == Diagnosis.from_json(diagnosis.to_json())
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
 
