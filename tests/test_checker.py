@@ -368,6 +368,22 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         [add(OWNER_LINE)],
     ),
     (
+        "ownership name holds other records",
+        both(
+            drop("ab1cd-check.example.org"),
+            put("ab1cd-check.example.org", "TXT", "verify=1"),
+            put("ab1cd-check.example.org", "A", "192.0.2.7"),
+        ),
+        SETUP,
+        "ownership.missing",
+        Status.ERROR,
+        [
+            remove("ab1cd-check.example.org. 3600 IN A 192.0.2.7"),
+            remove('ab1cd-check.example.org. 3600 IN TXT "verify=1"'),
+            add(OWNER_LINE),
+        ],
+    ),
+    (
         "ownership elsewhere",
         put("ab1cd-check.example.org", "CNAME", "ovh.example.net."),
         SETUP,
@@ -409,6 +425,30 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         Status.ERROR,
         [
             remove(f'{DKIM_NAME}. 3600 IN TXT "{peer_key("test.txt")}"'),
+            add(DKIM_LINE),
+        ],
+    ),
+    (
+        "dkim name holds an address",
+        both(drop(DKIM_NAME), put(DKIM_NAME, "AAAA", "2001:db8::25")),
+        SETUP,
+        "dkim.missing",
+        Status.WARNING,
+        [remove(f"{DKIM_NAME}. 3600 IN AAAA 2001:db8::25"), add(DKIM_LINE)],
+    ),
+    (
+        "dkim as txt beside other records",
+        both(
+            drop(DKIM_NAME),
+            put(DKIM_NAME, "TXT", "v=DKIM1; p=MIGf"),
+            put(DKIM_NAME, "MX", "10 mail.example.net."),
+        ),
+        SETUP,
+        "dkim.txt_instead_of_cname",
+        Status.ERROR,
+        [
+            remove(f'{DKIM_NAME}. 3600 IN TXT "v=DKIM1; p=MIGf"'),
+            remove(f"{DKIM_NAME}. 3600 IN MX 10 mail.example.net."),
             add(DKIM_LINE),
         ],
     ),

@@ -14,7 +14,18 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, Batch, Query, RData, Resolution
+from .dnsdata import (
+    MX,
+    SRV,
+    TXT,
+    Answer,
+    AnswerStatus,
+    Batch,
+    Query,
+    RData,
+    Resolution,
+    lookup_many,
+)
 from .findings import Check, Finding, FixAction, FixLine, Status
 from .profiles import Profile
 from .records import ExpectedRecord, RecordSet
@@ -22,10 +33,13 @@ from .setup import DomainSetup
 from .zonetext import zone_line
 
 __all__ = [
+    "OCCUPANT_TYPES",
     "OUTSIDE_ZONE",
     "Context",
     "absolute",
     "gather",
+    "held_lines",
+    "occupants",
     "pair",
     "remove_lines",
     "undetermined",
@@ -158,6 +172,42 @@ def _line(name: str, ttl: int, rdtype: str, value: str) -> str:
 def remove_lines(lines: Iterable[str], /) -> tuple[FixLine, ...]:
     """Fix lines removing observed records."""
     return tuple(FixLine(FixAction.REMOVE, line) for line in lines)
+
+
+#: The types asked at a name before a fix adds a CNAME there. RFC 1034 §3.6.2 and
+#: RFC 2181 §10.1: a CNAME owns its name alone, and every server refuses a zone
+#: with "CNAME and other data", so the fix removes what the name holds. No
+#: question lists every type of a name (RFC 8482 answers ANY with one), so the
+#: types asked are those found at such names.
+OCCUPANT_TYPES = ("A", "AAAA", "TXT", "MX", "SRV", "CAA")
+
+
+def occupants(
+    name: str, cname: Answer, /, *, known: Iterable[Answer] = ()
+) -> Resolution[tuple[Answer, ...]]:
+    """The answers of :data:`OCCUPANT_TYPES` at ``name``, which has no CNAME.
+
+    Asked only when the name exists (``cname`` is NODATA): a name that does not
+    exist holds no record of any type (RFC 8020 §2). ``known`` are answers at
+    the name already in hand; their types are not asked again.
+    """
+    held = tuple(known)
+    if cname.status is not AnswerStatus.NODATA:
+        return ()
+    asked = {answer.query.rdtype for answer in held}
+    answers = yield from lookup_many(
+        *(Query(name, rdtype) for rdtype in OCCUPANT_TYPES if rdtype not in asked)
+    )
+    return (*held, *answers)
+
+
+def held_lines(ctx: Context, answers: Iterable[Answer], /) -> tuple[str, ...]:
+    """Zone lines of the records that answers found at their own name (no CNAME followed)."""
+    lines: list[str] = []
+    for answer in answers:
+        if answer.status is AnswerStatus.ANSWER and not answer.via_cname:
+            lines.extend(ctx.observed(answer))
+    return tuple(lines)
 
 
 def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:

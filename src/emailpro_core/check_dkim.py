@@ -11,6 +11,9 @@ from __future__ import annotations
 from .check_base import (
     Context,
     absolute,
+    gather,
+    held_lines,
+    occupants,
     remove_lines,
     undetermined,
 )
@@ -45,13 +48,24 @@ def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         )
     queries = [Query(r.name, rdtype) for r in expected for rdtype in ("CNAME", "TXT")]
     answers = yield from lookup_many(*queries)
+    # A name that exists without the CNAME: what it holds goes when the CNAME comes
+    # (RFC 1034 §3.6.2), so the fix must name it. Asked in one more round, rarely.
+    held: list[tuple[Answer, ...]] = yield from gather(
+        [
+            occupants(record.name, answers[2 * i], known=(answers[2 * i + 1],))
+            for i, record in enumerate(expected)
+        ]
+    )
     findings: list[Finding] = []
     for index, record in enumerate(expected):
-        findings.extend(_selector(ctx, record, answers[2 * index], answers[2 * index + 1]))
+        cname, txt = answers[2 * index], answers[2 * index + 1]
+        findings.extend(_selector(ctx, record, cname, txt, held[index]))
     return tuple(findings)
 
 
-def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) -> list[Finding]:
+def _selector(
+    ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer, held: tuple[Answer, ...]
+) -> list[Finding]:
     selector = record.name.split(".", 1)[0]
     if cname.is_failure:
         return [undetermined(Check.DKIM, cname, f"the DKIM record of {selector}")]
@@ -59,6 +73,8 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
     expected = ctx.lines((record,))
     if not cname.records:
         txt_lines = ctx.observed(txt) if txt.records and not txt.via_cname else ()
+        # Everything at the name goes when the CNAME comes (RFC 1034 §3.6.2).
+        lines = held_lines(ctx, held) if held else txt_lines
         if txt_lines:
             return [
                 Finding(
@@ -69,21 +85,24 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
                     "so publish the CNAME instead",
                     owner,
                     expected=expected,
-                    observed=txt_lines,
-                    fix=remove_lines(txt_lines) + ctx.add((record,)),
+                    observed=lines,
+                    fix=remove_lines(lines) + ctx.add((record,)),
                 )
             ]
         required = ctx.setup.dkim_enabled
+        also = "; remove the records it holds: a CNAME owns its name alone" if lines else ""
         return [
             Finding(
                 Check.DKIM,
                 Status.ERROR if required else Status.WARNING,
                 "dkim.missing",
                 f"{owner} has no CNAME: mail cannot be signed with {selector}"
-                + ("" if required else " (needed before DKIM signing is enabled)"),
+                + ("" if required else " (needed before DKIM signing is enabled)")
+                + also,
                 owner,
                 expected=expected,
-                fix=ctx.add((record,)),
+                observed=lines,
+                fix=remove_lines(lines) + ctx.add((record,)),
             )
         ]
     target = str(cname.records[0])

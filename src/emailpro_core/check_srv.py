@@ -16,6 +16,8 @@ import functools
 from .check_base import (
     Context,
     absolute,
+    held_lines,
+    occupants,
     remove_lines,
     undetermined,
 )
@@ -201,15 +203,20 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     owner = absolute(record.name)
     lines = ctx.lines(expected)
     if answer.status is not AnswerStatus.ANSWER or not answer.records:
+        # The records the name holds go with the CNAME's arrival (RFC 1034 §3.6.2).
+        held = held_lines(ctx, (yield from occupants(record.name, answer)))
+        also = "; remove the records it holds: a CNAME owns its name alone" if held else ""
         return (
             Finding(
                 Check.OWNERSHIP,
                 Status.ERROR,
                 "ownership.missing",
-                f"{owner} has no CNAME: the provider cannot confirm the domain is yours; add it",
+                f"{owner} has no CNAME: the provider cannot confirm the domain is yours; "
+                f"add it{also}",
                 owner,
                 expected=lines,
-                fix=ctx.add(expected),
+                observed=held,
+                fix=remove_lines(held) + ctx.add(expected),
             ),
         )
     observed = ctx.observed(answer)
