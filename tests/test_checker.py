@@ -15,6 +15,7 @@ from emailpro_core.checker import Check, Diagnosis, Finding, Status, check_domai
 from emailpro_core.dnsdata import FailureCause
 from emailpro_core.setup import DkimSelector, DomainSetup
 from emailpro_core.source_static import StaticSource
+from emailpro_core.source_zone import ZoneSource
 from test_checker_zones import (
     DOMAIN,
     SELECTOR1,
@@ -319,6 +320,22 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         [add(SRV_LINE)],
     ),
     (
+        "no srv, server unknown",
+        nothing,
+        attrs.evolve(SETUP, server_number=None),
+        "srv.missing",
+        Status.ERROR,
+        [],
+    ),
+    (
+        "other host, server unknown",
+        put("_autodiscover._tcp.example.org", "SRV", "0 0 443 mail.example.net."),
+        attrs.evolve(SETUP, server_number=None),
+        "srv.wrong_target",
+        Status.ERROR,
+        [],
+    ),
+    (
         "other server",
         put("_autodiscover._tcp.example.org", "SRV", "0 0 443 pro2.mail.ovh.net."),
         SETUP,
@@ -451,6 +468,22 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
             remove(f"{DKIM_NAME}. 3600 IN MX 10 mail.example.net."),
             add(DKIM_LINE),
         ],
+    ),
+    (
+        "dkim target unknown",
+        nothing,
+        attrs.evolve(SETUP, dkim_selectors=(DkimSelector(SELECTOR1),), dkim_enabled=True),
+        "dkim.missing",
+        Status.ERROR,
+        [],
+    ),
+    (
+        "dkim as txt, target unknown",
+        put(DKIM_NAME, "TXT", "v=DKIM1; p=MIGf"),
+        attrs.evolve(SETUP, dkim_selectors=(DkimSelector(SELECTOR1),)),
+        "dkim.txt_instead_of_cname",
+        Status.ERROR,
+        [],
     ),
     (
         "dkim elsewhere",
@@ -890,3 +923,23 @@ def test_provider_check_that_fails_is_temperror() -> None:
     )
     found = finding(diagnosis, "spf.temperror")
     assert (Status.UNKNOWN, "timeout") == (found.status, found.cause)
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        ('"v=DMARC1; " "p=bogus"', '"v=DMARC1; " "p=bogus"'),
+        ('"v=DMARC1; p=bogus"', '"v=DMARC1; p=bogus"'),
+        ('"v=DMARC1; p=bogus; rua=mailto:d@example.org" ""', None),
+    ],
+)
+def test_split_txt_is_named_as_published(published: str, shown: str | None) -> None:
+    """A fix removes or replaces a TXT record by its character-strings as published."""
+    zone = ZoneSource.from_text(
+        f"@ 300 SOA ns1 hm 1 2 3 4 5\n@ 300 NS ns1\n_dmarc 300 TXT {published}\n",
+        origin="example.org",
+    )
+    found = finding(check_domain(SETUP, zone), "dmarc.invalid")
+    (fix,) = found.fix
+    assert f"_dmarc.example.org. 300 IN TXT {shown or published}" == fix.old
+    assert found.observed == (fix.old,)

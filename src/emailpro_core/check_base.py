@@ -13,6 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
+import dns.rdataclass
+import dns.rdatatype
+import dns.rdtypes.ANY.TXT
 
 from .dnsdata import (
     MX,
@@ -30,7 +33,7 @@ from .findings import Check, Finding, FixAction, FixLine, Status
 from .profiles import Profile
 from .records import ExpectedRecord, RecordSet
 from .setup import DomainSetup
-from .zonetext import zone_line
+from .zonetext import MAX_CHARACTER_STRING, split_txt, zone_line
 
 __all__ = [
     "OCCUPANT_TYPES",
@@ -111,6 +114,9 @@ class Context:
         # line(), inline: a diagnosis renders a few dozen records.
         known, found = self._lines, []
         for record in chosen:
+            if isinstance(record, TXT) and _split_elsewhere(record):
+                found.append(_txt_line(name, ttl, record))
+                continue
             key = (name, ttl, rdtype, value_text(record, rdtype))
             line = known.get(key)
             if line is None:
@@ -133,8 +139,12 @@ class Context:
         return tuple(found)
 
     def add(self, records: Iterable[ExpectedRecord], /) -> tuple[FixLine, ...]:
-        """Fix lines adding expected records."""
-        return tuple(FixLine(FixAction.ADD, line) for line in self.lines(records))
+        """Fix lines adding expected records; a record whose value is not known adds nothing.
+
+        (Its comment line, shown in ``expected``, is no record: pasted, it changes nothing.)
+        """
+        exact = [record for record in records if record.is_exact]
+        return tuple(FixLine(FixAction.ADD, line) for line in self.lines(exact))
 
 
 def absolute(name: str, /) -> str:
@@ -167,6 +177,23 @@ def _line(name: str, ttl: int, rdtype: str, value: str) -> str:
         # A value no zone file can hold (a malformed name given to an offline source):
         # show it as it is rather than fail the whole diagnosis.
         return f"{absolute(name)} {ttl} IN {rdtype} {value}"
+
+
+def _split_elsewhere(record: TXT) -> bool:
+    """Whether a TXT record's strings are not those its joined text renders to.
+
+    A line to remove or replace must name the record as published (RFC 1035
+    §3.3.14: its character-strings), not another record with the same joined text.
+    """
+    strings = record.strings
+    if len(strings) == 1 and len(strings[0]) <= MAX_CHARACTER_STRING and strings[0].isascii():
+        return False  # the common case: one short ASCII string renders back as it is
+    return strings != split_txt(record.text)
+
+
+def _txt_line(name: str, ttl: int, record: TXT) -> str:
+    text = dns.rdtypes.ANY.TXT.TXT(dns.rdataclass.IN, dns.rdatatype.TXT, record.strings).to_text()
+    return f"{absolute(name)} {ttl} IN TXT {text}"
 
 
 def remove_lines(lines: Iterable[str], /) -> tuple[FixLine, ...]:

@@ -8,6 +8,8 @@ round; without a CNAME, it shows a TXT record published where the CNAME belongs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .check_base import (
     Context,
     absolute,
@@ -86,7 +88,7 @@ def _selector(
                     owner,
                     expected=expected,
                     observed=lines,
-                    fix=remove_lines(lines) + ctx.add((record,)),
+                    **_fix(record, remove_lines(lines) + ctx.add((record,))),
                 )
             ]
         required = ctx.setup.dkim_enabled
@@ -102,7 +104,7 @@ def _selector(
                 owner,
                 expected=expected,
                 observed=lines,
-                fix=remove_lines(lines) + ctx.add((record,)),
+                **_fix(record, remove_lines(lines) + ctx.add((record,))),
             )
         ]
     target = str(cname.records[0])
@@ -119,7 +121,7 @@ def _selector(
                 owner,
                 expected=expected,
                 observed=observed,
-                fix=(FixLine(FixAction.REPLACE, expected[0], observed[0]),),
+                **_fix(record, (FixLine(FixAction.REPLACE, expected[0], observed[0]),)),
             )
         ]
     found = Finding(
@@ -132,6 +134,17 @@ def _selector(
         observed=observed,
     )
     return [found, _key(ctx, selector, target, txt)]
+
+
+def _fix(record: ExpectedRecord, fix: tuple[FixLine, ...]) -> dict[str, Any]:
+    """The ``fix`` of a finding, or why there is none: the CNAME's target is not known."""
+    if record.is_exact:
+        return {"fix": fix}
+    return {
+        "fix_reason": "the exact CNAME target of the selector is not known, only its pattern: "
+        "give the selector's target (the API's targetRecord), and the line comes with the "
+        "diagnosis"
+    }
 
 
 def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:

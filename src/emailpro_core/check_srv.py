@@ -44,6 +44,13 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     return tuple(findings)
 
 
+#: Why an SRV finding has no fix: its target depends on a server number not given.
+_UNKNOWN_HOST = (
+    "the service host (pro<N>) is not known: give the server number, and the record "
+    "to publish comes with the diagnosis"
+)
+
+
 # Domains share a few service hosts: each is made (and its number checked) once.
 # A number the profile refuses raises, and is not remembered.
 @functools.lru_cache(maxsize=256)
@@ -64,6 +71,7 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
     name = absolute(record.name)
     expected = ctx.lines((record,))
     found = tuple(r for r in answer.records if isinstance(r, SRV))
+    unknown_host = "" if record.is_exact else _UNKNOWN_HOST
     if not found:
         return [
             Finding(
@@ -74,6 +82,7 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
                 name,
                 expected=expected,
                 fix=ctx.add((record,)),
+                fix_reason=unknown_host,
             )
         ]
     port = ctx.profile.autodiscover_port
@@ -102,9 +111,14 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
             continue
         lines = ctx.observed(answer, records)
         fix = list(remove_lines(lines))
-        if replace_first:
+        reason = ""
+        if replace_first and not record.is_exact:
+            # Every record is wrong and the right one is not known: removing them
+            # alone would leave none, so nothing is offered.
+            fix, reason = [], _UNKNOWN_HOST
+        elif replace_first:
             fix[0] = FixLine(FixAction.REPLACE, expected[0], lines[0])
-            replace_first = False
+        replace_first = False
         findings.append(
             Finding(
                 Check.AUTODISCOVER,
@@ -115,6 +129,7 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
                 expected=expected,
                 observed=ctx.observed(answer),
                 fix=fix,
+                fix_reason=reason,
             )
         )
     return findings
