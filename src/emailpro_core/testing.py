@@ -280,7 +280,7 @@ def assert_zone_ready(
 # --- applying fixes -------------------------------------------------------------
 
 #: A zone's records: (owner, type) → rdata → TTL, in the order first met.
-_Records = dict[tuple[dns.name.Name, int], dict[dns.rdata.Rdata, int]]
+_Records = dict[tuple[dns.name.Name, dns.rdatatype.RdataType], dict[dns.rdata.Rdata, int]]
 
 
 def _parse_line(line: str, origin: dns.name.Name) -> tuple[dns.name.Name, int, dns.rdata.Rdata]:

@@ -15,8 +15,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fix_loop import BrokenZone, assert_repaired, broken_zones, zone_file
 from hypothesis import HealthCheck, given, settings
+
+from fix_loop import BrokenZone, assert_repaired, broken_zones, zone_file
 
 from .conftest import REQUIRE_ENV
 

@@ -7,10 +7,10 @@ servers do). ``tests/integration/test_fix_loop_nsd.py`` loads them with NSD too.
 
 from __future__ import annotations
 
-from fix_loop import BrokenZone, assert_repaired, broken_zones, repair
 from hypothesis import HealthCheck, given, settings
 
 from emailpro_core.checker import Status
+from fix_loop import BrokenZone, assert_repaired, broken_zones, repair
 
 
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
