@@ -86,6 +86,7 @@ class Check(enum.Enum):
     OWNERSHIP = "ownership"  # the ownership-verification CNAME
     DKIM = "dkim"
     DMARC = "dmarc"
+    RELAY = "relay"  # the relay host of a non-authoritative domain receives mail
 
 
 class FixAction(enum.Enum):
