@@ -53,9 +53,8 @@ def check_relay(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     if exchanges:
         if all(r.exchange == "" for r in exchanges):
             # RFC 7505 §3: a null MX ("0 .") says the domain accepts no mail at all.
-            return (
-                _unresolvable(ctx, name, "publishes a null MX (RFC 7505), so it accepts no mail", mx),
-            )
+            why = "publishes a null MX (RFC 7505), so it accepts no mail"
+            return (_unresolvable(ctx, name, why, mx),)
         return (_ok(ctx, name, "receives mail through its MX records", mx),)
     if mx.status is AnswerStatus.NXDOMAIN:
         return (_unresolvable(ctx, name, "does not exist (NXDOMAIN)", mx),)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import domains
 
+from emailpro_core.check_relay import relay_host
 from emailpro_core.check_srv import _shadow_findings, _srv_findings, check_autodiscover
 from emailpro_core.checker import (
     Check,
@@ -20,7 +21,6 @@ from emailpro_core.checker import (
     check_domain_async,
 )
 from emailpro_core.dnsdata import FailureCause, run_sync
-from emailpro_core.check_relay import relay_host
 from emailpro_core.records import expected_records
 from emailpro_core.runner import make_context
 from emailpro_core.setup import DkimSelector, DomainSetup
