@@ -46,7 +46,10 @@ MX_VALUES = [
 #: In a TXT value of the zone, where one character-string ends and the next begins.
 SPLIT = "|"
 #: Names outside every generated zone that breakages point to, as a server has them.
-FOREIGN: Records = {"mail.example.net": {"A": ["192.0.2.25"]}}
+FOREIGN: Records = {
+    "mail.example.net": {"A": ["192.0.2.25"]},
+    "bad-dmarc.example.net": {"TXT": ["v=DMARC1; p=bogus", "v=DMARC1; p=reject"]},
+}
 
 
 def _set(name: str, rdtype: str, *values: str) -> Breakage:
@@ -116,6 +119,14 @@ BREAKAGES: dict[str, dict[str, Breakage]] = {
         "other port": _set(_SRV, "SRV", "0 0 8443 pro1.mail.ovh.net."),
         "shadow address": _set("autodiscover.{d}", "A", "192.0.2.80"),
         "shadow alias": _set("autodiscover.{d}", "CNAME", "www.example.net."),
+        "srv alias to nothing": _all(
+            _drop(_SRV), _set(_SRV, "CNAME", "_autodiscover._tcp.example.net.")
+        ),
+        "srv alias in the zone": _all(
+            _drop(_SRV),
+            _set(_SRV, "CNAME", "srv.{d}."),
+            _set("srv.{d}", "SRV", "0 0 443 mail.example.net."),
+        ),
     },
     "ownership": {
         "no ownership": _drop(_OWNER),
@@ -130,9 +141,16 @@ BREAKAGES: dict[str, dict[str, Breakage]] = {
         "bad policy": _set(_DMARC, "TXT", "v=DMARC1; p=bogus"),
         "bad policy, split": _set(_DMARC, "TXT", "v=DMARC1; |p=bogus"),
         "two dmarc, split": _set(_DMARC, "TXT", "v=DMARC1; p=none", "v=DMARC1; |p=reject"),
+        "two dmarc, the first invalid": _set(
+            _DMARC, "TXT", "v=DMARC1; p=bogus", "v=DMARC1; p=reject"
+        ),
         "bad rua": _set(_DMARC, "TXT", "v=DMARC1; p=reject; rua=nowhere"),
         "unknown tag": _set(_DMARC, "TXT", "v=DMARC1; p=quarantine; colour=blue"),
         "no policy tag": _set(_DMARC, "TXT", "v=DMARC1; rua=mailto:d@example.org"),
+        "dmarc alias to nothing": _all(_drop(_DMARC), _set(_DMARC, "CNAME", "gone.example.net.")),
+        "dmarc alias to a bad record": _all(
+            _drop(_DMARC), _set(_DMARC, "CNAME", "bad-dmarc.example.net.")
+        ),
     },
 }
 
@@ -220,17 +238,38 @@ def broken_zones(draw: st.DrawFn) -> BrokenZone:
         dkim_selectors=selectors,
         dkim_enabled=draw(st.booleans()),
     )
+    ways = {}
+    for check, known in BREAKAGES.items():
+        way = draw(st.one_of(st.none(), st.sampled_from(sorted(known))))
+        if way is not None and not (check == "ownership" and setup.managed_in_account):
+            ways[check] = way
+    return build(setup, ways)
+
+
+def build(setup: DomainSetup, ways: dict[str, str]) -> BrokenZone:
+    """The zone of ``setup``'s domain with each check's records broken in the way named."""
+    domain = setup.domain.ascii
     records = correct_records(setup)
-    broken = []
-    for check, ways in BREAKAGES.items():
-        way = draw(st.one_of(st.none(), st.sampled_from(sorted(ways))))
-        if way is None or (check == "ownership" and setup.managed_in_account):
-            continue
-        ways[way](records, domain)
-        broken.append(way)
+    for check, way in ways.items():
+        BREAKAGES[check][way](records, domain)
     inside = {name: types for name, types in records.items() if _inside(name, domain) and types}
     outside = {name: types for name, types in records.items() if not _inside(name, domain)}
-    return BrokenZone(setup, tuple(broken), zone_file(domain, inside), {**outside, **FOREIGN})
+    broken = tuple(ways.values())
+    return BrokenZone(setup, broken, zone_file(domain, inside), {**outside, **FOREIGN})
+
+
+#: Every way to break a check, as (check, way), for example tables.
+EVERY_BREAKAGE = [(check, way) for check, ways in BREAKAGES.items() for way in sorted(ways)]
+#: A setup that gives every value a fix needs, with DKIM enabled (its findings are errors).
+FULL_SETUP = DomainSetup(
+    "example.org",
+    server_number=1,
+    ownership_token="ab1cd",
+    dkim_selectors=tuple(
+        DkimSelector(name, f"{name}._domainkey.1675.ac.dkim.mail.ovh.net") for name in SELECTORS
+    ),
+    dkim_enabled=True,
+)
 
 
 def diagnose(zone: BrokenZone, text: str) -> Diagnosis:

@@ -40,6 +40,7 @@ __all__ = [
     "OUTSIDE_ZONE",
     "Context",
     "absolute",
+    "alias_lines",
     "gather",
     "held_lines",
     "occupants",
@@ -226,6 +227,19 @@ def occupants(
         *(Query(name, rdtype) for rdtype in OCCUPANT_TYPES if rdtype not in asked)
     )
     return (*held, *answers)
+
+
+def alias_lines(ctx: Context, name: str, answer: Answer, /) -> Resolution[tuple[str, ...]]:
+    """The CNAME line at ``name`` when ``answer`` was reached through it, else nothing.
+
+    A record added at a name that holds a CNAME would sit beside it, which no
+    server loads (RFC 1034 §3.6.2): a fix adding one there removes the alias first.
+    Asked only when the answer followed a CNAME.
+    """
+    if not answer.via_cname or answer.is_failure:
+        return ()
+    (cname,) = yield (Query(name, "CNAME"),)
+    return ctx.observed(cname) if cname.status is AnswerStatus.ANSWER else ()
 
 
 def held_lines(ctx: Context, answers: Iterable[Answer], /) -> tuple[str, ...]:

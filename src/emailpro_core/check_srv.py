@@ -16,6 +16,7 @@ import functools
 from .check_base import (
     Context,
     absolute,
+    alias_lines,
     held_lines,
     occupants,
     remove_lines,
@@ -34,7 +35,8 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     (record,) = ctx.expected(Check.AUTODISCOVER)
     alias = f"autodiscover.{ctx.domain}"
     srv, a = yield from lookup_many(Query(record.name, "SRV"), Query(alias, "A"))
-    findings = _srv_findings(ctx, record, srv)
+    aliased = yield from alias_lines(ctx, record.name, srv)
+    findings = _srv_findings(ctx, record, srv, aliased)
     if a.status is AnswerStatus.NXDOMAIN and not a.via_cname:
         # The name does not exist, so it holds no CNAME or AAAA record either
         # (RFC 8020 §2): most domains have no such name, and two questions are spared.
@@ -65,7 +67,10 @@ def _host_ok(ctx: Context, target: str) -> bool:
     return target == _service_host(ctx.profile, number)
 
 
-def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[Finding]:
+def _srv_findings(
+    ctx: Context, record: ExpectedRecord, answer: Answer, alias: tuple[str, ...] = ()
+) -> list[Finding]:
+    """The SRV record's findings; ``alias``: the CNAME line at its name, when it is one."""
     if answer.is_failure:
         return [undetermined(Check.AUTODISCOVER, answer, "the autodiscover SRV record")]
     name = absolute(record.name)
@@ -81,7 +86,8 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
                 f"{name} has no SRV record: mail clients cannot find their settings; add it",
                 name,
                 expected=expected,
-                fix=ctx.add((record,)),
+                observed=alias,
+                fix=remove_lines(alias) + ctx.add((record,)) if record.is_exact else (),
                 fix_reason=unknown_host,
             )
         ]
@@ -112,7 +118,11 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
         lines = ctx.observed(answer, records)
         fix = list(remove_lines(lines))
         reason = ""
-        if replace_first and not record.is_exact:
+        if alias:
+            # Reached through a CNAME: the record goes where the alias was.
+            fix = list(remove_lines(alias) + ctx.add((record,))) if record.is_exact else []
+            reason = unknown_host
+        elif replace_first and not record.is_exact:
             # Every record is wrong and the right one is not known: removing them
             # alone would leave none, so nothing is offered.
             fix, reason = [], _UNKNOWN_HOST

@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from fix_loop import BrokenZone, assert_repaired, broken_zones, zone_file
+from fix_loop import (
+    EVERY_BREAKAGE,
+    FULL_SETUP,
+    BrokenZone,
+    assert_repaired,
+    broken_zones,
+    build,
+    zone_file,
+)
 
 from .conftest import REQUIRE_ENV
 
@@ -76,3 +84,12 @@ def test_nsd_loads_every_repaired_zone(checkzone: str, zone: BrokenZone) -> None
     fixed = assert_repaired(zone)
     loaded, said = nsd_loads(checkzone, origin, fixed)
     assert loaded, f"{zone.broken}\n{said}\n{fixed}"
+
+
+@pytest.mark.parametrize(("check", "way"), EVERY_BREAKAGE, ids=[w for _, w in EVERY_BREAKAGE])
+def test_nsd_loads_each_repair(checkzone: str, check: str, way: str) -> None:
+    """Each breakage alone, repaired by its fix lines, loads in NSD."""
+    zone = build(FULL_SETUP, {check: way})
+    fixed = assert_repaired(zone)
+    loaded, said = nsd_loads(checkzone, "example.org", fixed)
+    assert loaded, f"{way}\n{said}\n{fixed}"
