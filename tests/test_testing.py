@@ -406,3 +406,20 @@ def test_apply_fixes_adds_then_removes(records: list[tuple[str, str]]) -> None:
     }
     removals = [_remove(line) for line in dict.fromkeys(lines)]
     assert _ZONE == apply_fixes(grown, removals, origin="example.org")
+
+
+def test_a_finding_without_fix_says_why() -> None:
+    """A failing finding with no fix lines shows its fix_reason (here, the relay target)."""
+    setup = DomainSetup(
+        "example.org",
+        mode="nonAuthoritative",
+        relay_target="gone.example.org",
+        server_number=READY_SETUP.server_number,
+        ownership_token=READY_SETUP.ownership_token,
+        dkim_selectors=READY_SETUP.dkim_selectors,
+    )
+    with pytest.raises(AssertionError) as raised:
+        assert_zone_ready(READY, setup)
+    message = str(raised.value)
+    assert "ERROR relay.unresolvable (relay)" in message
+    assert "    no fix: the relay target is a setting of the service (mxRelay)" in message

@@ -219,6 +219,8 @@ def _describe(finding: Finding) -> list[str]:
     for fix in finding.fix:
         text = fix.to_text().replace("\n", "\n" + " " * 9)
         lines.append(f"    fix: {text}")
+    if not finding.fix and finding.fix_reason:
+        lines.append(f"    no fix: {finding.fix_reason}")
     return lines
 
 
