@@ -128,6 +128,7 @@ def test_dict_form() -> None:
                 "observed": [],
                 "fix": [{"action": "add", "line": ADD.line}],
                 "cause": None,
+                "fix_reason": "",
             }
         ],
     }
@@ -153,6 +154,7 @@ def test_pickle_keeps_every_field(protocol: int) -> None:
         observed=("b", "c"),
         fix=(ADD, REPLACE),
         cause="timeout",
+        fix_reason="retry later",
     )
     diagnosis = Diagnosis("example.org", (finding, make(Check.SPF, Status.OK, "spf.ok")))
     back = pickle.loads(pickle.dumps(diagnosis, protocol=protocol))
@@ -160,6 +162,7 @@ def test_pickle_keeps_every_field(protocol: int) -> None:
     (first, second) = back.findings
     assert (first.check, first.status, first.cause) == (Check.MX, Status.UNKNOWN, "timeout")
     assert (first.expected, first.observed) == (("a",), ("b", "c"))
+    assert first.fix_reason == "retry later"
     assert [(f.action, f.line, f.old) for f in first.fix] == [
         (FixAction.ADD, ADD.line, ""),
         (FixAction.REPLACE, REPLACE.line, REPLACE.old),
@@ -184,10 +187,40 @@ def test_pickle_rebuilds_through_the_classes() -> None:
             (),
             (ADD,),
             None,
+            "",
         ),
     )
     diagnosis = Diagnosis("example.org", (finding,))
     assert diagnosis.__reduce__() == (Diagnosis, ("example.org", (finding,)))
+
+
+def test_fix_reason_round_trips_and_shows() -> None:
+    """fix_reason is kept by JSON (absent reads as empty) and shown by Finding.to_text()."""
+    finding = Finding(
+        Check.DKIM,
+        Status.ERROR,
+        "dkim.key_revoked",
+        "the key is revoked",
+        "s._domainkey.example.org.",
+        fix_reason="the provider holds the key",
+    )
+    data = finding.to_dict()
+    assert "the provider holds the key" == data["fix_reason"]
+    assert finding == Finding.from_dict(data)
+    del data["fix_reason"]
+    assert "" == Finding.from_dict(data).fix_reason
+    assert finding.to_text().splitlines() == [
+        "ERROR dkim.key_revoked: the key is revoked",
+        "  no fix: the provider holds the key",
+    ]
+    fixed = make(Check.MX, Status.WARNING, "mx.cname_target", REPLACE)
+    assert fixed.to_text().splitlines() == [
+        "WARNING mx.cname_target: mx.cname_target happened",
+        "  replace example.org. 3600 IN MX 1 mail.example.org.",
+        "     with example.org. 3600 IN MX 1 mx0.mail.ovh.net.",
+    ]
+    with pytest.raises(ValueError, match="fix_reason"):
+        Finding.from_dict({**finding.to_dict(), "fix_reason": 3})
 
 
 @pytest.mark.parametrize(

@@ -266,6 +266,7 @@ def test_unknown_findings_show_their_cause(
     """An UNKNOWN row says why the DNS gave no answer."""
     result = invoke(capsys, ["check", "servfail.example", *at(responder)])
     assert "[cause: servfail]" in result.out
+    assert "no fix: the DNS did not answer, so no record is known to be wrong" in result.out
 
 
 @pytest.mark.parametrize(
@@ -447,3 +448,30 @@ def test_generate_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path)
         f"cannot read the zone {zone}, near line {line}: zone file directive '$GENERATE' is "
         "not allowed (its ranges are not expanded here: write its records out)"
     ) == one_error_line(result)
+
+
+def test_relay_row(capsys: pytest.CaptureFixture[str], responder: FaultResponder) -> None:
+    """A non-authoritative domain's relay host gets its row: looked up, and why no fix."""
+    options = ["--server", "1", "--managed", "--mode", "nonAuthoritative", *at(responder)]
+    result = invoke(capsys, ["check", "good.example", *options, "--relay", "also.example"])
+    assert 0 == result.code, result.out
+    assert re.search(r"^OK +relay +relay\.ok +the relay host also\.example\. ", result.out, re.M)
+    result = invoke(capsys, ["check", "good.example", *options, "--relay", "gone.good.example"])
+    assert 1 == result.code
+    lines = result.out.splitlines()
+    (row,) = [
+        n
+        for n, line in enumerate(lines)
+        if line.split()[:3] == ["ERROR", "relay", "relay.unresolvable"]
+    ]
+    assert lines[row + 1].strip().startswith("no fix: the relay target is a setting of the service")
+
+
+def test_relay_offline_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
+    """Offline, a relay host outside the zone is SKIPPED, as the provider's names are."""
+    result = invoke(
+        capsys,
+        ["check", "example.org", "--zone", READY, *READY_OPTIONS, "--relay", "relay.example.net"],
+    )
+    assert 0 == result.code
+    assert re.search(r"^SKIPPED +relay +dns\.outside_zone ", result.out, re.M)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import PEER_SUITES
 from emailpro_core.dnsdata import FailureCause
 from emailpro_core.domains import normalize_domain
-from emailpro_core.findings import Check, Status
+from emailpro_core.findings import Check, FixAction, FixLine, Status
 from emailpro_core.naming import check_login
 from emailpro_core.password import (
     CharacterClass,
@@ -27,6 +27,7 @@ from emailpro_core.setup import DomainSetup, InvalidSetup
 from emailpro_core.source_static import StaticSource
 from emailpro_core.source_zone import ZoneFileError, ZoneSource
 from emailpro_core.testing import (
+    apply_fixes,
     assert_zone_ready,
     domains,
     invalid_logins,
@@ -300,3 +301,125 @@ def test_ci_example_runs_with_pytest(tmp_path: Path, zone: str, code: int, shown
     )
     assert code == done.returncode, done.stdout + done.stderr
     assert shown in done.stdout
+
+
+# --- apply_fixes ----------------------------------------------------------------
+
+_HEAD = (
+    "example.org. 300 IN SOA ns1.example.org. hm.example.org. 1 7200 900 1209600 300\n"
+    "example.org. 300 IN NS ns1.example.org.\n"
+)
+_ZONE = _HEAD + 'example.org. 300 IN MX 10 old.example.\nx.example.org. 300 IN TXT "a" "b"\n'
+
+
+def _add(line: str) -> FixLine:
+    return FixLine(FixAction.ADD, line)
+
+
+def _remove(line: str) -> FixLine:
+    return FixLine(FixAction.REMOVE, line)
+
+
+@pytest.mark.parametrize(
+    ("fixes", "lines"),
+    [
+        ([], ["example.org. 300 IN MX 10 old.example.", 'x.example.org. 300 IN TXT "a" "b"']),
+        (
+            [_add("example.org. 3600 IN MX 1 mx0.mail.ovh.net.")],
+            [
+                "example.org. 300 IN MX 10 old.example.",
+                "example.org. 3600 IN MX 1 mx0.mail.ovh.net.",
+                'x.example.org. 300 IN TXT "a" "b"',
+            ],
+        ),
+        # The TTL does not name a record; case and TXT string splits do not either.
+        (
+            [
+                _remove("EXAMPLE.org. 3600 IN MX 10 OLD.example."),
+                _remove('x.example.org. 1 IN TXT "a" "b"'),
+            ],
+            [],
+        ),
+        (
+            [
+                FixLine(
+                    FixAction.REPLACE,
+                    'x.example.org. 300 IN TXT "c"',
+                    'x.example.org. 300 IN TXT "a" "b"',
+                )
+            ],
+            ["example.org. 300 IN MX 10 old.example.", 'x.example.org. 300 IN TXT "c"'],
+        ),
+        # A record added twice is there once.
+        (
+            [_add('y.example.org. 60 IN TXT "v"'), _add('y.example.org. 60 IN TXT "v"')],
+            [
+                "example.org. 300 IN MX 10 old.example.",
+                'x.example.org. 300 IN TXT "a" "b"',
+                'y.example.org. 60 IN TXT "v"',
+            ],
+        ),
+    ],
+)
+def test_apply_fixes(fixes: list[FixLine], lines: list[str]) -> None:
+    """Additions, removals and replacements, the SOA first, every name absolute."""
+    assert _HEAD + "".join(line + "\n" for line in lines) == apply_fixes(
+        _ZONE, fixes, origin="example.org"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "fix", "message"),
+    [
+        (_ZONE, _remove("example.org. 300 IN MX 20 old.example."), "no record"),
+        (_ZONE, _remove("gone.example.org. 300 IN A 192.0.2.1"), "no record"),
+        (_ZONE, _add("example.net. 300 IN A 192.0.2.1"), "outside the zone"),
+        (_ZONE, _add("example.org 300 IN A 192.0.2.1"), "not a fix line"),
+        (_ZONE, _add("example.org. 300 CH A 192.0.2.1"), "not a fix line"),
+        (_ZONE, _add("example.org. 300 IN A"), "not a fix line"),
+        (_ZONE, _add("example.org. 300 IN A 999.0.2.1"), "not a valid record"),
+        (_ZONE, _add("example.org. ttl IN A 192.0.2.1"), "not a valid record"),
+        ("example.org. IN BOGUS x", _add("example.org. 300 IN A 192.0.2.1"), "cannot read"),
+    ],
+)
+def test_apply_fixes_refuses(zone: str, fix: FixLine, message: str) -> None:
+    """A line that is not a record of the zone, or not in it to remove, is a ValueError."""
+    with pytest.raises(ValueError, match=message):
+        apply_fixes(zone, [fix], origin="example.org")
+
+
+_LABELS = st.from_regex(r"r[a-z0-9]{0,7}", fullmatch=True)
+_TEXTS = st.text(alphabet="abc xyz=;", max_size=20)
+
+
+@settings(max_examples=50)
+@given(st.lists(st.tuples(_LABELS, _TEXTS), max_size=6))
+def test_apply_fixes_adds_then_removes(records: list[tuple[str, str]]) -> None:
+    """Adding records then removing them gives the zone back; the result loads in dnspython."""
+    lines = [f'{label}.example.org. 300 IN TXT "{text}"' for label, text in records]
+    grown = apply_fixes(_ZONE, [_add(line) for line in lines], origin="example.org")
+    zone = dns.zone.from_text(grown, origin="example.org", relativize=False)
+    assert {(label, text) for label, text in records} == {
+        (name.labels[0].decode(), rdata.to_text().strip('"'))
+        for name, _, rdata in zone.iterate_rdatas("TXT")
+        if name.labels[0] != b"x"
+    }
+    removals = [_remove(line) for line in dict.fromkeys(lines)]
+    assert _ZONE == apply_fixes(grown, removals, origin="example.org")
+
+
+def test_a_finding_without_fix_says_why() -> None:
+    """A failing finding with no fix lines shows its fix_reason (here, the relay target)."""
+    setup = DomainSetup(
+        "example.org",
+        mode="nonAuthoritative",
+        relay_target="gone.example.org",
+        server_number=READY_SETUP.server_number,
+        ownership_token=READY_SETUP.ownership_token,
+        dkim_selectors=READY_SETUP.dkim_selectors,
+    )
+    with pytest.raises(AssertionError) as raised:
+        assert_zone_ready(READY, setup)
+    message = str(raised.value)
+    assert "ERROR relay.unresolvable (relay)" in message
+    assert "    no fix: the relay target is a setting of the service (mxRelay)" in message

@@ -33,6 +33,8 @@ _COLORS = {
     Status.SKIPPED: "2",
 }
 _FIX_COLOR = "36"
+# Findings whose missing fix is explained under them (a skipped check says why in its message).
+_NEEDS_ACTION = frozenset({Status.WARNING, Status.ERROR, Status.UNKNOWN})
 # Statuses in the order the heading counts them.
 _ORDER = (Status.OK, Status.WARNING, Status.ERROR, Status.UNKNOWN, Status.SKIPPED)
 _BAR_WIDTH = 24
@@ -76,6 +78,8 @@ def _fix_lines(finding: Finding, color: bool) -> Iterator[str]:
         for index, line in enumerate(fix.to_text().split("\n")):
             prefix = "fix: " if index == 0 else "     "
             yield " " * 9 + paint(prefix + one_line(line), _FIX_COLOR, color=color)
+    if not finding.fix and finding.fix_reason and finding.status in _NEEDS_ACTION:
+        yield " " * 9 + paint("no fix: " + one_line(finding.fix_reason), _FIX_COLOR, color=color)
 
 
 def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = False) -> list[str]:

@@ -21,6 +21,16 @@ example.org: ERROR
 add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"
 >>> Diagnosis.from_json(diagnosis.to_json()) == diagnosis
 True
+
+A finding that no zone change can repair says why in ``fix_reason``:
+
+>>> weak = Finding(
+...     Check.DKIM, Status.WARNING, "dkim.key_weak", "a 1024-bit key", "s._domainkey.example.org.",
+...     fix_reason="the provider holds the key: ask it for a new selector",
+... )
+>>> print(weak.to_text())
+WARNING dkim.key_weak: a 1024-bit key
+  no fix: the provider holds the key: ask it for a new selector
 """
 
 from __future__ import annotations
@@ -76,6 +86,7 @@ class Check(enum.Enum):
     OWNERSHIP = "ownership"  # the ownership-verification CNAME
     DKIM = "dkim"
     DMARC = "dmarc"
+    RELAY = "relay"  # the relay host of a non-authoritative domain receives mail
 
 
 class FixAction(enum.Enum):
@@ -155,6 +166,8 @@ class Finding:
         cause: For ``UNKNOWN``, why the DNS gave no answer: a
             :class:`~emailpro_core.dnsdata.FailureCause` value or ``"deadline"``;
             for ``SKIPPED``, why it was not checked (``"outside_zone"``).
+        fix_reason: When a finding that is not ``OK`` has no fix lines, why no
+            zone change can repair it and what to do instead (empty otherwise).
     """
 
     check: Check
@@ -166,6 +179,7 @@ class Finding:
     observed: tuple[str, ...] = attrs.field(default=(), converter=_lines)
     fix: tuple[FixLine, ...] = attrs.field(default=(), converter=_fixes)
     cause: str | None = None
+    fix_reason: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Diagnoses cross processes in bulk (check_domains_parallel): rebuilt
@@ -183,6 +197,7 @@ class Finding:
                 self.observed,
                 self.fix,
                 self.cause,
+                self.fix_reason,
             ),
         )
 
@@ -198,7 +213,16 @@ class Finding:
             "observed": list(self.observed),
             "fix": [line.to_dict() for line in self.fix],
             "cause": self.cause,
+            "fix_reason": self.fix_reason,
         }
+
+    def to_text(self) -> str:
+        """The status, code and message, then each fix line (or why there is none)."""
+        lines = [f"{self.status.name} {self.code}: {self.message}"]
+        lines.extend("  " + fix.to_text().replace("\n", "\n  ") for fix in self.fix)
+        if not self.fix and self.fix_reason:
+            lines.append(f"  no fix: {self.fix_reason}")
+        return "\n".join(lines)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Finding:
@@ -221,6 +245,7 @@ class Finding:
             observed=_get_strings(data, "observed"),
             fix=tuple(FixLine.from_dict(item) for item in _get(data, "fix", list, [])),
             cause=cause,
+            fix_reason=_get(data, "fix_reason", str, ""),
         )
 
 
