@@ -114,7 +114,9 @@ def test_dict_form() -> None:
     """The JSON form has stable keys; ok and worst are included for readers."""
     data = Diagnosis("example.org", (make(Check.SPF, Status.ERROR, "spf.missing", ADD),)).to_dict()
     assert data == {
+        "version": 1,
         "domain": "example.org",
+        "status": "error",
         "ok": False,
         "worst": "error",
         "findings": [
