@@ -26,7 +26,6 @@ accepted by both (principle 1 of the design).
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -271,9 +270,11 @@ def _candidates(first: str, last: str, limit: int) -> Iterator[str]:
     if first and last:
         # The initial keeps the last name whole when the full form was cut.
         yield _cut(f"{first[0]}.{last}", limit)
-    for number in itertools.count(2):
+    number = 2
+    while True:
         suffix = str(number)
         yield _cut(full, limit - len(suffix)) + suffix
+        number += 1
 
 
 def suggest_login(first_name: str, last_name: str, /, *, taken: Iterable[str] = ()) -> str:
