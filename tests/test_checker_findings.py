@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import pytest
 
@@ -114,7 +115,9 @@ def test_dict_form() -> None:
     """The JSON form has stable keys; ok and worst are included for readers."""
     data = Diagnosis("example.org", (make(Check.SPF, Status.ERROR, "spf.missing", ADD),)).to_dict()
     assert data == {
+        "version": 1,
         "domain": "example.org",
+        "status": "error",
         "ok": False,
         "worst": "error",
         "findings": [
@@ -309,3 +312,48 @@ def test_fix_line_from_dict_refuses_a_non_mapping() -> None:
     """A fix line that is not a mapping is refused."""
     with pytest.raises(TypeError):
         FixLine.from_dict([])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "status"),
+    [
+        ((), Status.OK),
+        ((Status.SKIPPED,), Status.SKIPPED),
+        ((Status.SKIPPED, Status.SKIPPED), Status.SKIPPED),
+        ((Status.OK, Status.SKIPPED), Status.OK),
+        ((Status.SKIPPED, Status.WARNING), Status.WARNING),
+        ((Status.SKIPPED, Status.UNKNOWN, Status.OK), Status.UNKNOWN),
+        ((Status.ERROR, Status.SKIPPED, Status.UNKNOWN), Status.ERROR),
+    ],
+)
+def test_overall_status_leaves_skipped_aside(statuses: tuple[Status, ...], status: Status) -> None:
+    """status is the worst checked status; SKIPPED only when every finding is."""
+    diagnosis = Diagnosis("example.org", tuple(make(Check.MX, s, "x.y") for s in statuses))
+    assert status is diagnosis.status
+    assert status.value == diagnosis.to_dict()["status"]
+    assert f"example.org: {status.name}" == diagnosis.to_text().splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("version", "error"),
+    [
+        (None, None),
+        (1, None),
+        (2, "version 2 is not one this release reads"),
+        (0, "version 0 is not one this release reads"),
+        (True, "version True is not one this release reads"),
+        ("1", "'version' must be a int, not str"),
+    ],
+)
+def test_from_dict_reads_version_one(version: object, error: str | None) -> None:
+    """A document of version 1, or without a version, reads back; any other is refused."""
+    data = _real().to_dict()
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    if error is None:
+        assert _real() == Diagnosis.from_dict(data)
+    else:
+        with pytest.raises(ValueError, match=re.escape(error)):
+            Diagnosis.from_dict(data)

@@ -153,9 +153,13 @@ def test_invalid_utf8_line(capsys: pytest.CaptureFixture[str]) -> None:
     """A line that is not UTF-8 is a bad line; the others are checked."""
     result = invoke(capsys, ["check-many", "-", *ZONES], stdin=b"ex\xffample.org\nexample.org\n")
     records = records_of(result)
-    assert {"line": 1, "input": "", "error": "the line is not valid UTF-8", "violations": []} in (
-        records
-    )
+    assert {
+        "version": 1,
+        "line": 1,
+        "input": "",
+        "error": "the line is not valid UTF-8",
+        "violations": [],
+    } in records
     assert 2 == result.code
 
 
@@ -342,6 +346,7 @@ def test_offline_domains_outside_the_zones_are_refused(capsys: pytest.CaptureFix
     result = invoke(capsys, ["check-many", "-", "--zone", READY], stdin="mydomain.ovh\n")
     assert [
         {
+            "version": 1,
             "line": 1,
             "input": "mydomain.ovh",
             "error": "mydomain.ovh is in none of the zones given",

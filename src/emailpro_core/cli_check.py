@@ -2,7 +2,8 @@
 
 ``check`` prints a table (or JSON) and exits 0 (no ERROR), 1 (an ERROR) or 3
 (only UNKNOWN findings stand in the way). ``check-many`` writes one JSON line per
-input line as results complete, a progress bar on a terminal, and a summary.
+input line as results complete, a progress bar on a terminal (at most ten redraws
+a second; none with ``--no-progress``), and a summary.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .cli_common import (
     PATH_LIMIT,
     Output,
     UsageError,
+    dumb_terminal,
     positive_float,
     positive_int,
     shown,
@@ -42,7 +44,7 @@ from .collector import PausedCollector
 from .dnsdata import AsyncRecordSource
 from .domains import is_subdomain
 from .errors import ValidationError
-from .findings import Diagnosis, Status
+from .findings import SCHEMA_VERSION, Diagnosis, Status
 from .inputfiles import InputFileError, bounded_lines, file_kind, open_regular_file
 from .parallel import SourceFactory, check_domains_parallel
 from .setup import DomainSetup, check_setup
@@ -77,7 +79,9 @@ def register(commands: Any, /) -> None:
     add_source_options(check)
     add_setup_options(check)
     check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
-    check.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    check.add_argument(
+        "--json", action="store_true", help="print the diagnosis as JSON (a versioned document)"
+    )
     check.add_argument("-v", "--verbose", action="store_true", help="show the records too")
     check.add_argument(
         "--color",
@@ -117,6 +121,17 @@ def register(commands: Any, /) -> None:
         help="diagnose in N processes, each asking the nameservers itself (default 1; "
         "not with --zone)",
     )
+    many.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON lines (the only form; accepted so that every command takes --json)",
+    )
+    many.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar, even on a terminal",
+    )
     add_source_options(many)
     many.set_defaults(run=run_check_many)
 
@@ -152,6 +167,7 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
 
 def _error_line(number: int, text: str, message: str, violations: Any = ()) -> str:
     data = {
+        "version": SCHEMA_VERSION,
         "line": number,
         "input": text[:_SHOWN_INPUT],
         "error": message,
@@ -263,7 +279,9 @@ def _emit(lines: _Lines, diagnosis: Diagnosis) -> None:
     progress = lines.progress
     progress.tally.add(diagnosis)
     number = lines.pending.pop(diagnosis.domain, None)
-    progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+    # "version" first, as in every document (to_dict repeats it: the first place stays).
+    data = {"version": SCHEMA_VERSION, "line": number, **diagnosis.to_dict()}
+    progress.emit(json.dumps(data, ensure_ascii=False))
     lines.collector.tick()
 
 
@@ -330,8 +348,14 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     run, offline = _runner(args)
     stream = _open(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
-    tally = Tally()
-    progress = Progress(out, tally, total, enabled=out.stderr_is_terminal)
+    tally = Tally(out.clock)
+    progress = Progress(
+        out,
+        tally,
+        total,
+        enabled=args.progress and out.stderr_is_terminal,
+        plain=dumb_terminal(),
+    )
     interrupted = False
     try:
         # This process is the command's own: see collector.py for why, and the cost.

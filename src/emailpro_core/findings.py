@@ -45,6 +45,7 @@ import attrs
 
 __all__ = [
     "DEADLINE",
+    "SCHEMA_VERSION",
     "Check",
     "Diagnosis",
     "Finding",
@@ -56,6 +57,9 @@ __all__ = [
 #: The cause of an ``UNKNOWN`` finding whose check ran out of time. Other causes
 #: are the values of :class:`~emailpro_core.dnsdata.FailureCause`.
 DEADLINE = "deadline"
+#: The version of the :meth:`Diagnosis.to_dict` schema (docs/checker.md). It rises
+#: when a key changes meaning or goes away; a new key does not change it.
+SCHEMA_VERSION = 1
 
 
 class Status(enum.Enum):
@@ -271,6 +275,20 @@ class Diagnosis:
         return max((f.status for f in self.findings), key=_severity, default=Status.OK)
 
     @property
+    def status(self) -> Status:
+        """The overall status: the worst of the findings that were checked.
+
+        ``SKIPPED`` findings are left aside (a check that could not run says
+        nothing about the others); the status is ``SKIPPED`` only when every
+        finding is, and ``OK`` when there is none. The command's headings and
+        its JSON ``status`` show this one.
+        """
+        checked = [f.status for f in self.findings if f.status is not Status.SKIPPED]
+        if not checked and self.findings:
+            return Status.SKIPPED
+        return max(checked, key=_severity, default=Status.OK)
+
+    @property
     def ok(self) -> bool:
         """Whether nothing is wrong or unknown: no finding is ``ERROR`` or ``UNKNOWN``."""
         return _severity(self.worst) < _severity(Status.UNKNOWN)
@@ -295,12 +313,12 @@ class Diagnosis:
         return tuple(dict.fromkeys(line for f in self.findings for line in f.fix))
 
     def to_text(self) -> str:
-        """A heading with the worst status, then one line per check.
+        """A heading with the overall :attr:`status`, then one line per check.
 
         A line shows the check, its worst status and that finding's code and
         message; ``(+N: codes)`` lists the check's other findings.
         """
-        lines = [f"{self.domain}: {self.worst.name}"]
+        lines = [f"{self.domain}: {self.status.name}"]
         for check in Check:
             found = sorted(self.of(check), key=lambda f: -_severity(f.status))
             if not found:
@@ -317,9 +335,11 @@ class Diagnosis:
         return "\n".join(line.to_text() for line in self.fix)
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view: ``{"domain", "ok", "worst", "findings"}``."""
+        """A JSON-ready view: ``{"version", "domain", "status", "ok", "worst", "findings"}``."""
         return {
+            "version": SCHEMA_VERSION,
             "domain": self.domain,
+            "status": self.status.value,
             "ok": self.ok,
             "worst": self.worst.value,
             "findings": [f.to_dict() for f in self.findings],
@@ -331,12 +351,18 @@ class Diagnosis:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Diagnosis:
-        """Read :meth:`to_dict`'s form back (``ok`` and ``worst`` are derived, not read).
+        """Read :meth:`to_dict`'s form back (``status``, ``ok`` and ``worst`` are derived).
+
+        A document without ``version`` is read as version 1.
 
         Raises:
-            ValueError: a key is missing or a value is not one the checker writes.
+            ValueError: a key is missing, a value is not one the checker writes,
+                or the ``version`` is not one this release reads.
             TypeError: ``data`` is not a mapping.
         """
+        version = _get(data, "version", int, SCHEMA_VERSION)
+        if version != SCHEMA_VERSION or isinstance(version, bool):
+            raise ValueError(f"version {version!r} is not one this release reads (1)")
         findings = _get(data, "findings", list)
         return cls(
             _get(data, "domain", str),
