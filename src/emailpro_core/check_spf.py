@@ -30,6 +30,9 @@ from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_t
 
 __all__ = ["ProviderSender", "check_spf", "provider_sender"]
 
+#: Findings whose fix replaces the whole record: another fix of it must be the same line.
+_REPAIRED = ("spf.provider_not_authorized", "spf.provider_partly_authorized")
+
 
 def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tuple[Finding, ...]]:
     """The domain's SPF record: single, valid, within limits, and passing the provider's mail.
@@ -97,7 +100,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     evaluated = yield from evaluate(ctx, sender, found[0], tightened or text, lines)
     # One record, one replacement: when the include must be added too, the
     # permissive ``all`` is fixed by the same line.
-    repair = next((f.fix for f in evaluated if f.code == "spf.provider_not_authorized"), ())
+    repair = next((f.fix for f in evaluated if f.code in _REPAIRED and f.fix), ())
     if repair:
         findings = [attrs.evolve(f, fix=repair) if f.fix else f for f in findings]
     return (*findings, *evaluated)
