@@ -29,8 +29,8 @@ from .domains import normalize_domain
 from .errors import require_str
 from .spf_eval import DEFAULT_LIMITS, SpfLimits, SpfOutcome, SpfResult, evaluate
 from .spf_macros import IPAddress, Macro, MacroContext, MacroString, target_name
-from .spf_probe import Probe
 from .spf_merge import SpfMerge, merge_spf
+from .spf_probe import Probe
 from .spf_syntax import (
     Mechanism,
     MechanismKind,
