@@ -48,6 +48,7 @@ __all__ = [
     "stand_in_record",
     "stand_in_sender",
     "standing_in",
+    "substituted",
 ]
 
 #: RFC 7208 §4.6.4 allows 10 DNS-querying terms: the walk reads at most as many records.
@@ -110,16 +111,24 @@ def stand_in_sender(profile: Profile, /) -> ProviderSender:
 
 def standing_in(resolution: Resolution[T], profile: Profile, /) -> Resolution[T]:
     """``resolution``, with the stand-in record as the SPF record of the provider's include."""
-    include = profile.spf_include
-    text = stand_in_record()
+    return substituted(resolution, profile.spf_include, stand_in_record())
+
+
+def substituted(resolution: Resolution[T], name: str, text: str, /) -> Resolution[T]:
+    """``resolution``, with ``text`` as the one TXT record of ``name`` whatever the source says.
+
+    The answers are replaced as they come in, so this works inside :func:`.gather`
+    (each resolution sees its own record) and over any source, sync or async.
+    """
+    record = (TXT((text.encode("utf-8"),)),)
     try:
         batch = next(resolution)
         while True:
             answers = yield batch
             batch = resolution.send(
                 tuple(
-                    Answer(a.query, AnswerStatus.ANSWER, (TXT((text.encode("ascii"),)),), 3600)
-                    if a.query.name == include and a.query.rdtype == "TXT"
+                    Answer(a.query, AnswerStatus.ANSWER, record, 3600)
+                    if a.query.name == name and a.query.rdtype == "TXT"
                     else a
                     for a in answers
                 )

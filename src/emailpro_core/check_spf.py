@@ -23,7 +23,9 @@ from .check_base import (
     undetermined,
 )
 from .check_sender import ProviderSender, provider_sender, remembered_sender
+from .check_spf_eval import LIMITS as _LIMITS
 from .check_spf_eval import evaluate, fixed_record
+from .check_spf_fix import Rewrite, within_limits, without_bad_terms
 from .dnsdata import TXT, Resolution, lookup
 from .findings import Check, Finding, FixAction, FixLine, Status
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
@@ -84,26 +86,62 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
         problems = "; ".join(
             f"{v.message} at position {v.params.get('position')}" for v in parsed.violations
         )
+        rewrite = without_bad_terms(ctx, text, parsed.violations)
+        if rewrite.record is None:
+            how = f"correct it ({rewrite.reason})"
+            fix: tuple[FixLine, ...] = ()
+        else:
+            how = "correct it, or publish the record without " + ", ".join(
+                repr(term) for term in rewrite.dropped
+            )
+            new = ctx.line(ctx.domain, answer.ttl, "TXT", rewrite.record)
+            fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
         return (
             Finding(
                 Check.SPF,
                 Status.ERROR,
                 "spf.syntax",
-                f"the SPF record of {name} is invalid (permerror): {problems}; correct it",
+                f"the SPF record of {name} is invalid (permerror): {problems}; {how}",
                 name,
                 expected=ctx.lines(expected),
                 observed=lines,
+                fix=fix,
             ),
         )
     tightened = _tightened(ctx, parsed.record, text)
     findings = _term_warnings(ctx, parsed.record, lines, tightened)
-    evaluated = yield from evaluate(ctx, sender, found[0], tightened or text, lines)
-    # One record, one replacement: when the include must be added too, the
-    # permissive ``all`` is fixed by the same line.
-    repair = next((f.fix for f in evaluated if f.code in _REPAIRED and f.fix), ())
+    base = tightened or text
+    evaluated = yield from evaluate(ctx, sender, found[0], base, lines)
+    findings.extend(evaluated)
+    if any(f.code in _LIMITS for f in evaluated):
+        rewrite = yield from within_limits(ctx, sender, base)
+        findings = [_within(ctx, f, rewrite, lines) if f.code in _LIMITS else f for f in findings]
+    # One record, one replacement: every fix of the record is the same line, the
+    # one that repairs all at once (the include added, the all tightened, the
+    # limits met).
+    repair = next((f.fix for f in findings if f.code in _LIMITS and f.fix), ())
+    repair = repair or next((f.fix for f in findings if f.code in _REPAIRED and f.fix), ())
     if repair:
         findings = [attrs.evolve(f, fix=repair) if f.fix else f for f in findings]
-    return (*findings, *evaluated)
+    return tuple(findings)
+
+
+def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, ...]) -> Finding:
+    """A lookup-limit finding with the rewrite that is within the limits."""
+    if rewrite.record is None:
+        return attrs.evolve(
+            finding, message=f"{finding.message}; no rewrite within the limits: {rewrite.reason}"
+        )
+    dropped = ", ".join(rewrite.dropped)
+    one = len(rewrite.dropped) == 1
+    them, they = ("it", "it stands") if one else ("them", "they stand")
+    new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
+    return attrs.evolve(
+        finding,
+        message=f"{finding.message}; to be within the limits, drop {dropped} (or flatten "
+        f"{them} into the ip4:/ip6: networks {they} for)",
+        fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
+    )
 
 
 def _final(record: SpfRecord) -> tuple[int, Mechanism | None]:
@@ -129,7 +167,7 @@ def _term_warnings(
     ctx: Context, record: SpfRecord, lines: tuple[str, ...], tightened: str | None
 ) -> list[Finding]:
     name = absolute(ctx.domain)
-    findings = []
+    findings: list[Finding] = []
     _, final = _final(record)
     if final is not None and tightened is not None:
         new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", tightened)

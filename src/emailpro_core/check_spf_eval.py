@@ -25,12 +25,13 @@ from .spf_probe import Probe
 from .spf_ranges import RangeReport, SpanVerdict, judge_spans, spans_of
 from .spf_syntax import MechanismKind
 
-__all__ = ["evaluate", "fixed_record"]
+__all__ = ["LIMITS", "evaluate", "fixed_record"]
 
 #: An address no record is expected to authorise (RFC 1112 §4: class E, reserved).
 _STRANGER = "240.0.0.1"
 #: Permerror codes of ``check_host`` that the check reports under their own code.
-_LIMITS = ("spf.too_many_lookups", "spf.too_many_void_lookups")
+LIMITS = ("spf.too_many_lookups", "spf.too_many_void_lookups")
+_LIMITS = LIMITS
 #: Mechanisms that name addresses: a pass through them alone names the provider's
 #: current addresses rather than its include.
 _BY_ADDRESS = frozenset({MechanismKind.IP4, MechanismKind.IP6, MechanismKind.A, MechanismKind.MX})
@@ -312,8 +313,7 @@ def _limit(ctx: Context, result: SpfResult, lines: tuple[str, ...]) -> Finding:
         Check.SPF,
         Status.ERROR,
         result.code,
-        f"the SPF record of {name} needs too many {kind} (permerror): {result.detail}; "
-        "replace includes by the ip4:/ip6: networks they stand for, or remove unused ones",
+        f"the SPF record of {name} needs too many {kind} (permerror): {result.detail}",
         name,
         observed=lines,
     )
