@@ -20,10 +20,11 @@ from .check_base import OUTSIDE_ZONE, Context, absolute, pair
 from .check_sender import ProviderSender, standing_in
 from .dnsdata import TXT, Resolution
 from .findings import Check, Finding, FixAction, FixLine, Status
-from .spf import SpfMerge, SpfOutcome, SpfResult, merge_spf, spf_resolution
+from .spf import SpfMerge, SpfOutcome, SpfResult, merge_spf, parse_spf, spf_resolution
+from .spf_merge import insertion_point
 from .spf_probe import Probe
 from .spf_ranges import RangeReport, SpanVerdict, judge_spans, spans_of
-from .spf_syntax import MechanismKind
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord
 
 __all__ = ["LIMITS", "evaluate", "fixed_record"]
 
@@ -39,13 +40,19 @@ _BY_ADDRESS = frozenset({MechanismKind.IP4, MechanismKind.IP6, MechanismKind.A, 
 _SHOWN = 6
 
 
-def fixed_record(text: str, include: str, /) -> SpfMerge:
+def fixed_record(
+    text: str, include: str, /, *, first: bool = False, limit: bool = True
+) -> SpfMerge:
     """``text`` with ``include:<include>`` where it takes effect (via ``merge_spf``).
 
     An include already written after the ``all`` term is never evaluated, and a
     qualified one (``-include:``, ``~include:``, ``?include:``) never passes the
     provider's mail: either is taken out first, so that ``merge_spf`` puts a
-    plain include back before the ``all``.
+    plain include back before the ``all``. With ``first``, the include goes
+    before every term instead: a term that excludes part of the provider's
+    addresses (``-ip4:``) then no longer decides for them. Without ``limit``, a
+    record over the 10 DNS-querying terms is returned all the same (for a
+    rewrite that drops some of them next).
     """
     own = {
         f"{prefix}include:{include}{dot}"
@@ -53,7 +60,38 @@ def fixed_record(text: str, include: str, /) -> SpfMerge:
         for dot in ("", ".")
     }
     tokens = [token for token in text.split(" ") if token.lower() not in own]
+    if not limit:
+        parsed = parse_spf(text)
+        if not first and parsed.record is not None and _in_effect(parsed.record, include):
+            return SpfMerge(text, False)
+        parsed = parse_spf(" ".join(tokens))
+        if parsed.record is None:
+            return SpfMerge(None, False, parsed.violations)
+        tokens = [token for token in tokens if token]
+        tokens.insert(
+            1 if first else 1 + insertion_point(parsed.record.terms), f"include:{include}"
+        )
+        return SpfMerge(" ".join(tokens), True)
+    if first and tokens:
+        tokens.insert(1, f"include:{include}")
     return merge_spf(" ".join(tokens), include)
+
+
+def _in_effect(record: SpfRecord, include: str) -> bool:
+    """Whether ``record`` has a plain ``include:<include>`` before its ``all``."""
+    for term in record.terms:
+        if not isinstance(term, Mechanism):
+            continue
+        if term.kind is MechanismKind.ALL:
+            return False
+        if (
+            term.kind is MechanismKind.INCLUDE
+            and term.qualifier is Qualifier.PASS
+            and term.domain is not None
+            and term.domain.text.rstrip(".").lower() == include
+        ):
+            return True
+    return False
 
 
 def evaluate(
@@ -210,7 +248,8 @@ def _authorised(
             observed=lines,
         )
     original, base = texts
-    merged = fixed_record(base, include)
+    front = not all(_at_all(v) for v in failing)
+    merged = fixed_record(base, include, first=front)
     first = failing[0].result
     how = f"at {first.term}" if first.term else first.detail
     if len(failing) < len(verdicts):
@@ -233,9 +272,8 @@ def _authorised(
             Check.SPF,
             Status.ERROR,
             code,
-            f"{message}; no safe change of the record was found"
-            + (f" ({reasons})" if reasons else "")
-            + f": make it pass the addresses of {include}",
+            f"{message}; make it pass the addresses of {include}"
+            + (f" ({reasons})" if reasons else ""),
             name,
             expected=ctx.lines(ctx.expected(Check.SPF)),
             observed=lines,
@@ -245,12 +283,19 @@ def _authorised(
         Check.SPF,
         Status.ERROR,
         code,
-        f"{message}; include {include} before the all term",
+        f"{message}; include {include} "
+        + ("before the terms that exclude them" if front else "before the all term"),
         name,
         expected=(new,),
         observed=lines,
         fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
     )
+
+
+def _at_all(verdict: SpanVerdict) -> bool:
+    """Whether the verdict was reached at the ``all`` term, or at the record's end."""
+    term = verdict.result.term
+    return term is None or term.lstrip("+-~?").lower() == "all"
 
 
 def _ranges(verdicts: list[SpanVerdict]) -> str:

@@ -21,10 +21,11 @@ from .check_sender import ProviderSender, standing_in, substituted
 from .check_spf_eval import fixed_record
 from .dnsdata import Resolution
 from .errors import Violation
-from .spf import SpfLimits, SpfResult, parse_spf, spf_resolution
+from .spf import SpfLimits, SpfOutcome, SpfResult, parse_spf, spf_resolution
+from .spf_ranges import judge_spans, spans_of
 from .spf_syntax import Mechanism, MechanismKind, Modifier
 
-__all__ = ["Rewrite", "within_limits", "without_bad_terms"]
+__all__ = ["Rewrite", "cleaned", "good_record", "within_limits", "without_bad_terms"]
 
 #: An address no record is expected to authorise (RFC 1112 §4: class E, reserved).
 _STRANGER = "240.0.0.1"
@@ -61,36 +62,83 @@ def _tokens(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def without_bad_terms(ctx: Context, text: str, violations: tuple[Violation, ...], /) -> Rewrite:
-    """``text`` without the terms ``violations`` point at, then with the provider's include."""
+def cleaned(text: str, violations: tuple[Violation, ...], /) -> Rewrite:
+    """``text`` without the terms ``violations`` point at (and those the next parse finds)."""
     dropped: list[str] = []
     for _ in range(_MAX_PASSES):
         positions = [v.params.get("position") for v in violations]
         if not positions or not all(isinstance(p, int) for p in positions):
             return Rewrite(None, tuple(dropped), "the parser did not say which term is wrong")
         tokens = _tokens(text)
-        keep = [
-            token
+        bad = [
+            (start, token)
             for start, token in tokens[1:]
-            if not any(start <= p < start + len(token) for p in positions if isinstance(p, int))
+            if any(isinstance(p, int) and start <= p < start + len(token) for p in positions)
         ]
-        dropped.extend(t for _, t in tokens[1:] if t not in keep)
-        text = " ".join(["v=spf1", *keep])
+        if not bad:
+            return Rewrite(None, tuple(dropped), "the version tag itself is wrong")
+        dropped.extend(token for _, token in bad)
+        text = " ".join(
+            ["v=spf1", *(t for item in tokens[1:] if item not in bad for t in [item[1]])]
+        )
         parsed = parse_spf(text)
         if parsed.record is not None:
-            break
+            return Rewrite(text, tuple(dropped))
         violations = parsed.violations
-    else:
-        return Rewrite(None, tuple(dropped), "the record has too many problems to repair")
-    record = parsed.record
-    if not any(isinstance(t, Mechanism) and t.kind is MechanismKind.ALL for t in record.terms) and (
-        record.redirect is None
+    return Rewrite(None, tuple(dropped), "the record has too many problems to repair")
+
+
+def without_bad_terms(ctx: Context, text: str, violations: tuple[Violation, ...], /) -> Rewrite:
+    """``text`` without the terms ``violations`` point at, ending with an ``all``."""
+    clean = cleaned(text, violations)
+    if clean.record is None:
+        return clean
+    record = parse_spf(clean.record).record
+    assert record is not None  # cleaned() returns records that parse
+    text = clean.record
+    if record.redirect is None and not any(
+        isinstance(t, Mechanism) and t.kind is MechanismKind.ALL for t in record.terms
     ):
         text = f"{text} {ctx.profile.spf_all}"
-    merged = fixed_record(text, ctx.profile.spf_include)
+    return Rewrite(text, clean.dropped)
+
+
+def good_record(ctx: Context, sender: ProviderSender, text: str, /) -> Resolution[Rewrite]:
+    """``text`` made to pass all of the provider's mail, within the lookup limits.
+
+    The include goes before the ``all`` (:func:`.fixed_record`); the costliest
+    DNS-querying terms are dropped until the record is within the limits
+    (:func:`within_limits`); when the record so made still fails part of the
+    provider's space (a ``-ip4:`` before the include, say), the include goes
+    first. Each step is checked by evaluating the new record in place of the
+    published one.
+    """
+    include = ctx.profile.spf_include
+    merged = fixed_record(text, include, limit=False)
     if merged.record is None:
-        return Rewrite(None, tuple(dropped), "; ".join(v.message for v in merged.violations))
-    return Rewrite(merged.record, tuple(dropped))
+        return Rewrite(None, (), "; ".join(v.message for v in merged.violations))
+    limited = yield from within_limits(ctx, sender, merged.record)
+    if limited.record is None or sender.address is None:
+        return limited
+    judging = substituted(
+        judge_spans(
+            spans_of(sender.networks),
+            ctx.domain,
+            sender=f"postmaster@{ctx.domain}",
+            branching=True,
+        ),
+        ctx.domain,
+        limited.record,
+    )
+    report = yield from (standing_in(judging, ctx.profile) if sender.stand_in else judging)
+    if all(v.result.result is SpfOutcome.PASS for v in report.verdicts):
+        return limited
+    # A term before the include fails part of the provider's mail: the include
+    # goes first (the lookups counted do not change with the order).
+    front = fixed_record(limited.record, include, first=True, limit=False)
+    if front.record is None:
+        return Rewrite(None, limited.dropped, "; ".join(v.message for v in front.violations))
+    return Rewrite(front.record, limited.dropped)
 
 
 def _dns_terms(text: str, include: str) -> list[str]:
@@ -118,10 +166,13 @@ def _dns_terms(text: str, include: str) -> list[str]:
 
 
 def within_limits(ctx: Context, sender: ProviderSender, base: str, /) -> Resolution[Rewrite]:
-    """``base`` with its costliest DNS-querying terms dropped until it is within the limits."""
+    """``base`` with its costliest DNS-querying terms dropped until it is within the limits.
+
+    ``base`` already includes the provider where it takes effect; the include is
+    never dropped.
+    """
     include = ctx.profile.spf_include
-    merged = fixed_record(base, include)
-    text = merged.record if merged.record is not None else base
+    text = base
     terms = _dns_terms(text, include)
     alone = [f"v=spf1 {term}" for term in terms]
     rest = " ".join(token for token in text.split(" ")[1:] if token and token not in terms)
