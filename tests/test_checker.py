@@ -734,6 +734,10 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 redirect=_spf.example.org"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            # The redirect becomes an include; _spf.example.org has no record, so the
+            # provider's include goes first to pass its mail whatever happens after.
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+            'include:_spf.example.org -all"',
         ],
     ),
     (
@@ -743,6 +747,7 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 ip4:1.2.3 -all"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -all"',
         ],
     ),
     (
@@ -759,7 +764,12 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         "provider excluded first",
         put(DOMAIN, "TXT", "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"),
         "spf.provider_not_authorized",
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -ip4:198.51.100.0/24 ~all"',
+            )
+        ],
     ),
     (
         "include qualified",

@@ -152,6 +152,12 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     )
 
 
+def _names(mechanism: Mechanism, include: str) -> bool:
+    """Whether ``mechanism`` names ``include`` (its domain-spec, case and final dot aside)."""
+    spec = mechanism.domain
+    return spec is not None and spec.text.rstrip(".").lower() == include
+
+
 def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, ...]) -> Finding:
     """A lookup-limit finding with the rewrite that is within the limits."""
     if rewrite.record is None:
@@ -236,6 +242,7 @@ def _merged(
     record has no ``all``, RFC 7208 §6.1) becomes an ``include:`` of the same
     target, which keeps the senders it authorises; ``exp=`` is dropped.
     """
+    include = ctx.profile.spf_include
     terms: dict[str, None] = {}
     finals: set[str] = set()
     for txt in found:
@@ -250,6 +257,8 @@ def _merged(
             if mechanism.kind is MechanismKind.ALL:
                 finals.add(mechanism.to_text())
                 break
+            if mechanism.kind is MechanismKind.INCLUDE and _names(mechanism, include):
+                continue  # put back once, plain, where it takes effect
             terms[mechanism.to_text()] = None
         else:
             if record.redirect is not None:
