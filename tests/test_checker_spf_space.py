@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from emailpro_core.check_sender import STAND_IN, stand_in_record
-from emailpro_core.checker import Check, Finding, Status, check_domain
+from emailpro_core.checker import Check, Finding, check_domain
 from emailpro_core.dnsdata import run_sync
 from emailpro_core.setup import DomainSetup
 from emailpro_core.source_static import StaticSource
@@ -29,9 +31,15 @@ def offline(record: str) -> tuple[Finding, ...]:
     return check_domain(SETUP, ZoneSource.from_text(text, origin=DOMAIN)).of(Check.SPF)
 
 
-def live(record: str, provider: str = PROVIDER, **more: dict[str, object]) -> tuple[Finding, ...]:
+def live(
+    record: str, provider: str = PROVIDER, more: Mapping[str, Mapping[str, object]] | None = None
+) -> tuple[Finding, ...]:
     """The SPF findings of ``record`` with the provider's record ``provider``."""
-    records = {DOMAIN: {"TXT": record}, "mx.ovh.com": {"TXT": provider}, **more}
+    records: dict[str, Mapping[str, object]] = {
+        DOMAIN: {"TXT": record},
+        "mx.ovh.com": {"TXT": provider},
+        **(more or {}),
+    }
     return check_domain(SETUP, StaticSource(records)).of(Check.SPF)
 
 
@@ -182,7 +190,7 @@ def test_live_whole_sending_space(
     record: str, expected: list[tuple[str, str]], failing: str | None
 ) -> None:
     """Live, every range of the provider's record is judged; failing ranges are listed."""
-    found = live(record, **{"relay.example.org": {"A": "198.51.100.7"}})
+    found = live(record, more={"relay.example.org": {"A": "198.51.100.7"}})
     assert expected == codes(found)
     if failing is not None:
         assert f": {failing} get fail" in found[0].message

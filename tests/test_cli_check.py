@@ -364,3 +364,43 @@ def test_live_sources_are_built_without_the_default_resolver() -> None:
     stub = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=True)
     assert isinstance(stub, AsyncStubSource)
     assert ("192.0.2.1", 5353) == (stub.transport.host, stub.transport.port)
+
+
+# --- check: SPF judged offline and over the provider's whole space ----------------
+
+
+@pytest.mark.parametrize(
+    "spf",
+    ["v=spf1 -all", "v=spf1 include:_spf.google.com ~all", "v=spf1 -all include:mx.ovh.com"],
+)
+def test_offline_spf_mistakes_fail(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, spf: str
+) -> None:
+    """--zone alone: a record that leaves the provider out exits 1, the stand-in named."""
+    zone = tmp_path / "example.org.zone"
+    zone.write_text(Path(READY).read_text().replace("v=spf1 include:mx.ovh.com ~all", spf))
+    result = invoke(capsys, ["check", "example.org", "--zone", str(zone), *READY_OPTIONS])
+    assert 1 == result.code
+    row = next(line for line in result.out.splitlines() if "spf.provider_not_authorized" in line)
+    assert row.startswith("ERROR    spf")
+    assert "mx.ovh.com was not read (offline)" in row
+    assert "fix: replace" in result.out
+
+
+def test_live_partly_authorized_is_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    """Live: the ranges of the provider that fail are in the row of the new code."""
+    records = live_records("part.example") | {
+        "part.example": {
+            **live_records("part.example")["part.example"],
+            "TXT": ['"v=spf1 ip4:198.51.100.0/25 -all"'],
+        }
+    }
+    with FaultResponder(records) as server:
+        result = invoke(
+            capsys, ["check", "part.example", "--server", "1", "--managed", *at(server)]
+        )
+    assert 1 == result.code
+    rows = [line for line in result.out.splitlines() if " spf " in line]
+    assert rows[0].startswith("ERROR    spf           spf.provider_partly_authorized")
+    assert "198.51.100.128/25 get fail" in rows[0]
+    assert rows[1].startswith("WARNING  spf           spf.provider_by_address")

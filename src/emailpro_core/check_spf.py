@@ -102,7 +102,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
             how = "correct it, or publish the record without " + ", ".join(
                 repr(term) for term in rewrite.dropped
             )
-            new = ctx.line(ctx.domain, answer.ttl, "TXT", rewrite.record)
+            new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
             fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
         return (
             Finding(
@@ -168,10 +168,15 @@ def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, 
     one = len(rewrite.dropped) == 1
     them, they = ("it", "it stands") if one else ("them", "they stand")
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
+    how = (
+        f"; to be within the limits, drop {dropped} (or flatten {them} into the ip4:/ip6: "
+        f"networks {they} for)"
+        if rewrite.dropped
+        else "; the record below is within the limits"
+    )
     return attrs.evolve(
         finding,
-        message=f"{finding.message}; to be within the limits, drop {dropped} (or flatten "
-        f"{them} into the ip4:/ip6: networks {they} for)",
+        message=finding.message + how,
         fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
     )
 
@@ -266,5 +271,7 @@ def _merged(
     final = finals.pop() if len(finals) == 1 else ctx.profile.spf_all
     merged = yield from good_record(ctx, sender, " ".join(["v=spf1", *terms, final]))
     if merged.record is None:
-        return ()
+        # No merge passes the provider within the limits: the profile's record alone,
+        # so that the fix still leaves one valid record.
+        return ctx.add(ctx.expected(Check.SPF))
     return (FixLine(FixAction.ADD, ctx.line(ctx.domain, ttl, "TXT", merged.record)),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 
 import dns.rdata
 from hypothesis import HealthCheck, given, settings
@@ -72,7 +73,7 @@ def test_range_verdicts_agree_with_check_host(
     verdicts = report.verdicts
     # The verdicts cover the spans exactly, in order, without overlap.
     assert sum(v.span.size for v in verdicts) == sum(s.size for s in spans)
-    assert all(a.span.last < b.span.first for a, b in zip(verdicts, verdicts[1:], strict=False))
+    assert all(a.span.last < b.span.first for a, b in itertools.pairwise(verdicts))
     for verdict in verdicts:
         span = verdict.span
         offsets = {0, span.size - 1, data.draw(st.integers(0, span.size - 1))}
@@ -158,7 +159,7 @@ def _zone(texts: list[str]) -> ZoneSource:
         if not name.endswith(DOMAIN):
             continue
         for rdtype, values in by_type.items():
-            for value in [values] if isinstance(values, str) else values:  # type: ignore[union-attr]
+            for value in [values] if isinstance(values, str) else list(values):  # type: ignore[call-overload]
                 text = str(value)
                 # A character-string holds at most 255 bytes (RFC 1035 §3.3).
                 chunks = [text[i : i + 255] for i in range(0, len(text), 255)] or [""]
