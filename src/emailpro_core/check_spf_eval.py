@@ -104,7 +104,13 @@ def evaluate(
         stranger = yield from spf_resolution(_STRANGER, ctx.domain, mail_from)
         return [_sender_unknown(ctx, sender), *_limits(ctx, stranger, lines, None)]
     both = pair(
-        judge_spans(spans_of(sender.networks), ctx.domain, sender=mail_from, branching=True),
+        judge_spans(
+            spans_of(sender.networks),
+            ctx.domain,
+            sender=mail_from,
+            branching=True,
+            through=ctx.profile.spf_include,
+        ),
         spf_resolution(_STRANGER, ctx.domain, mail_from, probe=probe),
     )
     report, stranger = yield from (standing_in(both, ctx.profile) if sender.stand_in else both)

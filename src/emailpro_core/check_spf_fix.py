@@ -126,6 +126,7 @@ def good_record(ctx: Context, sender: ProviderSender, text: str, /) -> Resolutio
             ctx.domain,
             sender=f"postmaster@{ctx.domain}",
             branching=True,
+            through=include,
         ),
         ctx.domain,
         limited.record,

@@ -171,7 +171,7 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
     """``check_host()`` for one domain (§4.4 to §4.7)."""
     probe = ev.probe
     if probe is not None:
-        probe.visited.append(domain)
+        probe.visit(domain)
     (answer,) = yield (Query(domain, "TXT"),)  # lookup(), without a generator of its own
     if answer.is_failure:
         raise _dns_stop(answer, domain, None)

@@ -43,6 +43,11 @@ class Probe:
             is taken as an unknown (rather than a temperror).
         assume: The unknown includes taken as matching; the others do not match.
         unknown: The unknown includes met, in order.
+        through: A domain whose record passes every address judged (the
+            provider's include, for its own sending space), or ``None``.
+        reached: How many networks had been tested when the evaluation first
+            reached ``through`` (``None``: never, or after reading more of the
+            address than networks).
     """
 
     __slots__ = (
@@ -51,11 +56,19 @@ class Probe:
         "branching",
         "matched",
         "networks",
+        "reached",
+        "through",
         "unknown",
         "visited",
     )
 
-    def __init__(self, *, branching: bool = False, assume: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        *,
+        branching: bool = False,
+        assume: frozenset[str] = frozenset(),
+        through: str | None = None,
+    ) -> None:
         self.networks: list[tuple[int, int, int]] = []
         self.address_bound = False
         self.visited: list[str] = []
@@ -63,6 +76,19 @@ class Probe:
         self.branching = branching
         self.assume = assume
         self.unknown: list[str] = []
+        self.through = through
+        self.reached: int | None = None
+
+    def visit(self, domain: str) -> None:
+        """Write down that the record of ``domain`` is evaluated."""
+        self.visited.append(domain)
+        if (
+            domain == self.through
+            and self.reached is None
+            and not self.address_bound
+            and not self.unknown
+        ):
+            self.reached = len(self.networks)
 
     def network(self, address: IPAddress, length: int | None) -> None:
         """Write down the test of ``address/length`` (``None``: the address alone)."""

@@ -20,6 +20,7 @@ name (at most two cuts each), and the whole work by ``budget`` evaluations.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -72,6 +73,11 @@ class Span:
 
 def spans_of(networks: Iterable[str], /) -> tuple[Span, ...]:
     """The union of ``networks`` (CIDR text, host bits ignored) as sorted, disjoint spans."""
+    # The checker asks for the provider's spans once per domain: a tuple is read once.
+    return _spans(networks) if type(networks) is tuple else _union(networks)
+
+
+def _union(networks: Iterable[str]) -> tuple[Span, ...]:
     raw = []
     for text in networks:
         network = ipaddress.ip_network(text, strict=False)
@@ -83,6 +89,9 @@ def spans_of(networks: Iterable[str], /) -> tuple[Span, ...]:
         else:
             merged.append([version, first, last])
     return tuple(Span(*item) for item in merged)
+
+
+_spans = functools.lru_cache(maxsize=64)(_union)
 
 
 @attrs.frozen
@@ -125,9 +134,13 @@ class RangeReport:
 
 
 def _cuts(span: Span, probe: Probe) -> list[int]:
-    """Where the networks ``probe`` tested cut ``span`` (the first address of each piece)."""
+    """Where the networks ``probe`` tested cut ``span`` (the first address of each piece).
+
+    Past ``probe.through``, which passes every address, nothing tested can cut.
+    """
     cuts = set()
-    for version, first, last in probe.networks:
+    tested = probe.networks if probe.reached is None else probe.networks[: probe.reached]
+    for version, first, last in tested:
         if version != span.version or last < span.first or first > span.last:
             continue
         if first > span.first:
@@ -162,6 +175,7 @@ def judge_spans(
     *,
     sender: str | None = None,
     branching: bool = False,
+    through: str | None = None,
     budget: int = MAX_EVALUATIONS,
 ) -> Resolution[RangeReport]:
     """The result of ``domain``'s SPF policy for every address of ``spans``.
@@ -170,6 +184,12 @@ def judge_spans(
     unknown (not a temperror). Each verdict takes it as not matching; when the
     result is a pass, the evaluation is run again with it matching, and the
     includes whose match would change the pass are the verdict's ``depends``.
+
+    ``through``: a domain whose record passes every address of ``spans`` (the
+    provider's include, over its own sending space). An evaluation that reached
+    it decides for every span on the same side of each network tested before:
+    those spans take the same path to it, and it passes them all, so their
+    result is the same without evaluating them.
     """
     mail_from = sender or f"postmaster@{domain}"
     # (span, assumptions, the verdict the branch belongs to)
@@ -186,12 +206,16 @@ def judge_spans(
         if room <= 0:
             break
         current, pending = pending[:room], pending[room:]
-        probes = [Probe(branching=branching, assume=assume) for _, assume, _ in current]
-        results: list[SpfResult] = yield from gather(
-            [
-                spf_resolution(span.address(), domain, mail_from, probe=probe)
-                for (span, _, _), probe in zip(current, probes, strict=True)
-            ]
+        probes = [
+            Probe(branching=branching, assume=assume, through=through) for _, assume, _ in current
+        ]
+        runs = [
+            spf_resolution(span.address(), domain, mail_from, probe=probe)
+            for (span, _, _), probe in zip(current, probes, strict=True)
+        ]
+        # One run (the common case: the first reaches the include) needs no gather.
+        results: list[SpfResult] = (
+            [(yield from runs[0])] if len(runs) == 1 else (yield from gather(runs))
         )
         evaluations += len(current)
         for (span, assume, owner), probe, result in zip(current, probes, results, strict=True):
@@ -210,6 +234,8 @@ def judge_spans(
             verdicts.append(_verdict(span, result, probe, False))
             depends.append({})
             tried.append({assume})
+            if probe.reached is not None and not assume:
+                pending = _same_path(span, result, probe, pending, verdicts, depends, tried)
             if result.result is SpfOutcome.PASS:
                 _branch(pending, tried[-1], span, assume, probe, len(verdicts) - 1)
     # Spans left over when the budget ran out: judged by the run that split them.
@@ -226,6 +252,40 @@ def judge_spans(
         )
     )
     return RangeReport(final, evaluations, tuple(unknown))
+
+
+def _side(span: Span, network: tuple[int, int, int]) -> bool | None:
+    """Whether all of ``span`` is in ``network`` (``True``), none of it, or part (``None``)."""
+    version, first, last = network
+    if version != span.version or last < span.first or first > span.last:
+        return False
+    if first <= span.first and span.last <= last:
+        return True
+    return None
+
+
+def _same_path(
+    span: Span,
+    result: SpfResult,
+    probe: Probe,
+    pending: list[tuple[Span, frozenset[str], int | None]],
+    verdicts: list[SpanVerdict],
+    depends: list[dict[str, None]],
+    tried: list[set[frozenset[str]]],
+) -> list[tuple[Span, frozenset[str], int | None]]:
+    """Decide the pending spans that reach ``probe.through`` as ``span`` did; return the rest."""
+    before = probe.networks[: probe.reached]
+    sides = [_side(span, network) for network in before]
+    left = []
+    for item in pending:
+        other, assume, owner = item
+        if owner is None and not assume and [_side(other, n) for n in before] == sides:
+            verdicts.append(attrs.evolve(_verdict(span, result, probe, False), span=other))
+            depends.append({})
+            tried.append({assume})
+        else:
+            left.append(item)
+    return left
 
 
 def _branch(
