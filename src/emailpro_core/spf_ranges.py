@@ -241,7 +241,7 @@ def judge_spans(
     # Spans left over when the budget ran out: judged by the run that split them.
     for span, assume, owner in pending:
         if owner is None:
-            verdicts.append(SpanVerdict(span, _left_over(span, domain), sampled=True))
+            verdicts.append(SpanVerdict(span, _left_over(span, domain, budget), sampled=True))
             depends.append({})
         else:
             depends[owner].update(dict.fromkeys(sorted(assume)))
@@ -308,9 +308,6 @@ def _branch(
         pending.append((span, branch, owner))
 
 
-def _left_over(span: Span, domain: str) -> SpfResult:
-    detail = (
-        f"not judged: the work bound of {MAX_EVALUATIONS} evaluations was reached "
-        f"before {span.text()}"
-    )
+def _left_over(span: Span, domain: str, budget: int) -> SpfResult:
+    detail = f"not judged: the work bound of {budget} evaluations was reached before {span.text()}"
     return SpfResult(SpfOutcome.TEMPERROR, "spf.work_bound", detail, domain)

@@ -208,3 +208,28 @@ def test_spf_fixes_recheck_clean_offline(texts: list[str]) -> None:
     fixed = _applied(texts, findings)
     again = check_domain(SETUP, _zone(fixed)).of(Check.SPF)
     assert [] == _errors(again), (texts, fixed)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(policies(), st.lists(networks(), min_size=1, max_size=4), st.data())
+def test_through_the_provider_gives_the_same_verdicts(
+    records: dict[str, dict[str, object]], provider: list[str], data: st.DataObject
+) -> None:
+    """Deciding spans by the path to the provider's include agrees with check_host."""
+    include = "p.example.net"
+    records = dict(records)
+    records[include] = {"TXT": " ".join(["v=spf1", *(f"ip4:{n}" for n in provider), "-all"])}
+    text = str(records[DOMAIN]["TXT"])
+    # The provider's include somewhere among the domain's terms.
+    tokens = text.split(" ")
+    tokens.insert(data.draw(st.integers(1, len(tokens))), f"include:{include}")
+    records[DOMAIN] = {"TXT": " ".join(tokens)}
+    source = StaticSource(records)
+    space = run_sync(judge_spans(spans_of(provider), include), source)
+    passing = [n for v in space.verdicts for n in v.span.networks()]
+    report = run_sync(judge_spans(spans_of(passing), DOMAIN, through=include), source)
+    for verdict in report.verdicts:
+        span = verdict.span
+        for offset in {0, span.size - 1, data.draw(st.integers(0, span.size - 1))}:
+            expected = check_host(span.address(offset), DOMAIN, f"postmaster@{DOMAIN}", source)
+            assert expected.result is verdict.result.result, (span.text(), offset)
