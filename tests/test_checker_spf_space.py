@@ -7,8 +7,10 @@ from collections.abc import Mapping
 import pytest
 
 from emailpro_core.check_sender import STAND_IN, stand_in_record
+from emailpro_core.check_spf_fix import Rewrite, cleaned
 from emailpro_core.checker import Check, Finding, check_domain
 from emailpro_core.dnsdata import run_sync
+from emailpro_core.errors import Violation
 from emailpro_core.setup import DomainSetup
 from emailpro_core.source_static import StaticSource
 from emailpro_core.source_zone import ZoneSource
@@ -265,3 +267,52 @@ def test_spans_of_merges_overlaps() -> None:
         Span(4, 3325256704, 3325257215),
         Span(6, 0x20010DB8 << 96, (0x20010DB8 << 96) + 2**96 - 1),
     ) == spans_of(["198.51.100.0/24", "198.51.101.0/24", "198.51.100.7", "2001:db8::/32"])
+
+
+# A provider whose own record already needs more than the RFC's 10 lookups: no record
+# that includes it can be within the limits.
+HEAVY = {
+    "mx.ovh.com": {"TXT": " ".join(["v=spf1", *(f"include:h{n}.ovh.com" for n in range(10))])},
+    **{f"h{n}.ovh.com": {"TXT": f"v=spf1 ip4:198.51.100.{n} -all"} for n in range(10)},
+}
+
+
+def test_no_rewrite_within_the_limits_says_why() -> None:
+    """When the provider's include alone is over the limit, no fix is invented, and why is said."""
+    records = {DOMAIN: {"TXT": "v=spf1 include:mx.ovh.com ~all"}, **HEAVY}
+    found = check_domain(SETUP, StaticSource(records)).of(Check.SPF)
+    limit = next(f for f in found if f.code == "spf.too_many_lookups")
+    assert () == limit.fix
+    assert "no rewrite within the limits: include:mx.ovh.com and the terms" in limit.message
+
+
+@pytest.mark.parametrize(
+    ("texts", "code"),
+    [
+        (["v=spf1 include:mx.ovh.com ~all", "v=spf1 a ~all"], "spf.multiple_records"),
+        (["v=spf1 ip4:1.2.3 include:mx.ovh.com ~all"], "spf.syntax"),
+    ],
+)
+def test_unmergeable_records_fall_back_or_say_why(texts: list[str], code: str) -> None:
+    """Two records fall back to the profile's; a bad record says why it has no fix."""
+    records = {DOMAIN: {"TXT": texts}, **HEAVY}
+    (found,) = check_domain(SETUP, StaticSource(records)).of(Check.SPF)
+    assert code == found.code
+    if code == "spf.multiple_records":
+        assert 'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"' == found.fix[-1].line
+    else:
+        assert () == found.fix
+        assert "correct it (the record would have" not in found.message
+        assert "correct it (" in found.message
+
+
+@pytest.mark.parametrize(
+    ("violation", "reason"),
+    [
+        (Violation("spf.x", "?", {}), "the parser did not say which term is wrong"),
+        (Violation("spf.x", "?", {"position": 0}), "the version tag itself is wrong"),
+    ],
+)
+def test_cleaned_without_a_position(violation: Violation, reason: str) -> None:
+    """A violation that names no term of the record leaves nothing to drop."""
+    assert Rewrite(None, (), reason) == cleaned("v=spf1 a -all", (violation,))
