@@ -271,7 +271,7 @@ def test_spans_of_merges_overlaps() -> None:
 
 # A provider whose own record already needs more than the RFC's 10 lookups: no record
 # that includes it can be within the limits.
-HEAVY = {
+HEAVY: dict[str, Mapping[str, object]] = {
     "mx.ovh.com": {"TXT": " ".join(["v=spf1", *(f"include:h{n}.ovh.com" for n in range(10))])},
     **{f"h{n}.ovh.com": {"TXT": f"v=spf1 ip4:198.51.100.{n} -all"} for n in range(10)},
 }
@@ -295,7 +295,7 @@ def test_no_rewrite_within_the_limits_says_why() -> None:
 )
 def test_unmergeable_records_fall_back_or_say_why(texts: list[str], code: str) -> None:
     """Two records fall back to the profile's; a bad record says why it has no fix."""
-    records = {DOMAIN: {"TXT": texts}, **HEAVY}
+    records: dict[str, Mapping[str, object]] = {DOMAIN: {"TXT": texts}, **HEAVY}
     (found,) = check_domain(SETUP, StaticSource(records)).of(Check.SPF)
     assert code == found.code
     if code == "spf.multiple_records":
