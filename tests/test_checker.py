@@ -203,7 +203,12 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.syntax",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 ip4:1.2.3 include:mx.ovh.com ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"',
+            )
+        ],
     ),
     (
         "-all first",
@@ -250,7 +255,16 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.too_many_lookups",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+                + " ".join(f"include:s{n}.example.org" for n in range(10))
+                + '" " ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+                + " ".join(f"include:s{n}.example.org" for n in range(1, 10))
+                + ' ~all"',
+            )
+        ],
     ),
     (
         "three voids",
@@ -258,7 +272,14 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.too_many_void_lookups",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 a:v1.example.org a:v2.example.org '
+                'a:v3.example.org ~all"',
+                'example.org. 3600 IN TXT "v=spf1 a:v2.example.org a:v3.example.org '
+                'include:mx.ovh.com ~all"',
+            )
+        ],
     ),
     (
         "+all",
@@ -893,6 +914,10 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 redirect=_spf.example.org"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            # The redirect becomes an include; _spf.example.org has no record, so the
+            # provider's include goes first to pass its mail whatever happens after.
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+            'include:_spf.example.org -all"',
         ],
     ),
     (
@@ -902,28 +927,40 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 ip4:1.2.3 -all"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -all"',
         ],
     ),
     (
-        "two spf, include refused",
+        "two spf, one with a qualified include",
         put(DOMAIN, "TXT", "v=spf1 -include:mx.ovh.com", "v=spf1 mx ~all"),
         "spf.multiple_records",
         [
             remove('example.org. 3600 IN TXT "v=spf1 -include:mx.ovh.com"'),
             remove('example.org. 3600 IN TXT "v=spf1 mx ~all"'),
+            'add     example.org. 3600 IN TXT "v=spf1 mx include:mx.ovh.com ~all"',
         ],
     ),
     (
         "provider excluded first",
         put(DOMAIN, "TXT", "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"),
         "spf.provider_not_authorized",
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -ip4:198.51.100.0/24 ~all"',
+            )
+        ],
     ),
     (
         "include qualified",
         put(DOMAIN, "TXT", "v=spf1 ?include:mx.ovh.com -all"),
         "spf.provider_not_authorized",
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 ?include:mx.ovh.com -all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -all"',
+            )
+        ],
     ),
     (
         "right and wrong srv",
@@ -965,31 +1002,31 @@ def test_record_dnspython_cannot_present() -> None:
 
 
 @pytest.mark.parametrize(
-    ("provider", "address"),
+    ("provider", "space"),
     [
-        ({"mx.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.7 -all"]}}, "198.51.100.7"),
-        ({"mx.ovh.com": {"TXT": ["v=spf1 ip6:2001:db8:1::/48 -all"]}}, "2001:db8:1::1"),
+        ({"mx.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.7 -all"]}}, "198.51.100.7/32"),
+        ({"mx.ovh.com": {"TXT": ["v=spf1 ip6:2001:db8:1::/48 -all"]}}, "2001:db8:1::/48"),
         (
             {
                 "mx.ovh.com": {"TXT": ["v=spf1 redirect=_s.ovh.com"]},
                 "_s.ovh.com": {"TXT": ["v=spf1 ip4:203.0.113.0/31 -all"]},
             },
-            "203.0.113.0",
+            "203.0.113.0/31",
         ),
         (
             {
                 "mx.ovh.com": {"TXT": ["v=spf1 -ip4:198.51.100.0/25 include:_s.ovh.com -all"]},
                 "_s.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.0/24 ip4:203.0.113.9 -all"]},
             },
-            "203.0.113.9",
+            "198.51.100.128/25, 203.0.113.9/32",
         ),
     ],
 )
-def test_provider_address_is_learned(provider: Records, address: str) -> None:
-    """The address comes from a network the include authorises, nested records followed."""
+def test_provider_space_is_learned(provider: Records, space: str) -> None:
+    """The sending space is what the include passes, nested records followed, exclusions out."""
     diagnosis = diagnose(lambda records: records.update(provider))
     found = finding(diagnosis, "spf.ok")
-    assert f"mail from {address} " in found.message
+    assert f"({space} of mx.ovh.com)" in found.message
 
 
 def test_provider_check_that_fails_is_temperror() -> None:

@@ -117,10 +117,10 @@ def test_example_zone_with_the_full_setup(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_ready_zone_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    """A zone with every record right exits 0; the provider's own names are SKIPPED."""
+    """A zone with every record right exits 0; SPF is judged offline, DKIM keys are SKIPPED."""
     result = invoke(capsys, ["check", "example.org", "--zone", READY, *READY_OPTIONS])
     assert 0 == result.code
-    assert result.out.startswith("example.org: OK (7 ok, 3 skipped)\n")
+    assert result.out.startswith("example.org: OK (8 ok, 2 skipped)\n")
     assert "fix:" not in result.out
 
 
@@ -175,13 +175,11 @@ def test_colour_only_on_a_terminal(
 def test_replacement_fixes_are_aligned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A replace fix shows the old line and, aligned below, the new one."""
     zone = tmp_path / "example.org.zone"
-    zone.write_text(
-        Path(READY).read_text().replace('"v=spf1 include:mx.ovh.com ~all"', '"v=spf1 +all"')
-    )
+    zone.write_text(Path(READY).read_text().replace("mx.ovh.com ~all", "mx.ovh.com +all"))
     result = invoke(capsys, ["check", "example.org", "--zone", str(zone)])
     assert (
-        '         fix: replace example.org. 3600 IN TXT "v=spf1 +all"\n'
-        '                 with example.org. 3600 IN TXT "v=spf1 ~all"\n'
+        '         fix: replace example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com +all"\n'
+        '                 with example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"\n'
     ) in result.out
 
 
@@ -475,3 +473,43 @@ def test_relay_offline_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert 0 == result.code
     assert re.search(r"^SKIPPED +relay +dns\.outside_zone ", result.out, re.M)
+
+
+# --- check: SPF judged offline and over the provider's whole space ----------------
+
+
+@pytest.mark.parametrize(
+    "spf",
+    ["v=spf1 -all", "v=spf1 include:_spf.google.com ~all", "v=spf1 -all include:mx.ovh.com"],
+)
+def test_offline_spf_mistakes_fail(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, spf: str
+) -> None:
+    """--zone alone: a record that leaves the provider out exits 1, the stand-in named."""
+    zone = tmp_path / "example.org.zone"
+    zone.write_text(Path(READY).read_text().replace("v=spf1 include:mx.ovh.com ~all", spf))
+    result = invoke(capsys, ["check", "example.org", "--zone", str(zone), *READY_OPTIONS])
+    assert 1 == result.code
+    row = next(line for line in result.out.splitlines() if "spf.provider_not_authorized" in line)
+    assert row.startswith("ERROR    spf")
+    assert "mx.ovh.com was not read (offline)" in row
+    assert "fix: replace" in result.out
+
+
+def test_live_partly_authorized_is_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    """Live: the ranges of the provider that fail are in the row of the new code."""
+    records = live_records("part.example") | {
+        "part.example": {
+            **live_records("part.example")["part.example"],
+            "TXT": ['"v=spf1 ip4:198.51.100.0/25 -all"'],
+        }
+    }
+    with FaultResponder(records) as server:
+        result = invoke(
+            capsys, ["check", "part.example", "--server", "1", "--managed", *at(server)]
+        )
+    assert 1 == result.code
+    rows = [line for line in result.out.splitlines() if " spf " in line]
+    assert rows[0].startswith("ERROR    spf           spf.provider_partly_authorized")
+    assert "198.51.100.128/25 get fail" in rows[0]
+    assert rows[1].startswith("WARNING  spf           spf.provider_by_address")
