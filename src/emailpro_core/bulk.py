@@ -35,7 +35,7 @@ async def _learn_sender(
     try:
         async with asyncio.timeout(deadline):
             sender = await run_async(provider_sender(profile), source)
-    except TimeoutError:
+    except Exception:  # TimeoutError, or a source that raises (a bug there)
         return None
     return sender if sender.address is not None else None
 

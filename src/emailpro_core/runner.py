@@ -20,7 +20,15 @@ from .check_dmarc import check_dmarc
 from .check_mx import check_exists, check_mx
 from .check_spf import ProviderSender, check_spf
 from .check_srv import check_autodiscover, check_ownership
-from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution
+from .dnsdata import (
+    Answer,
+    AnswerStatus,
+    AsyncRecordSource,
+    FailureCause,
+    Query,
+    RecordSource,
+    Resolution,
+)
 from .findings import DEADLINE, Check, Diagnosis, Finding, Status
 from .memtable import direct_answerer
 from .profiles import OVH_EMAIL_PRO, Profile
@@ -28,7 +36,7 @@ from .records import expected_records
 from .setup import DomainSetup
 from .source_stub import AsyncStubSource, QueryThen
 
-__all__ = ["assemble", "make_context", "run_async_checks", "run_sync_checks"]
+__all__ = ["assemble", "make_context", "raised", "run_async_checks", "run_sync_checks"]
 
 _Run = Callable[[Context, ProviderSender | None], Resolution[tuple[Finding, ...]]]
 
@@ -53,6 +61,24 @@ def make_context(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> Con
         TypeError: ``setup`` is not a :class:`~emailpro_core.setup.DomainSetup`.
     """
     return Context(setup, profile, expected_records(setup, profile))
+
+
+#: How much of a source's exception text a message repeats.
+_SHOWN_ERROR = 100
+
+
+def raised(query: Query, error: Exception, /) -> Answer:
+    """The answer to ``query`` when the source raised ``error``: ``FAILURE``, cause ``OTHER``.
+
+    A source's exception (a source of one's own, a bug) must not end a run over
+    thousands of domains, nor read as a missing record: the checks that needed
+    the answer are ``UNKNOWN``, and the message names the exception's type.
+    """
+    text = " ".join(str(error).split())
+    if len(text) > _SHOWN_ERROR:
+        text = text[: _SHOWN_ERROR - 3] + "..."
+    detail = f"the record source raised {type(error).__name__}" + (f": {text}" if text else "")
+    return Answer(query, AnswerStatus.FAILURE, cause=FailureCause.OTHER, detail=detail)
 
 
 def _missing(results: dict[int, tuple[Finding, ...]]) -> bool:
@@ -114,9 +140,15 @@ def _drive(
                 if answer is None:
                     if until is not None and time.monotonic() >= until:
                         return None
-                    answer = known[key] = (
-                        source.lookup(query.name, query.rdtype) if direct is None else direct(query)
-                    )
+                    try:
+                        answer = (
+                            source.lookup(query.name, query.rdtype)
+                            if direct is None
+                            else direct(query)
+                        )
+                    except Exception as error:  # a source's bug: this answer is unknown
+                        answer = raised(query, error)
+                    known[key] = answer
                 answers.append(answer)
             batch = resolution.send(tuple(answers))
     except StopIteration as done:
@@ -165,14 +197,18 @@ def _query_then(source: AsyncRecordSource) -> QueryThen | None:
     return None
 
 
-#: What a lookup ended with: its answer, or what the source raised (a bug there).
+#: What a lookup ended with: its answer, or its cancellation. What a source
+#: raises is an answer too (see :func:`raised`).
 _Outcome = Answer | BaseException
 
 
-def _outcome(task: asyncio.Task[Answer]) -> _Outcome:
+def _outcome(query: Query, task: asyncio.Task[Answer]) -> _Outcome:
     if task.cancelled():
         return asyncio.CancelledError()
-    return task.exception() or task.result()
+    error = task.exception()
+    if error is None:
+        return task.result()
+    return raised(query, error) if isinstance(error, Exception) else error
 
 
 class _Driver:
@@ -204,7 +240,7 @@ class _Driver:
     def _task_then(self, query: Query, done: Callable[[_Outcome], None]) -> None:
         task = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
         self._tasks.append(task)
-        task.add_done_callback(lambda ended: done(_outcome(ended)))
+        task.add_done_callback(lambda ended: done(_outcome(query, ended)))
 
     def start(self, resolutions: list[Resolution[tuple[Finding, ...]]]) -> None:
         """Run each check until it waits for answers (or ends)."""

@@ -246,6 +246,9 @@ def assert_zone_ready(
         AssertionError: a finding is ``ERROR`` or ``UNKNOWN`` (or ``WARNING``
             with ``fail_on_warning``); the message lists each one and its fix.
         ZoneFileError: the zone file cannot be read.
+        DomainOutsideZone: the zone does not hold the domain (its origin is
+            neither the domain nor a parent of it) and no fallback answers:
+            every check would be ``SKIPPED``, a pass that proves nothing.
         InvalidSetup: the setup contradicts itself or the profile.
         TypeError: an argument has the wrong type.
     """
