@@ -106,7 +106,7 @@ class DomainOutsideZone(EmailProError, ValueError):
 
 
 def require_zone_holds(source: object, domain: str, /) -> None:
-    """Refuse to check ``domain`` over zones that cannot answer for it.
+    r"""Refuse to check ``domain`` over zones that cannot answer for it.
 
     ``source`` passes when it is not a :class:`ZoneSource`, or when a zone of its
     chain (the zone, its fallback when that is a zone, and so on) holds
