@@ -268,3 +268,36 @@ def test_check_domains_goes_on_when_the_provider_lookup_raises() -> None:
         assert (Status.UNKNOWN, "spf.temperror", "other") == (spf.status, spf.code, spf.cause)
         assert "the record source raised ValueError: bug" in spf.message
         assert Status.OK is diagnosis.status_of(Check.MX)
+
+
+def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stub source, driven by callbacks: a bug in its decoding is UNKNOWN, cause other."""
+    from emailpro_core import stubasync
+    from emailpro_core.source_stub import AsyncStubSource
+    from faults import FaultResponder
+    from test_checker_zones import presentation
+
+    real = stubasync.decode
+
+    def decode(wire: bytes, query: Query, qid: int) -> object:
+        if query.name == f"_dmarc.{DOMAIN}":
+            raise LookupError("a bug in decoding")
+        return real(wire, query, qid)
+
+    monkeypatch.setattr(stubasync, "decode", decode)
+
+    async def run(port: int) -> Diagnosis:
+        source = AsyncStubSource("127.0.0.1", port=port, timeout=1.0)
+        try:
+            return await check_domain_async(SETUP, source)
+        finally:
+            source.close()
+
+    with FaultResponder(presentation(correct_records())) as responder:
+        diagnosis = asyncio.run(run(responder.port))
+    (dmarc,) = diagnosis.of(Check.DMARC)
+    assert (Status.UNKNOWN, "dns.unknown", "other") == (dmarc.status, dmarc.code, dmarc.cause)
+    assert "the record source raised LookupError: a bug in decoding" in dmarc.message
+    assert Status.OK is diagnosis.status_of(Check.MX)

@@ -197,18 +197,20 @@ def _query_then(source: AsyncRecordSource) -> QueryThen | None:
     return None
 
 
-#: What a lookup ended with: its answer, or its cancellation. What a source
-#: raises is an answer too (see :func:`raised`).
+#: What a lookup ended with: its answer, or what ended it (a cancellation; what
+#: a source raised, which :func:`_settled` turns into an answer).
 _Outcome = Answer | BaseException
 
 
-def _outcome(query: Query, task: asyncio.Task[Answer]) -> _Outcome:
+def _outcome(task: asyncio.Task[Answer]) -> _Outcome:
     if task.cancelled():
         return asyncio.CancelledError()
-    error = task.exception()
-    if error is None:
-        return task.result()
-    return raised(query, error) if isinstance(error, Exception) else error
+    return task.exception() or task.result()
+
+
+def _settled(query: Query, outcome: _Outcome) -> _Outcome:
+    """An exception from the source is the answer :func:`raised` makes; a cancellation stays."""
+    return raised(query, outcome) if isinstance(outcome, Exception) else outcome
 
 
 class _Driver:
@@ -240,7 +242,7 @@ class _Driver:
     def _task_then(self, query: Query, done: Callable[[_Outcome], None]) -> None:
         task = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
         self._tasks.append(task)
-        task.add_done_callback(lambda ended: done(_outcome(query, ended)))
+        task.add_done_callback(lambda ended: done(_outcome(ended)))
 
     def start(self, resolutions: list[Resolution[tuple[Finding, ...]]]) -> None:
         """Run each check until it waits for answers (or ends)."""
@@ -256,7 +258,7 @@ class _Driver:
         if found is None:
             self._asked[key] = [index]
             then = self._then or self._task_then
-            answer = then(query, lambda outcome: self._arrived(key, outcome))
+            answer = then(query, lambda outcome: self._arrived(key, _settled(query, outcome)))
             if answer is None:
                 return False
             self._asked[key] = answer
