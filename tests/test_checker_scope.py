@@ -276,10 +276,9 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
     """The stub source, driven by callbacks: a bug in its decoding is UNKNOWN, cause other."""
     from emailpro_core import stubasync
     from emailpro_core.source_stub import AsyncStubSource
+    from emailpro_core.stubwire import decode as real
     from faults import FaultResponder
     from test_checker_zones import presentation
-
-    real = stubasync.decode
 
     def decode(wire: bytes, query: Query, qid: int) -> object:
         if query.name == f"_dmarc.{DOMAIN}":
