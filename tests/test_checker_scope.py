@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 import pytest
@@ -300,3 +300,20 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
     assert (Status.UNKNOWN, "dns.unknown", "other") == (dmarc.status, dmarc.code, dmarc.cause)
     assert "the record source raised LookupError: a bug in decoding" in dmarc.message
     assert Status.OK is diagnosis.status_of(Check.MX)
+
+
+def test_a_bug_in_a_check_is_still_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only what a source raises becomes UNKNOWN: a check's own bug reaches the caller."""
+    from emailpro_core import runner
+
+    def broken(ctx: object) -> Iterator[tuple[Query, ...]]:
+        # A resolution, as the checks are, whose first step fails.
+        if ctx is not None:
+            raise ZeroDivisionError("a bug in a check")
+        yield ()
+
+    monkeypatch.setattr(runner, "check_dmarc", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug in a check"):
+        asyncio.run(check_domain_async(SETUP, _Raising(RuntimeError(), [])))
+    with pytest.raises(ZeroDivisionError, match="a bug in a check"):
+        check_domain(SETUP, _Raising(RuntimeError(), []))

@@ -307,7 +307,7 @@ class _Driver:
             self.results[index] = done.value
         except asyncio.CancelledError:
             pass  # a lookup cancelled by someone else: the check did not finish
-        except Exception as error:  # a bug in a check or a source: run_async_checks raises it
+        except Exception as error:  # a bug in a check (not a source's: see _settled): raised
             self.error = error
         del self._running[index]
         if (self.error is not None or not self._running) and not self.finished.done():
