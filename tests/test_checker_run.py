@@ -459,11 +459,13 @@ class _Raising:
         return self.inner.lookup(name, rdtype)
 
 
-def test_async_source_that_raises_is_a_bug_raised() -> None:
-    """An exception from a source is a bug, not a DNS outcome: check_domain_async raises it."""
+def test_async_source_that_raises_is_unknown_for_its_checks() -> None:
+    """An exception from a source ends no run: the checks that needed it are UNKNOWN, other."""
     source = _Raising(RuntimeError("broken source"), f"_dmarc.{DOMAIN}")
-    with pytest.raises(RuntimeError, match="broken source"):
-        asyncio.run(check_domain_async(SETUP, source))
+    diagnosis = asyncio.run(check_domain_async(SETUP, source))
+    (dmarc,) = diagnosis.of(Check.DMARC)
+    assert ("dns.unknown", "other") == (dmarc.code, dmarc.cause)
+    assert "the record source raised RuntimeError: broken source" in dmarc.message
 
 
 def test_async_lookup_cancelled_elsewhere_leaves_its_check_unfinished() -> None:

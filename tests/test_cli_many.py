@@ -349,11 +349,44 @@ def test_offline_domains_outside_the_zones_are_refused(capsys: pytest.CaptureFix
             "version": 1,
             "line": 1,
             "input": "mydomain.ovh",
-            "error": "mydomain.ovh is in none of the zones given",
+            "error": "mydomain.ovh is not in the zone example.org",
             "violations": [],
         }
     ] == records_of(result)
     assert 2 == result.code
+
+
+def test_offline_domain_outside_two_zones_names_both(capsys: pytest.CaptureFixture[str]) -> None:
+    """With two zones, the error line names the domain and every zone asked."""
+    result = invoke(capsys, ["check-many", "-", *ZONES], stdin="example.com\n")
+    (line,) = records_of(result)
+    assert "example.com is in none of the zones mydomain.ovh, example.org" == line["error"]
+    assert 2 == result.code
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "# nothing to check yet\n", "  \n# a\n\t\n"], ids=repr
+)
+def test_input_without_a_domain_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """An input with no domain at all (blank or comment lines only) exits 2, saying so."""
+    result = invoke(capsys, ["check-many", "-", "--zone", READY], stdin=text)
+    assert 2 == result.code
+    assert [] == records_of(result)
+    assert "no domain to check in standard input" == one_error_line(result)
+
+
+def test_file_without_a_domain_names_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The same for a file: the error names it."""
+    empty = tmp_path / "domains.txt"
+    empty.write_text("# emptied\n")
+    result = invoke(capsys, ["check-many", str(empty), "--zone", READY])
+    assert 2 == result.code
+    where = cli_common.shown(str(empty), limit=cli_common.PATH_LIMIT)
+    assert f"no domain to check in {where}" == one_error_line(result)
 
 
 def test_zone_origin_from_the_file_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -529,10 +562,11 @@ def test_standard_input_from_a_device_is_refused(capsys: pytest.CaptureFixture[s
 
 
 def test_standard_input_from_dev_null_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
-    """``- < /dev/null`` is an empty input, as a shell user means it."""
+    """``- < /dev/null`` is read as an empty input: no domain to check, exit 2."""
     result = _invoke_with_stdin(capsys, ["check-many", "-", *ZONES], os.devnull)
-    assert 0 == result.code
+    assert 2 == result.code
     assert "" == result.out
+    assert "no domain to check in standard input" in result.err
 
 
 def test_standard_input_from_a_file_or_a_pipe(

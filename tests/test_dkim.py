@@ -204,7 +204,7 @@ def test_fields() -> None:
     """Every tag lands in its field: lists lower case, notes as written, FWS in p= removed."""
     key_text = b64(spki(pkcs1(MOD_1024)))
     folded = key_text[:20] + "\r\n\t" + key_text[20:]
-    record = f"v=DKIM1; h=SHA256 : sha1; k=RSA; n=Key for mail;s=Email:*;t=y:S:x;p={folded};"
+    record = f"v=DKIM1; h=SHA256 : sha1; k=rsa; n=Key for mail;s=Email:*;t=y:S:x;p={folded};"
     assert parse_dkim_key(record) == DkimKeyParse(
         DkimKey(
             version="DKIM1",
@@ -216,6 +216,106 @@ def test_fields() -> None:
             hash_algorithms=("sha256", "sha1"),
             notes="Key for mail",
         )
+    )
+
+
+# --- what strict verifiers refuse: warnings, the key kept -----------------------------
+
+RSA_KEY = b64(spki(pkcs1(MOD_1024)))
+RSA_KEY_WITHOUT_NULL = b64(spki(pkcs1(MOD_1024), params=b""))
+
+
+@pytest.mark.parametrize(
+    ("record", "codes", "warnings"),
+    [
+        # RFC 6376 §3.2: tag values are case-sensitive; k= names its type in lower case.
+        ("k=rsa; p=" + RSA_KEY, (), ()),
+        ("k=RSA; p=" + RSA_KEY, (), ("dkim.key_type_case",)),
+        ("k=Rsa; p=" + RSA_KEY, (), ("dkim.key_type_case",)),
+        ("k=ED25519; p=" + ED25519_KEY, (), ("dkim.key_type_case",)),
+        ("k=Ed25519; p=" + ED25519_KEY, (), ("dkim.key_type_case",)),
+        ("k=RSA; p=", ("dkim.revoked",), ("dkim.key_type_case",)),
+        ("k=DSA; p=" + RSA_KEY, ("dkim.unknown_key_type",), ()),
+        # RFC 3279 §2.3.1: rsaEncryption's parameters SHALL be NULL.
+        ("p=" + RSA_KEY_WITHOUT_NULL, (), ("dkim.rsa_params_missing",)),
+        ("k=rsa; p=" + RSA_KEY_WITHOUT_NULL, (), ("dkim.rsa_params_missing",)),
+        ("k=RSA; p=" + RSA_KEY_WITHOUT_NULL, (), ("dkim.key_type_case", "dkim.rsa_params_missing")),
+        ("p=" + b64(pkcs1(MOD_1024)), (), ()),  # bare PKCS#1: no identifier to lack them
+        (
+            "s=tlsrpt; p=" + RSA_KEY_WITHOUT_NULL,
+            ("dkim.not_for_email",),
+            ("dkim.rsa_params_missing",),
+        ),
+    ],
+)
+def test_strict_verifier_warnings(
+    record: str, codes: tuple[str, ...], warnings: tuple[str, ...]
+) -> None:
+    """What RFC-strict verifiers refuse is a warning; the key, its size and usability stand."""
+    parsed = parse_dkim_key(record)
+    assert (codes, warnings) == (parsed.codes, tuple(w.code for w in parsed.warnings))
+    if warnings and not codes:
+        assert parsed.usable
+        assert parsed.key is not None
+        assert parsed.key.key_bits in (1024, 256)
+
+
+def test_strict_verifier_warning_messages() -> None:
+    """The warnings say that receivers reject the key, and what to write instead."""
+    parsed = parse_dkim_key("k=RSA; p=" + RSA_KEY_WITHOUT_NULL)
+    case, params = parsed.warnings
+    assert {"value": "RSA", "expected": "rsa"} == case.params
+    assert "write k=rsa" in case.message
+    assert "reject" in case.message
+    assert "RFC 3279 §2.3.1" in params.message
+    assert "reject" in params.message
+
+
+def _peer_rsa_files() -> list[str]:
+    return sorted(name for name, expected in PEER_EXPECTATIONS.items() if expected[0] == "rsa")
+
+
+def _peer_tags(name: str) -> dict[str, str]:
+    text = (DKIM_SUITE / name).read_text().strip()
+    tags = (spec.partition("=") for spec in text.split(";") if spec.strip())
+    return {tag.strip(): value.strip() for tag, _, value in tags}
+
+
+def _record(tags: dict[str, str]) -> str:
+    return "; ".join(f"{tag}={value}" for tag, value in tags.items())
+
+
+@pytest.mark.parametrize("name", _peer_rsa_files())
+def test_peer_keys_with_k_in_upper_case(name: str) -> None:
+    """Each of dkimpy's RSA records with k=RSA: the same key, and the case warning."""
+    tags = _peer_tags(name)
+    plain = parse_dkim_key(_record(tags))
+    shouted = parse_dkim_key(_record({**tags, "k": "RSA"}))
+    assert (plain.key, plain.violations) == (shouted.key, shouted.violations)
+    assert ((), ("dkim.key_type_case",)) == (
+        plain.warnings,
+        tuple(w.code for w in shouted.warnings),
+    )
+
+
+@pytest.mark.parametrize("name", _peer_rsa_files())
+def test_peer_keys_without_null_parameters(name: str) -> None:
+    """Each of dkimpy's SPKI keys re-encoded without NULL parameters: same size, a warning."""
+    tags = _peer_tags(name)
+    raw = base64.b64decode("".join(tags["p"].split()))
+    null = bytes.fromhex("300d06092a864886f70d0101010500")
+    plain = parse_dkim_key(_record(tags))
+    if null not in raw[:24]:  # a bare PKCS#1 key: no algorithm identifier at all
+        assert () == plain.warnings
+        return
+    # The BIT STRING is copied as it is; only the identifier and the outer length change.
+    key = raw[raw.index(null) + len(null) :]
+    bare = der(0x30, der(0x30, der(0x06, RSA_OID)) + key)
+    stripped = parse_dkim_key(_record({**tags, "p": b64(bare)}))
+    assert plain.key == stripped.key
+    assert ((), ("dkim.rsa_params_missing",)) == (
+        plain.warnings,
+        tuple(w.code for w in stripped.warnings),
     )
 
 

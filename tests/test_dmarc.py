@@ -167,6 +167,15 @@ def test_fallback_drops_sub_policies() -> None:
         ("rua", "mailto:@example.org"),
         ("rua", "mailto:d\u00e9@example.org"),
         ("rua", "mailto:a@example.org!x"),
+        # RFC 7489 §6.4: a size suffix is "!" digits [unit], at the end only.
+        ("rua", "mailto:d@example.com!10x"),
+        ("rua", "mailto:a!5@example.com"),
+        ("rua", "mailto:a@example.com!5!10m"),
+        ("rua", "mailto:a@example.com!"),
+        ("rua", "mailto:a@example.com!m"),
+        ("rua", "mailto:a@example.com!10mb"),
+        ("rua", "mailto:a@example.com!1\u0663"),
+        ("ruf", "https://r.example.net/!5/x"),
         ("ruf", ""),
         ("ruf", "mailto:a@b.example,"),
     ],
@@ -178,6 +187,40 @@ def test_bad_values(tag: str, value: str) -> None:
     assert parsed.errors[0].params["tag"] == tag
     assert parsed.record is not None
     assert parsed.record.policy == REJECT
+
+
+@pytest.mark.parametrize(
+    ("item", "uri"),
+    [
+        ("mailto:a@example.org!0", "mailto:a@example.org"),
+        ("mailto:a@example.org!10", "mailto:a@example.org"),
+        ("mailto:a@example.org!10k", "mailto:a@example.org"),
+        ("mailto:a@example.org!10M", "mailto:a@example.org"),
+        ("mailto:a@example.org!007g", "mailto:a@example.org"),
+        ("mailto:a@example.org!99999999999999999999t", "mailto:a@example.org"),
+        ("https://r.example.net/a%21b!1", "https://r.example.net/a%21b"),
+        ("mailto:a@example.org", "mailto:a@example.org"),
+    ],
+)
+def test_size_suffix_at_the_end_only_is_dropped(item: str, uri: str) -> None:
+    """A valid trailing size is dropped (RFC 7489 §6.4); the address is kept as written."""
+    parsed = parse_dmarc(f"v=DMARC1; p=none; rua={item}")
+    assert parsed.record is not None
+    assert ((uri,), (), ()) == (parsed.record.aggregate_uris, *_codes(parsed))
+    assert f"rua={uri}" in parsed.record.to_text()
+
+
+@pytest.mark.parametrize(
+    "item", ["mailto:d@example.com!10x", "mailto:a!5@example.com", "mailto:a@example.com!5!1"]
+)
+def test_misplaced_size_is_refused_not_rewritten(item: str) -> None:
+    """A '!' that is not a trailing size refuses the URI; no rewritten address is kept."""
+    parsed = parse_dmarc(f"v=DMARC1; p=none; rua={item}, {RUA}")
+    assert parsed.record is not None
+    assert (RUA,) == parsed.record.aggregate_uris
+    (error,) = parsed.errors
+    assert ("dmarc.bad_value", {"tag": "rua", "value": item}) == (error.code, error.params)
+    assert "not a size suffix at its end" in error.message
 
 
 def test_bad_uri_keeps_the_good_ones() -> None:

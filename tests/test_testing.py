@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import dns.zone
 import pytest
@@ -17,6 +18,7 @@ import emailpro_core
 from conftest import PEER_SUITES
 from emailpro_core.dnsdata import FailureCause
 from emailpro_core.domains import normalize_domain
+from emailpro_core.errors import EmailProError
 from emailpro_core.findings import Check, Diagnosis, FixAction, FixLine, Status
 from emailpro_core.naming import check_login
 from emailpro_core.password import (
@@ -27,7 +29,7 @@ from emailpro_core.password import (
 )
 from emailpro_core.setup import DomainSetup, InvalidSetup
 from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneFileError, ZoneSource
+from emailpro_core.source_zone import DomainOutsideZone, ZoneFileError, ZoneSource
 from emailpro_core.testing import (
     DEFAULT_FAIL_ON,
     apply_fixes,
@@ -622,3 +624,31 @@ def test_a_finding_without_fix_says_why() -> None:
     message = str(raised.value)
     assert "ERROR relay.unresolvable (relay)" in message
     assert "    no fix: the relay target is a setting of the service (mxRelay)" in message
+
+
+# --- a zone that does not hold the domain ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        lambda: READY,
+        lambda: str(READY),
+        lambda: ZoneSource.from_file(READY),
+        lambda: dns.zone.from_file(str(READY)),
+    ],
+    ids=["path", "str", "ZoneSource", "dns.zone.Zone"],
+)
+def test_zone_of_another_domain_is_refused(zone: Any) -> None:
+    """A zone whose origin is not the domain nor a parent of it fails, naming both names."""
+    with pytest.raises(DomainOutsideZone) as caught:
+        assert_zone_ready(zone(), "mydomain.ovh")
+    assert ("mydomain.ovh", ("example.org",)) == (caught.value.domain, caught.value.zones)
+    assert "mydomain.ovh is not in the zone example.org" == str(caught.value)
+    assert isinstance(caught.value, EmailProError)
+
+
+def test_zone_of_a_parent_domain_is_checked() -> None:
+    """A subdomain of the zone's origin is checked, not refused."""
+    with pytest.raises(AssertionError, match=r"^mail\.example\.org is not ready"):
+        assert_zone_ready(READY, "mail.example.org")

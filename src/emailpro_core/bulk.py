@@ -17,6 +17,7 @@ from .findings import Check, Diagnosis, Finding, Status
 from .profiles import OVH_EMAIL_PRO, Profile
 from .runner import make_context, run_async_checks
 from .setup import DomainSetup, InvalidSetup
+from .source_zone import DomainOutsideZone, require_zone_holds
 
 __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_DEADLINE", "check_domains"]
 
@@ -34,7 +35,7 @@ async def _learn_sender(
     try:
         async with asyncio.timeout(deadline):
             sender = await run_async(provider_sender(profile), source)
-    except TimeoutError:
+    except Exception:  # TimeoutError, or a source that raises (a bug there)
         return None
     return sender if sender.address is not None else None
 
@@ -50,20 +51,34 @@ async def _one(
         ctx = make_context(setup, profile)
     except InvalidSetup as error:
         # One bad setup must not end a run over thousands of domains.
-        return Diagnosis(
-            setup.domain.ascii,
-            (
-                Finding(
-                    Check.DOMAIN,
-                    Status.ERROR,
-                    "setup.invalid",
-                    f"not checked: {error}",
-                    setup.domain.ascii + ".",
-                    fix_reason="the setup is wrong, not the zone: correct the setup",
-                ),
-            ),
-        )
+        return _refused(setup, "setup.invalid", error)
+    try:
+        require_zone_holds(source, ctx.domain)
+    except DomainOutsideZone as error:
+        # Nor one domain that the zones do not hold: its checks could only be SKIPPED.
+        return _refused(setup, "domain.outside_zone", error)
     return await run_async_checks(ctx, source, deadline=deadline, sender=sender)
+
+
+#: Why a domain that was not checked has no fix lines, by the code that says so.
+_REFUSED_REASONS = {
+    "setup.invalid": "the setup is wrong, not the zone: correct the setup",
+    "domain.outside_zone": "the zones given do not hold the domain: give its zone",
+}
+
+
+def _refused(setup: DomainSetup, code: str, error: Exception) -> Diagnosis:
+    """The diagnosis of a domain that cannot be checked: one ``ERROR`` saying why."""
+    domain = setup.domain.ascii
+    finding = Finding(
+        Check.DOMAIN,
+        Status.ERROR,
+        code,
+        f"not checked: {error}",
+        domain + ".",
+        fix_reason=_REFUSED_REASONS[code],
+    )
+    return Diagnosis(domain, (finding,))
 
 
 async def check_domains(
@@ -86,8 +101,12 @@ async def check_domains(
         deadline: Seconds each domain may take; past it, its unfinished checks
             are ``UNKNOWN`` with cause ``"deadline"``. ``None``: no limit.
 
-    A setup that contradicts itself gives a diagnosis with one ``setup.invalid``
-    finding rather than ending the run. Diagnoses come in the order they finish,
+    No domain ends the run. A setup that contradicts itself gives a diagnosis
+    with one ``ERROR`` finding ``setup.invalid``; a domain that ``source`` cannot
+    answer for (a :class:`~emailpro_core.sources.ZoneSource` that does not hold
+    it, see :func:`~emailpro_core.source_zone.require_zone_holds`) one ``ERROR``
+    finding ``domain.outside_zone``; a lookup that raises makes the checks that
+    needed it ``UNKNOWN`` with cause ``"other"``. Diagnoses come in the order they finish,
     not in the input order. Stopping the iteration cancels the domains in flight.
 
     Raises:

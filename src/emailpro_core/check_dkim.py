@@ -133,7 +133,7 @@ def _selector(
         expected=expected,
         observed=observed,
     )
-    return [found, _key(ctx, selector, target, txt)]
+    return [found, *_key(ctx, selector, target, txt)]
 
 
 def _fix(record: ExpectedRecord, fix: tuple[FixLine, ...]) -> dict[str, Any]:
@@ -147,50 +147,75 @@ def _fix(record: ExpectedRecord, fix: tuple[FixLine, ...]) -> dict[str, Any]:
     }
 
 
-def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
+def _key(ctx: Context, selector: str, target: str, txt: Answer) -> list[Finding]:
     if txt.is_failure:
-        return undetermined(Check.DKIM, txt, f"the DKIM key of {selector}")
+        return [undetermined(Check.DKIM, txt, f"the DKIM key of {selector}")]
     name = absolute(target)
     keys = tuple(r for r in txt.records if isinstance(r, TXT))
     observed = ctx.observed(txt)
     if not keys:
-        return Finding(
-            Check.DKIM,
-            Status.ERROR if ctx.setup.dkim_enabled else Status.WARNING,
-            "dkim.key_missing",
-            f"{name} publishes no key yet: signatures with {selector} cannot be verified; "
-            "the provider publishes it (wait, or ask the provider if it stays missing)",
-            name,
-            fix_reason=_PROVIDER_KEY,
-        )
+        return [
+            Finding(
+                Check.DKIM,
+                Status.ERROR if ctx.setup.dkim_enabled else Status.WARNING,
+                "dkim.key_missing",
+                f"{name} publishes no key yet: signatures with {selector} cannot be verified; "
+                "the provider publishes it (wait, or ask the provider if it stays missing)",
+                name,
+                fix_reason=_PROVIDER_KEY,
+            )
+        ]
     parsed = parse_dkim_key(keys[0].text)
     if parsed.key is not None and parsed.key.revoked:
-        return _bad_key(ctx, "dkim.key_revoked", f"{name} has a revoked key (empty p=)", txt)
+        return [_bad_key(ctx, "dkim.key_revoked", f"{name} has a revoked key (empty p=)", txt)]
     if not parsed.usable or parsed.key is None:
         problems = "; ".join(f"{v.message} [{v.code}]" for v in parsed.violations)
-        return _bad_key(ctx, "dkim.key_invalid", f"the key at {name} is unusable: {problems}", txt)
+        return [
+            _bad_key(ctx, "dkim.key_invalid", f"the key at {name} is unusable: {problems}", txt)
+        ]
+    findings: list[Finding] = []
     strength = dkim_key_strength(parsed.key)
     if strength is not None:
         # RFC 8301 §3.2: under 1024 bits verifiers reject the key; under 2048, weak.
         weak = strength.code == "dkim.key_weak"
-        return Finding(
+        findings.append(
+            Finding(
+                Check.DKIM,
+                Status.WARNING if weak else Status.ERROR,
+                strength.code,
+                f"{name}: {strength.message}; ask the provider for a new selector",
+                name,
+                observed=observed,
+                fix_reason=_PROVIDER_KEY,
+            )
+        )
+    # What strict verifiers refuse in a key others use (docs/dkim.md): a warning each.
+    findings.extend(
+        Finding(
             Check.DKIM,
-            Status.WARNING if weak else Status.ERROR,
-            strength.code,
-            f"{name}: {strength.message}; ask the provider for a new selector",
+            Status.WARNING,
+            warning.code,
+            f"{name}: {warning.message}; mail signed with {selector} may fail DKIM there: "
+            "ask the provider to publish the key as the RFCs write it",
             name,
             observed=observed,
             fix_reason=_PROVIDER_KEY,
         )
-    bits = parsed.key.key_bits
-    return Finding(
-        Check.DKIM,
-        Status.OK,
-        "dkim.key_ok",
-        f"{name} publishes a {bits}-bit {parsed.key.key_type.value} key for {selector}",
-        name,
-        observed=observed,
+        for warning in parsed.warnings
     )
+    if findings:
+        return findings
+    bits = parsed.key.key_bits
+    return [
+        Finding(
+            Check.DKIM,
+            Status.OK,
+            "dkim.key_ok",
+            f"{name} publishes a {bits}-bit {parsed.key.key_type.value} key for {selector}",
+            name,
+            observed=observed,
+        )
+    ]
 
 
 def _bad_key(ctx: Context, code: str, message: str, txt: Answer) -> Finding:

@@ -158,9 +158,11 @@ def _network(mechanism: Mechanism) -> str | None:
 def _unknown(name: str, answer: Answer) -> ProviderSender:
     outside = answer.status is AnswerStatus.OUTSIDE_ZONE
     cause = answer.status.value if outside else (answer.cause.value if answer.cause else "other")
+    # A failure's detail says why (a source that raised names its exception).
+    detail = f": {answer.detail}" if answer.detail and not outside else ""
     return ProviderSender(
         None,
-        f"the SPF record of {name} is not known ({cause})",
+        f"the SPF record of {name} is not known ({cause}){detail}",
         Status.SKIPPED if outside else Status.UNKNOWN,
         cause,
     )

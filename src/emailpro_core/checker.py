@@ -28,6 +28,7 @@ from .parallel import check_domains_parallel
 from .profiles import OVH_EMAIL_PRO, Profile
 from .runner import make_context, run_async_checks, run_sync_checks
 from .setup import DomainSetup
+from .source_zone import require_zone_holds
 
 __all__ = [
     "Check",
@@ -57,11 +58,19 @@ def check_domain(
     a run ends at most one lookup (bounded by the source's own timeout) after
     it; the checks not finished by then are ``UNKNOWN`` with cause ``"deadline"``.
 
+    A source that raises for a question (a bug in a source of one's own) does
+    not end the run: the checks that needed that answer are ``UNKNOWN`` with
+    cause ``"other"``, and the message names the exception's type.
+
     Raises:
         InvalidSetup: the setup contradicts itself or the profile.
+        DomainOutsideZone: ``source`` is a :class:`~emailpro_core.sources.ZoneSource`
+            (or a chain of them) that does not hold the domain, and nothing else answers.
         TypeError: ``setup`` is not a :class:`~emailpro_core.setup.DomainSetup`.
     """
-    return run_sync_checks(make_context(setup, profile), source, deadline=deadline)
+    ctx = make_context(setup, profile)
+    require_zone_holds(source, ctx.domain)
+    return run_sync_checks(ctx, source, deadline=deadline)
 
 
 async def check_domain_async(
@@ -77,8 +86,14 @@ async def check_domain_async(
     ``deadline`` (seconds) bounds the whole run; the checks not finished by then
     are ``UNKNOWN`` with cause ``"deadline"``.
 
+    A lookup that raises is ``UNKNOWN`` with cause ``"other"``, as in :func:`check_domain`.
+
     Raises:
         InvalidSetup: the setup contradicts itself or the profile.
+        DomainOutsideZone: ``source`` is a zone (or a chain of zones) that does not
+            hold the domain, and nothing else answers.
         TypeError: ``setup`` is not a :class:`~emailpro_core.setup.DomainSetup`.
     """
-    return await run_async_checks(make_context(setup, profile), source, deadline=deadline)
+    ctx = make_context(setup, profile)
+    require_zone_holds(source, ctx.domain)
+    return await run_async_checks(ctx, source, deadline=deadline)

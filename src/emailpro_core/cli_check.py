@@ -42,13 +42,13 @@ from .cli_setup import (
 )
 from .collector import PausedCollector
 from .dnsdata import AsyncRecordSource
-from .domains import is_subdomain
 from .errors import ValidationError
 from .findings import SCHEMA_VERSION, Diagnosis, Status
 from .inputfiles import InputFileError, bounded_lines, file_kind, open_regular_file
 from .parallel import SourceFactory, check_domains_parallel
 from .setup import DomainSetup, check_setup
 from .source_stub import AsyncStubSource
+from .source_zone import DomainOutsideZone, require_zone_holds
 
 __all__ = ["register"]
 
@@ -147,14 +147,13 @@ def _exit_code(status: Status) -> int:
 def run_check(args: argparse.Namespace, out: Output, /) -> int:
     """``check DOMAIN``: print the diagnosis; the exit code is its verdict."""
     setup = setup_from_args(args.domain, args)
-    source, apexes = build_source(args, domain=setup.domain.ascii)
-    if apexes and not args.nameserver:
-        inside = [apex for apex in apexes if is_subdomain(setup.domain.ascii, apex)]
-        if not inside:
-            raise UsageError(
-                f"{setup.domain.ascii} is not in the zone {', '.join(apexes)}; "
-                "check a domain of the zone, or add --nameserver to ask outside it"
-            )
+    source, _ = build_source(args, domain=setup.domain.ascii)
+    try:
+        require_zone_holds(source, setup.domain.ascii)
+    except DomainOutsideZone as exc:
+        raise UsageError(
+            f"{exc}; check a domain of the zone, or add --nameserver to ask outside it"
+        ) from None
     diagnosis = check_domain(setup, source, deadline=args.deadline)
     if args.json:
         out.print(diagnosis.to_json(indent=2))
@@ -183,14 +182,14 @@ class _Lines:
         self,
         stream: BinaryIO,
         progress: Progress,
-        zones: tuple[str, ...],
+        source: object,
         collector: PausedCollector,
     ) -> None:
         self.stream = stream
         self.progress = progress
         self.collector = collector
         # Offline, a domain outside every zone could only be SKIPPED: refuse its line.
-        self.zones = zones
+        self.source = source
         self.seen: dict[str, int] = {}
         self.pending: dict[str, int] = {}
 
@@ -216,8 +215,10 @@ class _Lines:
         if found:
             return _error_line(number, text, "invalid domain setup", found)
         domain = setup.domain.ascii
-        if self.zones and not any(is_subdomain(domain, apex) for apex in self.zones):
-            return _error_line(number, text, f"{domain} is in none of the zones given")
+        try:
+            require_zone_holds(self.source, domain)
+        except DomainOutsideZone as exc:
+            return _error_line(number, text, str(exc))
         if domain in self.seen:
             return _error_line(number, text, f"{domain} is already on line {self.seen[domain]}")
         self.seen[domain] = number
@@ -329,14 +330,13 @@ def _open(path: str, out: Output) -> BinaryIO:
         raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
 
 
-def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], tuple[str, ...]]:
-    """How the lines are diagnosed, and the zones a domain must be in (offline)."""
+def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], object]:
+    """How the lines are diagnosed, and the source a domain must be answerable by."""
     if args.workers > 1:
         factory = live_factory(args)
-        return lambda lines: _stream_parallel(lines, factory, args), ()
-    source, apexes = build_source(args, concurrent=True)
-    offline = () if args.nameserver else apexes
-    return lambda lines: asyncio.run(_stream(lines, source, args)), offline
+        return lambda lines: _stream_parallel(lines, factory, args), None
+    source, _ = build_source(args, concurrent=True)
+    return lambda lines: asyncio.run(_stream(lines, source, args)), source
 
 
 def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
@@ -345,7 +345,7 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
         raise UsageError(f"--concurrency is at most {_MAX_CONCURRENCY}")
     if args.workers > _MAX_WORKERS:
         raise UsageError(f"--workers is at most {_MAX_WORKERS}")
-    run, offline = _runner(args)
+    run, source = _runner(args)
     stream = _open(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally(out.clock)
@@ -360,13 +360,17 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     try:
         # This process is the command's own: see collector.py for why, and the cost.
         with PausedCollector(every=_COLLECT_EVERY) as collector:
-            run(_Lines(stream, progress, offline, collector))
+            run(_Lines(stream, progress, source, collector))
     except KeyboardInterrupt:
         interrupted = True
     finally:
         if args.file != "-":
             stream.close()
         progress.clear()
+    if not (interrupted or tally.done):
+        # An input emptied by mistake must not pass a pipeline.
+        where = "standard input" if args.file == "-" else shown(args.file, limit=PATH_LIMIT)
+        raise UsageError(f"no domain to check in {where}")
     out.note(tally.summary(interrupted=interrupted))
     if interrupted:
         return EXIT_INTERRUPTED

@@ -24,7 +24,7 @@ import re
 
 import attrs
 
-from .dkim_der import rsa_key_bits
+from .dkim_der import read_rsa_key
 from .errors import Violation, require_str
 
 __all__ = [
@@ -111,10 +111,15 @@ class DkimKeyParse:
         violations: Every problem found. Empty if and only if the key can verify
             e-mail signatures; a revoked key or a key not meant for e-mail keeps
             its ``key`` and still has a violation.
+        warnings: What some verifiers refuse in a key that others use: the
+            record departs from the letter of an RFC that strict verifiers
+            (dkimpy) follow (``dkim.key_type_case``, ``dkim.rsa_params_missing``).
+            They do not make the key unusable.
     """
 
     key: DkimKey | None
     violations: tuple[Violation, ...] = ()
+    warnings: tuple[Violation, ...] = ()
 
     @property
     def usable(self) -> bool:
@@ -176,7 +181,7 @@ def _colon_list(value: str) -> tuple[str, ...]:
     return tuple(item for item in items if item)
 
 
-def _key_bits(key_type: DkimKeyType, data: str) -> int:
+def _key_bits(key_type: DkimKeyType, data: str, warnings: list[Violation]) -> int:
     """The key size in bits; raises ``ValueError`` for data that is not such a key."""
     # RFC 6376 §3.6.1: base64 with FWS allowed anywhere; RFC 2045 padding required.
     # base64.b64decode(..., validate=True) is this call; the tag value is ASCII already.
@@ -185,7 +190,15 @@ def _key_bits(key_type: DkimKeyType, data: str) -> int:
         if len(raw) != _ED25519_KEY_BYTES:
             raise ValueError(f"an Ed25519 key is 32 bytes, not {len(raw)}")
         return 8 * _ED25519_KEY_BYTES
-    return rsa_key_bits(raw)
+    bits, without_parameters = read_rsa_key(raw)
+    if without_parameters:
+        _report(
+            warnings,
+            "dkim.rsa_params_missing",
+            "the key's rsaEncryption identifier has no NULL parameters, which RFC 3279 "
+            "§2.3.1 requires: verifiers that decode keys strictly (dkimpy) reject it",
+        )
+    return bits
 
 
 def _check_version(tags: dict[str, str], first: str, found: list[Violation]) -> bool:
@@ -211,9 +224,12 @@ def _check_version(tags: dict[str, str], first: str, found: list[Violation]) -> 
     return True
 
 
-def _read_key(tags: dict[str, str], found: list[Violation]) -> tuple[DkimKeyType, int | None, bool]:
-    """(key type, bits, revoked); raises ``LookupError`` when there is no usable key."""
-    name = tags.get("k", "rsa").strip(_WHITESPACE).lower()
+def _key_type(written: str, found: list[Violation], warnings: list[Violation]) -> DkimKeyType:
+    """The ``k=`` type; raises ``LookupError`` for one no verifier knows."""
+    key_type = _KEY_TYPES.get(written)
+    if key_type is not None:
+        return key_type
+    name = written.lower()
     key_type = _KEY_TYPES.get(name)
     if key_type is None:
         _report(
@@ -223,6 +239,25 @@ def _read_key(tags: dict[str, str], found: list[Violation]) -> tuple[DkimKeyType
             value=_shown(name),
         )
         raise LookupError(name)
+    # RFC 6376 §3.2: values are case-sensitive unless their tag says otherwise, and
+    # k= does not; yet its ABNF literals ("rsa") are case-insensitive (RFC 5234
+    # §2.3). Verifiers read it both ways: the key stands, with a warning.
+    _report(
+        warnings,
+        "dkim.key_type_case",
+        f"k={_shown(written)}: tag values are case-sensitive (RFC 6376 §3.2), so verifiers "
+        f"that follow it (dkimpy) do not know this key type and reject the key; write k={name}",
+        value=_shown(written),
+        expected=name,
+    )
+    return key_type
+
+
+def _read_key(
+    tags: dict[str, str], found: list[Violation], warnings: list[Violation]
+) -> tuple[DkimKeyType, int | None, bool]:
+    """(key type, bits, revoked); raises ``LookupError`` when there is no usable key."""
+    key_type = _key_type(tags.get("k", "rsa").strip(_WHITESPACE), found, warnings)
     if "p" not in tags:
         _report(found, "dkim.missing_key", "the record has no p= tag (the public key)")
         raise LookupError("p")
@@ -231,7 +266,7 @@ def _read_key(tags: dict[str, str], found: list[Violation]) -> tuple[DkimKeyType
         _report(found, "dkim.revoked", "p= is empty: the key has been revoked (RFC 6376 §3.6.1)")
         return key_type, None, True
     try:
-        bits = _key_bits(key_type, data)
+        bits = _key_bits(key_type, data, warnings)
     except ValueError as error:  # binascii.Error is a ValueError
         _report(
             found,
@@ -269,8 +304,10 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
     """Parse a DKIM key record (RFC 6376 §3.6.1; Ed25519 per RFC 8463).
 
     Character-strings of the TXT record must already be joined (RFC 6376 §3.6.2.2).
-    Unknown tags are ignored, as RFC 6376 §3.2 requires. Never raises for a ``str``;
-    raises ``TypeError`` for anything else.
+    Unknown tags are ignored, as RFC 6376 §3.2 requires. A key type in another
+    case (``k=RSA``) or an RSA key without the NULL parameters of its algorithm
+    identifier is read, with a warning: strict verifiers reject it. Never raises
+    for a ``str``; raises ``TypeError`` for anything else.
     """
     require_str(text, "a DKIM key record")
     found: list[Violation] = []
@@ -280,8 +317,9 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
     first = next(iter(tags), "")
     if not _check_version(tags, first, found):
         return DkimKeyParse(None, tuple(found))
+    warnings: list[Violation] = []
     try:
-        key_type, bits, revoked = _read_key(tags, found)
+        key_type, bits, revoked = _read_key(tags, found, warnings)
     except LookupError:
         return DkimKeyParse(None, tuple(found))
     key = DkimKey(
@@ -295,7 +333,7 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
         notes=tags.get("n", ""),
     )
     found.extend(_usage_violations(key))
-    return DkimKeyParse(key, tuple(found))
+    return DkimKeyParse(key, tuple(found), tuple(warnings))
 
 
 def dkim_key_strength(key: DkimKey, /) -> Violation | None:

@@ -14,7 +14,7 @@ ValueError: not a single SEQUENCE
 
 from __future__ import annotations
 
-__all__ = ["rsa_key_bits"]
+__all__ = ["read_rsa_key", "rsa_key_bits"]
 
 _RSA_OID = bytes.fromhex("2a864886f70d010101")
 
@@ -132,6 +132,27 @@ def rsa_key_bits(der: bytes, /) -> int:
     """The modulus size of an RSA SubjectPublicKeyInfo (RFC 5280 §4.1) or RSAPublicKey."""
     usual = _usual_rsa_key_bits(der)
     return _walked_rsa_key_bits(der) if usual is None else usual
+
+
+def read_rsa_key(der: bytes, /) -> tuple[int, bool]:
+    """(:func:`rsa_key_bits`, whether its rsaEncryption identifier lacks the NULL parameters).
+
+    RFC 3279 §2.3.1 (and RFC 8017 Appendix A.1) say the parameters SHALL be
+    NULL; a key without them is read, and the caller says that strict decoders
+    (dkimpy's) refuse it. A bare PKCS#1 key has no identifier: ``False``.
+
+    Raises:
+        ValueError: ``der`` is not such a key; the message says what is wrong.
+    """
+    usual = _usual_rsa_key_bits(der)
+    if usual is not None:
+        return usual, False  # the usual layout has the NULL parameters
+    bits = _walked_rsa_key_bits(der)
+    tag, algorithm, _ = _read_tlv(_read_tlv(der, 0)[1], 0)
+    if tag != 0x30:  # PKCS#1: the walk accepted an INTEGER first
+        return bits, False
+    end = _read_tlv(algorithm, 0)[2]
+    return bits, algorithm[end:] == b""
 
 
 def _walked_rsa_key_bits(der: bytes) -> int:

@@ -15,7 +15,9 @@ _WHITESPACE = " \t\r\n"
 _TAG_NAME = re.compile(r"[A-Za-z]+")
 # RFC 3986 §3: scheme ":" hier-part; RFC 9989 §4.8: "," and "!" must be encoded.
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[\x22-\x2b\x2d-\x3a\x3c-\x7e]+")
-_OBSOLETE_SIZE = re.compile(r"![0-9]+[kmgtKMGT]?")  # RFC 7489 §6.4 "!size", obsolete
+# RFC 7489 §6.4: dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ], the size
+# last (obsolete in RFC 9989 §4.8); literals case-insensitive (RFC 5234 §2.3).
+_OBSOLETE_SIZE = re.compile(r"[0-9]+[kmgtKMGT]?")
 _FAILURE_OPTIONS = frozenset("01ds")  # RFC 9989 §4.7 fo=
 _MAX_SHOWN = 60
 
@@ -78,7 +80,23 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def _uri(item: str) -> str:
-    uri = _OBSOLETE_SIZE.sub("", item, count=1) if "!" in item else item
+    """The URI of a ``rua``/``ruf`` item, without its obsolete size suffix.
+
+    Only a size at the very end is one: a ``!`` anywhere else makes the item
+    invalid (RFC 7489 §6.4; RFC 9989 §4.8 asks for ``!`` to be percent-encoded),
+    rather than an address rewritten into another one.
+    """
+    uri = item
+    if "!" in item:
+        head, _, size = item.rpartition("!")
+        if _OBSOLETE_SIZE.fullmatch(size):
+            uri = head
+        if "!" in uri:
+            raise _BadValue(
+                f"{_shown(item)!r} has a '!' that is not a size suffix at its end "
+                "(RFC 7489 §6.4: '!', digits and an optional k, m, g or t, last; "
+                "elsewhere, write %21)"
+            )
     if not _URI.fullmatch(uri):
         raise _BadValue(f"{_shown(item)!r} is not a URI (scheme:...)")
     if uri[:7].lower() == "mailto:":

@@ -21,7 +21,15 @@ from .check_mx import check_exists, check_mx
 from .check_relay import check_relay, relay_host
 from .check_spf import ProviderSender, check_spf
 from .check_srv import check_autodiscover, check_ownership
-from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution
+from .dnsdata import (
+    Answer,
+    AnswerStatus,
+    AsyncRecordSource,
+    FailureCause,
+    Query,
+    RecordSource,
+    Resolution,
+)
 from .findings import DEADLINE, Check, Diagnosis, Finding, Status
 from .memtable import direct_answerer
 from .profiles import OVH_EMAIL_PRO, Profile
@@ -29,7 +37,7 @@ from .records import expected_records
 from .setup import DomainSetup
 from .source_stub import AsyncStubSource, QueryThen
 
-__all__ = ["assemble", "make_context", "run_async_checks", "run_sync_checks"]
+__all__ = ["assemble", "make_context", "raised", "run_async_checks", "run_sync_checks"]
 
 _Run = Callable[[Context, ProviderSender | None], Resolution[tuple[Finding, ...]]]
 
@@ -55,6 +63,24 @@ def make_context(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> Con
         TypeError: ``setup`` is not a :class:`~emailpro_core.setup.DomainSetup`.
     """
     return Context(setup, profile, expected_records(setup, profile))
+
+
+#: How much of a source's exception text a message repeats.
+_SHOWN_ERROR = 100
+
+
+def raised(query: Query, error: Exception, /) -> Answer:
+    """The answer to ``query`` when the source raised ``error``: ``FAILURE``, cause ``OTHER``.
+
+    A source's exception (a source of one's own, a bug) must not end a run over
+    thousands of domains, nor read as a missing record: the checks that needed
+    the answer are ``UNKNOWN``, and the message names the exception's type.
+    """
+    text = " ".join(str(error).split())
+    if len(text) > _SHOWN_ERROR:
+        text = text[: _SHOWN_ERROR - 3] + "..."
+    detail = f"the record source raised {type(error).__name__}" + (f": {text}" if text else "")
+    return Answer(query, AnswerStatus.FAILURE, cause=FailureCause.OTHER, detail=detail)
 
 
 def _missing(results: dict[int, tuple[Finding, ...]]) -> bool:
@@ -121,9 +147,15 @@ def _drive(
                 if answer is None:
                     if until is not None and time.monotonic() >= until:
                         return None
-                    answer = known[key] = (
-                        source.lookup(query.name, query.rdtype) if direct is None else direct(query)
-                    )
+                    try:
+                        answer = (
+                            source.lookup(query.name, query.rdtype)
+                            if direct is None
+                            else direct(query)
+                        )
+                    except Exception as error:  # a source's bug: this answer is unknown
+                        answer = raised(query, error)
+                    known[key] = answer
                 answers.append(answer)
             batch = resolution.send(tuple(answers))
     except StopIteration as done:
@@ -172,7 +204,8 @@ def _query_then(source: AsyncRecordSource) -> QueryThen | None:
     return None
 
 
-#: What a lookup ended with: its answer, or what the source raised (a bug there).
+#: What a lookup ended with: its answer, or what ended it (a cancellation; what
+#: a source raised, which :func:`_settled` turns into an answer).
 _Outcome = Answer | BaseException
 
 
@@ -180,6 +213,11 @@ def _outcome(task: asyncio.Task[Answer]) -> _Outcome:
     if task.cancelled():
         return asyncio.CancelledError()
     return task.exception() or task.result()
+
+
+def _settled(query: Query, outcome: _Outcome) -> _Outcome:
+    """An exception from the source is the answer :func:`raised` makes; a cancellation stays."""
+    return raised(query, outcome) if isinstance(outcome, Exception) else outcome
 
 
 class _Driver:
@@ -227,7 +265,7 @@ class _Driver:
         if found is None:
             self._asked[key] = [index]
             then = self._then or self._task_then
-            answer = then(query, lambda outcome: self._arrived(key, outcome))
+            answer = then(query, lambda outcome: self._arrived(key, _settled(query, outcome)))
             if answer is None:
                 return False
             self._asked[key] = answer
@@ -276,7 +314,7 @@ class _Driver:
             self.results[index] = done.value
         except asyncio.CancelledError:
             pass  # a lookup cancelled by someone else: the check did not finish
-        except Exception as error:  # a bug in a check or a source: run_async_checks raises it
+        except Exception as error:  # a bug in a check (not a source's: see _settled): raised
             self.error = error
         del self._running[index]
         if (self.error is not None or not self._running) and not self.finished.done():

@@ -29,7 +29,7 @@ import dns.rdatatype
 import dns.zone
 
 from .dnsdata import Answer, AnswerStatus, AsyncRecordSource, Query, RecordSource
-from .errors import require_str
+from .errors import EmailProError, require_str
 from .inputfiles import InputFileError, read_regular_file
 from .memtable import (
     MAX_CNAME_CHAIN,
@@ -47,7 +47,14 @@ from .memtable import (
 from .rdataconv import SourceDataError, name_text, rdata_value
 from .zoneplain import ZoneData, read_plain
 
-__all__ = ["MAX_ZONE_BYTES", "DualSource", "ZoneFileError", "ZoneSource"]
+__all__ = [
+    "MAX_ZONE_BYTES",
+    "DomainOutsideZone",
+    "DualSource",
+    "ZoneFileError",
+    "ZoneSource",
+    "require_zone_holds",
+]
 
 #: The largest zone file :meth:`ZoneSource.from_file` reads: 64 MiB, several times
 #: the largest zones of the domains one mail service holds, and a bound on the
@@ -90,6 +97,63 @@ class ZoneFileError(SourceDataError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.source, self.problem, self.line))
+
+
+class DomainOutsideZone(EmailProError, ValueError):
+    """A domain is checked over zones of which none holds it, and nothing else answers.
+
+    Every name of the domain would be outside the records the source holds, so
+    every check would be ``SKIPPED``: a diagnosis that reads as "nothing wrong".
+
+    Attributes:
+        domain: The domain checked (A-labels, no trailing dot).
+        zones: The apex of each zone asked, in the order they answer.
+    """
+
+    def __init__(self, domain: str, zones: tuple[str, ...]) -> None:
+        self.domain = domain
+        self.zones = tuple(zones)
+        shown = ", ".join(zone or "." for zone in self.zones)
+        if len(self.zones) == 1:
+            super().__init__(f"{domain} is not in the zone {shown}")
+        else:
+            super().__init__(f"{domain} is in none of the zones {shown}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.domain, self.zones))
+
+
+def require_zone_holds(source: object, domain: str, /) -> None:
+    r"""Refuse to check ``domain`` over zones that cannot answer for it.
+
+    ``source`` passes when it is not a :class:`ZoneSource`, or when a zone of its
+    chain (the zone, its fallback when that is a zone, and so on) holds
+    ``domain`` (its apex is the domain or a parent of it), or when the chain
+    ends in a source of another kind (a resolver, records in memory), which can
+    answer any name.
+
+    >>> zone = ZoneSource.from_text(
+    ...     "@ 3600 SOA ns1 hostmaster 1 7200 900 1209600 300\n@ 3600 NS ns1",
+    ...     origin="example.org",
+    ... )
+    >>> require_zone_holds(zone, "shop.example.org")
+    >>> require_zone_holds(zone, "example.net")
+    Traceback (most recent call last):
+    ...
+    emailpro_core.source_zone.DomainOutsideZone: example.net is not in the zone example.org
+
+    Raises:
+        DomainOutsideZone: no zone of the chain holds ``domain`` and nothing else answers.
+    """
+    apexes: list[str] = []
+    current: object = source
+    while isinstance(current, ZoneSource):
+        if _within(domain, current.apex):
+            return
+        apexes.append(current.apex)
+        current = current.fallback
+    if apexes and current is None:
+        raise DomainOutsideZone(domain, tuple(apexes))
 
 
 class DualSource(RecordSource, AsyncRecordSource, Protocol):
@@ -267,6 +331,11 @@ class ZoneSource(TableSource):
     def names(self) -> frozenset[str]:
         """Every name that exists in the zone, empty non-terminals included."""
         return self._table.names
+
+    @property
+    def fallback(self) -> DualSource | None:
+        """The source asked for the names the zone cannot answer, if any."""
+        return self._fallback
 
     def _outside(self, detail: str) -> Step:
         if self._fallback is not None:

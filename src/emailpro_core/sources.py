@@ -27,7 +27,13 @@ from .memtable import MAX_CNAME_CHAIN
 from .rdataconv import SourceDataError
 from .source_static import StaticSource
 from .source_stub import AsyncStubSource, StubSource
-from .source_zone import DualSource, ZoneFileError, ZoneSource
+from .source_zone import (
+    DomainOutsideZone,
+    DualSource,
+    ZoneFileError,
+    ZoneSource,
+    require_zone_holds,
+)
 
 if TYPE_CHECKING:
     from .source_live import AsyncResolverSource, ResolverSource
@@ -38,6 +44,7 @@ __all__ = [
     "AsyncResolverSource",
     "AsyncStubSource",
     "DnsCache",
+    "DomainOutsideZone",
     "DualSource",
     "RecordSource",
     "ResolverSource",
@@ -46,6 +53,7 @@ __all__ = [
     "StubSource",
     "ZoneFileError",
     "ZoneSource",
+    "require_zone_holds",
 ]
 
 #: Imported on first use (PEP 562): dnspython's resolver, the query module and

@@ -121,3 +121,53 @@ def test_order_whitespace_and_unknown_tags_do_not_matter(
     tags = [*known, key, *(f"{name}={value}" for name, value in unknown)]
     shuffled = parse_dkim_key(";".join(before + tag + after for tag in ["v=DKIM1", *tags]))
     assert shuffled == base
+
+
+def _spki_without_parameters(key: bytes) -> bytes:
+    algorithm = _der(0x30, _der(0x06, RSA_OID))
+    return _der(0x30, algorithm + _der(0x03, b"\x00" + key))
+
+
+@given(moduli, exponents, st.sampled_from(["null", "absent", "pkcs1"]))
+def test_rsa_params_missing_warns_exactly_when_absent(
+    modulus: tuple[int, int], exponent: int, layout: str
+) -> None:
+    """Only an SPKI whose rsaEncryption lacks NULL parameters warns; the size is the same."""
+    bits, value = modulus
+    key = _rsa_public_key(value, exponent)
+    if layout == "pkcs1":
+        der = key
+    else:
+        der = _spki(key) if layout == "null" else _spki_without_parameters(key)
+    parsed = parse_dkim_key("v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode())
+    assert parsed.key is not None
+    assert (parsed.key.key_bits, parsed.codes) == (bits, ())
+    expected = ("dkim.rsa_params_missing",) if layout == "absent" else ()
+    assert expected == tuple(w.code for w in parsed.warnings)
+
+
+# Every spelling of a known key type, in any mix of cases.
+_typed = st.sampled_from(DkimKeyType).flatmap(
+    lambda kind: st.tuples(
+        st.just(kind),
+        st.lists(st.booleans(), min_size=len(kind.value), max_size=len(kind.value)).map(
+            lambda upper: "".join(
+                c.upper() if up else c for c, up in zip(kind.value, upper, strict=True)
+            )
+        ),
+    )
+)
+
+
+@given(_typed)
+def test_key_type_case_warns_exactly_when_not_lower_case(typed: tuple[DkimKeyType, str]) -> None:
+    """k= in any case gives the same key; any spelling but the lower-case one warns."""
+    kind, written = typed
+    data = _spki(_rsa_public_key((1 << 1023) | 1, 65537)) if kind is DkimKeyType.RSA else bytes(32)
+    p = base64.b64encode(data).decode()
+    plain = parse_dkim_key(f"v=DKIM1; k={kind.value}; p={p}")
+    spelled = parse_dkim_key(f"v=DKIM1; k={written}; p={p}")
+    assert (plain.key, plain.violations, plain.warnings) == (spelled.key, spelled.violations, ())
+    expected = () if written == kind.value else ("dkim.key_type_case",)
+    assert expected == tuple(w.code for w in spelled.warnings)
+    assert spelled.usable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 
@@ -138,3 +139,46 @@ def test_tag_names_and_keywords_are_case_insensitive(
         for tag in record.to_text().split("; ")[1:]
     ]
     assert parse_dmarc("; ".join(["v=DMARC1", *tags])).record == record
+
+
+# RFC 7489 §6.4, written out here rather than taken from the parser: a report URI
+# holds no "!" but in an optional size suffix at its end, "!" digits [unit].
+_SIZED = re.compile(r"(?P<uri>[^!]*)(?:!(?P<size>[0-9]+[kmgtKMGT]?))?")
+_sizes = st.tuples(
+    st.text(alphabet="0123456789\u0663", max_size=4),
+    st.sampled_from(["", "k", "M", "t", "x", "mb", "!", "!5"]),
+).map(lambda t: "!" + t[0] + t[1])
+_uri_chars = st.text(alphabet=string.ascii_letters + string.digits + "!@.:/%-_~+=?&#", max_size=12)
+
+
+@st.composite
+def report_uris(draw: st.DrawFn) -> str:
+    """A report URI, with sizes and stray "!" at the end, inside, or both."""
+    uri = draw(uris | _uri_chars)
+    if draw(st.booleans()):
+        at = draw(st.integers(min_value=0, max_value=len(uri)))
+        uri = uri[:at] + draw(_sizes) + uri[at:]
+    if draw(st.booleans()):
+        uri += draw(_sizes)
+    return uri
+
+
+@given(st.lists(report_uris(), min_size=1, max_size=3))
+def test_report_uris_round_trip_exactly_or_are_refused(items: list[str]) -> None:
+    """Each rua item is kept exactly (less a trailing size) or refused; never rewritten."""
+    parsed = parse_dmarc(f"v=DMARC1; p=none; rua={','.join(items)}")
+    assert parsed.record is not None
+    kept = list(parsed.record.aggregate_uris)
+    refused = [e.params["value"] for e in parsed.errors]
+    assert all(e.code == "dmarc.bad_value" for e in parsed.errors)
+    assert len(items) == len(kept) + len(refused)
+    for item in items:
+        sized = _SIZED.fullmatch(item)
+        if kept and sized is not None and kept[0] == sized["uri"]:
+            kept.pop(0)
+        else:
+            assert sized is None or item in refused, (item, parsed)
+    assert [] == kept
+    # What is kept is written back as it was read, and reads back the same.
+    again = parse_dmarc(parsed.record.to_text())
+    assert (again.record, again.errors) == (parsed.record, ())

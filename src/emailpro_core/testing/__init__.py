@@ -199,6 +199,9 @@ def assert_zone_ready(
         AssertionError: a finding has a status of ``fail_on``; the message
             lists each one and its fix, then the checks that were skipped.
         ZoneFileError: the zone file cannot be read.
+        DomainOutsideZone: the zone does not hold the domain (its origin is
+            neither the domain nor a parent of it) and no fallback answers:
+            every check would be ``SKIPPED``, a pass that proves nothing.
         InvalidSetup: the setup contradicts itself or the profile.
         ValueError: ``fail_on`` holds ``ok`` or something that is not a status.
         TypeError: an argument has the wrong type.
