@@ -32,10 +32,12 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
 __all__ = [
+    "FORGERIES",
     "GARBAGE",
     "Fault",
     "FaultResponder",
@@ -65,6 +67,22 @@ class Fault(enum.Enum):
     TRUNCATE = "truncate"  # TC=1 and no records
     GARBAGE = "garbage"  # the query ID, then bytes that are not a DNS message
     WRONG_ID = "wrong_id"  # the right answer under another message ID
+    # Hostile servers (RFC 5452 attacks, slow drips), for the transports' bounds:
+    TRICKLE = "trickle"  # UDP: answers under a wrong ID every `interval`, never the reply
+    DRIP = "drip"  # TCP: the reply one octet every `interval`
+    BADVERS = "badvers"  # EDNS extended RCODE 16 (RFC 6891 §6.1.3), header RCODE 0
+    TC_ALWAYS = "tc_always"  # TC set, over TCP too
+    # A forged datagram with the query's ID first, then the genuine reply (UDP):
+    FORGED_NOT_RESPONSE = "forged_not_response"  # QR unset
+    FORGED_OTHER_NAME = "forged_other_name"  # another question name
+    FORGED_OTHER_TYPE = "forged_other_type"  # another question type
+    FORGED_OTHER_CLASS = "forged_other_class"  # another question class
+    FORGED_NO_QUESTION = "forged_no_question"  # no question at all
+    FORGED_ONE_LABEL = "forged_one_label"  # the question name as one label, dots inside
+
+
+#: The forgeries: a datagram that carries the query's ID but is not its reply.
+FORGERIES = tuple(fault for fault in Fault if fault.name.startswith("FORGED_"))
 
 
 @attrs.frozen
@@ -75,11 +93,16 @@ class FaultRule:
         udp: The fault over UDP; ``None`` answers from the records.
         tcp: The fault over TCP; ``None`` answers from the records.
         delay: Seconds to wait before replying (or before dropping).
+        interval: Seconds between the datagrams of ``TRICKLE`` and the octets of ``DRIP``.
+        forged_records: For the forgeries, the records the forged datagram
+            carries (``{"A": ["192.0.2.66"]}``), at the question's name.
     """
 
     udp: Fault | None = None
     tcp: Fault | None = None
     delay: float = 0.0
+    interval: float = 0.5
+    forged_records: Mapping[str, Sequence[str]] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, fault: Fault) -> FaultRule:
@@ -112,6 +135,39 @@ def cname_loop(*names: str) -> dict[str, dict[str, list[str]]]:
 
 def _key(name: str) -> str:
     return name.rstrip(".").lower()
+
+
+def _forgery(query: dns.message.Message, rule: FaultRule) -> bytes:
+    """A datagram with ``query``'s ID that is not its reply (``rule.udp`` says how)."""
+    question = query.question[0]
+    response = dns.message.make_response(query)
+    response.flags |= dns.flags.AA
+    owner = question.name
+    for rdtype, texts in rule.forged_records.items():
+        response.answer.append(
+            dns.rrset.from_text_list(owner, 86400, "IN", rdtype, list(texts), origin=dns.name.root)
+        )
+    fault = rule.udp
+    if fault is Fault.FORGED_NOT_RESPONSE:
+        response.flags &= ~dns.flags.QR
+    elif fault is Fault.FORGED_OTHER_NAME:
+        response.question[0] = dns.rrset.RRset(
+            dns.name.from_text("other." + owner.to_text()), question.rdclass, question.rdtype
+        )
+    elif fault is Fault.FORGED_OTHER_TYPE:
+        other = dns.rdatatype.TXT if question.rdtype != dns.rdatatype.TXT else dns.rdatatype.A
+        response.question[0] = dns.rrset.RRset(owner, question.rdclass, other)
+    elif fault is Fault.FORGED_OTHER_CLASS:
+        response.question[0] = dns.rrset.RRset(owner, dns.rdataclass.CH, question.rdtype)
+    elif fault is Fault.FORGED_NO_QUESTION:
+        response.question.clear()
+    wire = response.to_wire()
+    if fault is Fault.FORGED_ONE_LABEL:
+        # The question's labels as one label with dots inside: same text, other name.
+        labels = owner.relativize(dns.name.root).to_text().encode()
+        flat = bytes([len(labels)]) + labels + b"\x00"
+        wire = wire[:12] + flat + wire[12 + len(owner.to_wire()) :]
+    return wire
 
 
 class FaultResponder:
@@ -245,6 +301,34 @@ class FaultResponder:
 
     # What to send: None means nothing at all.
 
+    def _rule_of(self, wire: bytes) -> FaultRule:
+        try:
+            question = dns.message.from_wire(wire).question[0]
+        except (dns.exception.DNSException, IndexError):
+            return FaultRule()
+        name = _key(question.name.to_text())
+        rdtype = dns.rdatatype.to_text(question.rdtype)
+        return self._rules.get((name, rdtype)) or self._rules.get(name) or FaultRule()
+
+    def datagrams(self, wire: bytes) -> list[tuple[float, bytes]]:
+        """What to send back over UDP for ``wire``: (pause before, datagram) pairs."""
+        rule = self._rule_of(wire)
+        if rule.udp is Fault.TRICKLE:
+            answer = self.reply(wire, "udp")
+            if answer is None:  # pragma: no cover - a query the fault matched parses
+                return []
+            wrong = ((int.from_bytes(answer[:2], "big") + 1) % 65536).to_bytes(2, "big")
+            # Wrong-ID datagrams, `interval` apart, for about ten seconds (stop() ends it).
+            return [(rule.interval, wrong + answer[2:])] * int(10 / rule.interval)
+        if rule.udp in FORGERIES:
+            genuine = self.reply(wire, "udp")
+            if genuine is None:  # pragma: no cover - a query the fault matched parses
+                return []
+            query = dns.message.from_wire(wire)
+            return [(0.0, _forgery(query, rule)), (0.05, genuine)]
+        answer = self.reply(wire, "udp")
+        return [] if answer is None else [(0.0, answer)]
+
     def reply(self, wire: bytes, transport: str) -> bytes | None:
         """The bytes to send back for a query received over ``transport`` (or nothing)."""
         try:
@@ -274,6 +358,13 @@ class FaultResponder:
             return query.id.to_bytes(2, "big") + GARBAGE
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
+        if fault is Fault.BADVERS:
+            response.set_rcode(dns.rcode.BADVERS)  # the upper bits go in the OPT record
+            self._answer(query, response)
+            return response.to_wire(max_size=max_size)
+        if fault is Fault.TC_ALWAYS:
+            response.flags |= dns.flags.TC
+            return response.to_wire(max_size=max_size)
         if fault is Fault.SERVFAIL or fault is Fault.REFUSED:
             response.set_rcode(dns.rcode.SERVFAIL if fault is Fault.SERVFAIL else dns.rcode.REFUSED)
             response.flags &= ~dns.flags.AA
@@ -332,8 +423,16 @@ class FaultResponder:
                 answer = self.reply(wire, "tcp")
                 if answer is None:
                     continue
+                framed = len(answer).to_bytes(2, "big") + answer
+                rule = self._rule_of(wire)
                 try:
-                    connection.sendall(len(answer).to_bytes(2, "big") + answer)
+                    if rule.tcp is Fault.DRIP:
+                        for octet in framed:  # one octet at a time, never done in time
+                            if self._stopping.wait(rule.interval):
+                                return
+                            connection.sendall(bytes([octet]))
+                    else:
+                        connection.sendall(framed)
                 except OSError:
                     return
 
@@ -369,8 +468,10 @@ class _UdpHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         wire, sock = self.request
         assert isinstance(self.server, _UdpServer)
-        answer = self.server.responder.reply(wire, "udp")
-        if answer is not None:
+        responder = self.server.responder
+        for pause, answer in responder.datagrams(wire):
+            if pause and responder._stopping.wait(pause):
+                return
             with contextlib.suppress(OSError):  # the client may have gone away
                 sock.sendto(answer, self.client_address)
 

@@ -402,9 +402,11 @@ def _assemble(
         if values:
             ttl = min(ttls) if chain_ttl < 0 else min(chain_ttl, *ttls)
             return Answer(query, AnswerStatus.ANSWER, tuple(values), ttl, current), None
-    if rcode == 0 and soa < 0 and current != query.name:
+    if rcode == 0 and soa < 0 and current != query.name and current:
         # A chain that stops at a CNAME with neither data nor a SOA: the server
-        # is not authoritative for the target; someone must ask for it.
+        # is not authoritative for the target; someone must ask for it. (Not
+        # the root: a CNAME to "." leads nowhere mail can go, and is kept as
+        # no data at the root, via_cname set.)
         return Answer(query, AnswerStatus.NODATA, ttl=max(chain_ttl, 0), canonical_name=current), current
     status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
     ttl = soa if soa >= 0 else NEGATIVE_TTL_WITHOUT_SOA

@@ -297,7 +297,7 @@ def _assemble(
     if records:
         ttl = min([ttl for o, t, ttl, _ in answers if t == code and o == current] + chain)
         return Answer(query, AnswerStatus.ANSWER, records, ttl=ttl, canonical_name=current), None
-    if rcode == 0 and soa < 0 and current != query.name:
+    if rcode == 0 and soa < 0 and current != query.name and current:
         # A chain that stops at a CNAME with neither data nor a SOA: the server
         # is not authoritative for the target; someone must ask for it.
         return Answer(query, AnswerStatus.NODATA, ttl=min(chain), canonical_name=current), current
