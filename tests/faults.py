@@ -123,6 +123,7 @@ class ReceivedQuery:
     transport: str
     name: str
     rdtype: str
+    source_port: int = 0  # the client's port (UDP)
 
 
 def cname_loop(*names: str) -> dict[str, dict[str, list[str]]]:
@@ -173,8 +174,8 @@ def _forgery(query: dns.message.Message, rule: FaultRule) -> bytes:
 class FaultResponder:
     """A UDP + TCP DNS responder on ``127.0.0.1`` with faults per name or (name, type).
 
-    ``faults`` maps a name, or a ``(name, type)`` pair (which wins), to a
-    :class:`Fault` or a :class:`FaultRule`. Names absent from ``records`` are
+    ``faults`` maps a name, or a ``(name, type)`` pair (which wins), or ``"*"``
+    (every other name), to a :class:`Fault` or a :class:`FaultRule`. Names absent from ``records`` are
     NXDOMAIN; present names without the asked type are NODATA; CNAMEs are
     followed inside ``records`` like an authoritative server does (a loop stops
     where it comes back). UDP answers larger than the client's buffer are
@@ -308,28 +309,48 @@ class FaultResponder:
             return FaultRule()
         name = _key(question.name.to_text())
         rdtype = dns.rdatatype.to_text(question.rdtype)
-        return self._rules.get((name, rdtype)) or self._rules.get(name) or FaultRule()
+        return self._rule(name, rdtype)
 
-    def datagrams(self, wire: bytes) -> list[tuple[float, bytes]]:
+    def _rule(self, name: str, rdtype: str) -> FaultRule:
+        # A (name, type) rule wins over a name rule, which wins over the "*" rule.
+        return (
+            self._rules.get((name, rdtype))
+            or self._rules.get(name)
+            or self._rules.get("*")
+            or FaultRule()
+        )
+
+    def spray(self, port: int, wires: Sequence[bytes]) -> None:
+        """Send ``wires`` to ``127.0.0.1:port`` from the server's own UDP address.
+
+        What an off-path attacker does, forging the server's address, to a
+        client whose port it has learnt: the client's connected socket takes them.
+        """
+        sock = self._servers[0].socket
+        for wire in wires:
+            with contextlib.suppress(OSError):  # a full buffer, a closed port
+                sock.sendto(wire, (HOST, port))
+
+    def datagrams(self, wire: bytes, source_port: int = 0) -> list[tuple[float, bytes]]:
         """What to send back over UDP for ``wire``: (pause before, datagram) pairs."""
         rule = self._rule_of(wire)
         if rule.udp is Fault.TRICKLE:
-            answer = self.reply(wire, "udp")
+            answer = self.reply(wire, "udp", source_port)
             if answer is None:  # pragma: no cover - a query the fault matched parses
                 return []
             wrong = ((int.from_bytes(answer[:2], "big") + 1) % 65536).to_bytes(2, "big")
             # Wrong-ID datagrams, `interval` apart, for about ten seconds (stop() ends it).
             return [(rule.interval, wrong + answer[2:])] * int(10 / rule.interval)
         if rule.udp in FORGERIES:
-            genuine = self.reply(wire, "udp")
+            genuine = self.reply(wire, "udp", source_port)
             if genuine is None:  # pragma: no cover - a query the fault matched parses
                 return []
             query = dns.message.from_wire(wire)
             return [(0.0, _forgery(query, rule)), (0.05, genuine)]
-        answer = self.reply(wire, "udp")
+        answer = self.reply(wire, "udp", source_port)
         return [] if answer is None else [(0.0, answer)]
 
-    def reply(self, wire: bytes, transport: str) -> bytes | None:
+    def reply(self, wire: bytes, transport: str, source_port: int = 0) -> bytes | None:
         """The bytes to send back for a query received over ``transport`` (or nothing)."""
         try:
             query = dns.message.from_wire(wire)
@@ -339,8 +360,8 @@ class FaultResponder:
         name = _key(question.name.to_text())
         rdtype = dns.rdatatype.to_text(question.rdtype)
         with self._lock:
-            self._queries.append(ReceivedQuery(transport, name, rdtype))
-        rule = self._rules.get((name, rdtype)) or self._rules.get(name) or FaultRule()
+            self._queries.append(ReceivedQuery(transport, name, rdtype, source_port))
+        rule = self._rule(name, rdtype)
         if rule.delay and self._stopping.wait(rule.delay):
             return None
         if transport == "udp":
@@ -359,8 +380,8 @@ class FaultResponder:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
         if fault is Fault.BADVERS:
-            response.set_rcode(dns.rcode.BADVERS)  # the upper bits go in the OPT record
             self._answer(query, response)
+            response.set_rcode(dns.rcode.BADVERS)  # the upper bits go in the OPT record
             return response.to_wire(max_size=max_size)
         if fault is Fault.TC_ALWAYS:
             response.flags |= dns.flags.TC
@@ -469,7 +490,7 @@ class _UdpHandler(socketserver.BaseRequestHandler):
         wire, sock = self.request
         assert isinstance(self.server, _UdpServer)
         responder = self.server.responder
-        for pause, answer in responder.datagrams(wire):
+        for pause, answer in responder.datagrams(wire, self.client_address[1]):
             if pause and responder._stopping.wait(pause):
                 return
             with contextlib.suppress(OSError):  # the client may have gone away
