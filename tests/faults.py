@@ -123,7 +123,7 @@ class ReceivedQuery:
     transport: str
     name: str
     rdtype: str
-    source_port: int = 0  # the client's port (UDP)
+    source_port: int = attrs.field(default=0, eq=False)  # the client's port (UDP)
 
 
 def cname_loop(*names: str) -> dict[str, dict[str, list[str]]]:
