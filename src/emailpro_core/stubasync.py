@@ -12,10 +12,14 @@ turn per datagram cost several times more than encoding, sending, receiving and
 decoding the question together (measured in ``docs/performance.md``).
 
 * Source ports are random per query (RFC 5452 §9.2): each question is sent from
-  a socket of its own, opened for it (the kernel picks a random port) and
-  closed once it is answered, up to :data:`MAX_SOCKETS` open at once; beyond
-  that, from one of the open sockets chosen at random. A socket holds at most
-  :data:`MAX_IN_FLIGHT` questions.
+  a socket chosen at random among a pool of :data:`MAX_SOCKETS`, each bound to a
+  port the kernel picked at random; a socket serves :data:`SOCKET_USES`
+  questions, then is closed once their replies are in, and a new one (a new
+  random port) takes its place. A port an attacker learns (from a question
+  about a domain it serves) is one of hundreds, for a few dozen questions. A
+  socket holds at most :data:`MAX_IN_FLIGHT` questions. (A socket of its own
+  for every question, as dnspython does, cost 2.5 times the rest of a question
+  here: ``docs/sources.md``.)
 * A socket is read by :class:`_Port`, which takes every reply waiting at each
   wake-up rather than one datagram per turn of the loop.
 * Timeouts are kept by :class:`_Deadlines`, one timer for them all. Each try
@@ -62,17 +66,20 @@ Reply = tuple[Answer, str | None]
 #: handling it raised (a bug, which the asker raises in turn).
 ReplyCallback = Callable[[Reply | Exception], None]
 
-#: Sockets open at once, at most: below the usual limit of 1,024 open files.
-MAX_SOCKETS = 512
-#: Questions sent from one socket before it is closed (once its questions are
-#: answered): 1, a new random source port per query, as dnspython does.
-SOCKET_USES = 1
+#: The pool: sockets questions are sent from, each chosen at random (below the
+#: usual limit of 1,024 open files, with room for those that wait for their
+#: last replies before they close).
+MAX_SOCKETS = 256
+#: Questions sent from one socket before it leaves the pool (it closes once
+#: their replies are in): a port lives for a few dozen questions. 1 gives every
+#: question a socket of its own.
+SOCKET_USES = 32
 #: Questions waiting on one socket, at most (1.6 % of the message IDs): a
 #: question that finds no socket with room fails at once, as a question that
 #: finds no free ID does (:class:`~.stubwire.IdsExhausted`).
 MAX_IN_FLIGHT = 1024
-# A receive buffer for a socket shared by many questions.
-_RECEIVE_BUFFER = 4 * 1024 * 1024
+# A receive buffer for a socket shared by many questions (the kernel caps it).
+_RECEIVE_BUFFER = 1024 * 1024
 # Random picks of an open socket with room before giving up.
 _PICKS = 8
 
@@ -99,7 +106,7 @@ class _Port:
     queue up, and reading them all at once costs a fraction of that.
     """
 
-    __slots__ = ("index", "owner", "pending", "sock", "uses")
+    __slots__ = ("index", "owner", "pending", "retired", "sock", "uses")
 
     #: Replies read in one wake-up at most, so that other callbacks get their turn.
     BATCH = 256
@@ -109,6 +116,8 @@ class _Port:
         self.owner = owner
         self.index = index
         self.uses = 0
+        #: Out of the pool: it closes once its last question is done.
+        self.retired = False
         #: The questions waiting for a reply on this socket, by message ID.
         self.pending: dict[int, _Question] = {}
 
@@ -214,8 +223,10 @@ class AsyncStubTransport:
         self.max_sockets = max_sockets
         self.socket_uses = socket_uses
         self.sent = 0
-        #: The sockets open, each with its questions.
+        #: The pool: the sockets questions are sent from.
         self.ports: list[_Port] = []
+        #: The sockets out of the pool that wait for their last replies.
+        self.draining: set[_Port] = set()
         self._open_source = False
         self._deadlines: _Deadlines | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -234,7 +245,7 @@ class AsyncStubTransport:
     @property
     def in_flight(self) -> int:
         """Questions waiting for a reply over UDP."""
-        return sum(len(port.pending) for port in self.ports)
+        return sum(len(port.pending) for port in (*self.ports, *self.draining))
 
     def _open(self) -> _Port:
         loop = self._loop
@@ -242,8 +253,7 @@ class AsyncStubTransport:
         sock = socket.socket(self._family, socket.SOCK_DGRAM)
         try:
             sock.setblocking(False)
-            if self.socket_uses > 1:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
             # Connected: the kernel picks a random free port (RFC 5452 §9.2:
             # Linux, the BSDs and Windows all do), drops datagrams from any
             # other address and reports an ICMP "port unreachable" here.
@@ -267,10 +277,26 @@ class AsyncStubTransport:
                 return port
         raise IdsExhausted(f"{MAX_IN_FLIGHT} questions waiting on each socket tried")
 
-    def _release(self, port: _Port, *, force: bool = False) -> None:
-        """Close ``port`` if it has served its uses and waits for nothing (or ``force``)."""
-        if not force and (port.pending or port.uses < self.socket_uses):
-            return
+    def _retire(self, port: _Port) -> None:
+        """Take ``port`` out of the pool; it closes once its questions are done."""
+        port.retired = True
+        ports = self.ports
+        last = ports.pop()
+        if last is not port:
+            ports[port.index] = last
+            last.index = port.index
+        if port.pending:
+            self.draining.add(port)
+        else:
+            self._close_port(port)
+
+    def _release(self, port: _Port) -> None:
+        """A question left ``port``: close it if it is out of the pool and done."""
+        if port.retired and not port.pending:
+            self.draining.discard(port)
+            self._close_port(port)
+
+    def _close_port(self, port: _Port) -> None:
         sock, port.sock = port.sock, None
         if sock is None:
             return
@@ -278,12 +304,6 @@ class AsyncStubTransport:
         if loop is not None and not loop.is_closed():
             loop.remove_reader(sock.fileno())
         sock.close()
-        # Swap-remove from the list of open sockets.
-        ports = self.ports
-        last = ports.pop()
-        if last is not port:
-            ports[port.index] = last
-            last.index = port.index
 
     def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
         """Ask ``query``; call ``done`` with its :data:`Reply` once, later.
@@ -318,13 +338,14 @@ class AsyncStubTransport:
             qid = new_id(port.pending)
             wire = encode_query(qid, question.query.name, question.query.rdtype)
         except (WireError, IdsExhausted) as exc:
-            self._release(port)
             self._finish(question, failure(question.query, FailureCause.OTHER, str(exc)))
             return
         question.qid, question.wire = qid, wire
         question.tries_left -= 1
         port.pending[qid] = question
         port.uses += 1
+        if port.uses >= self.socket_uses:
+            self._retire(port)
         loop = self._loop
         assert loop is not None and self._deadlines is not None  # set by ask_then
         self._deadlines.add(question, port, min(loop.time() + self.timeout, question.expires))
@@ -379,7 +400,10 @@ class AsyncStubTransport:
         """End the questions waiting on ``port``: ``error`` says the server is not there."""
         waiting = list(port.pending.values())
         port.pending.clear()
-        self._release(port, force=True)
+        if port.retired:
+            self._release(port)
+        elif port.sock is not None:
+            self._retire(port)
         for question in waiting:
             question.done((failure(question.query, FailureCause.NO_NAMESERVER, str(error)), None))
 
@@ -412,15 +436,11 @@ class AsyncStubTransport:
         watched by that loop.
         """
         self._open_source = False
-        ports, self.ports = self.ports, []
+        ports = [*self.ports, *self.draining]
+        self.ports, self.draining = [], set()
         waiting: list[_Question] = []
-        loop = self._loop
         for port in ports:
-            sock, port.sock = port.sock, None
-            if sock is not None:
-                if loop is not None and not loop.is_closed():
-                    loop.remove_reader(sock.fileno())
-                sock.close()
+            self._close_port(port)
             waiting.extend(port.pending.values())
             port.pending.clear()
         if self._deadlines is not None:
