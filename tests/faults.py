@@ -167,7 +167,7 @@ def _forgery(query: dns.message.Message, rule: FaultRule) -> bytes:
         # The question's labels as one label with dots inside: same text, other name.
         labels = owner.relativize(dns.name.root).to_text().encode()
         flat = bytes([len(labels)]) + labels + b"\x00"
-        wire = wire[:12] + flat + wire[12 + len(owner.to_wire()) :]
+        wire = wire[:12] + flat + wire[12 + len(owner.to_wire() or b"") :]
     return wire
 
 
@@ -175,10 +175,10 @@ class FaultResponder:
     """A UDP + TCP DNS responder on ``127.0.0.1`` with faults per name or (name, type).
 
     ``faults`` maps a name, or a ``(name, type)`` pair (which wins), or ``"*"``
-    (every other name), to a :class:`Fault` or a :class:`FaultRule`. Names absent from ``records`` are
-    NXDOMAIN; present names without the asked type are NODATA; CNAMEs are
-    followed inside ``records`` like an authoritative server does (a loop stops
-    where it comes back). UDP answers larger than the client's buffer are
+    (every other name), to a :class:`Fault` or a :class:`FaultRule`. Names
+    absent from ``records`` are NXDOMAIN; present names without the asked type
+    are NODATA; CNAMEs are followed inside ``records`` like an authoritative
+    server does (a loop stops where it comes back). UDP answers larger than the client's buffer are
     truncated (TC=1).
     """
 
@@ -326,7 +326,9 @@ class FaultResponder:
         What an off-path attacker does, forging the server's address, to a
         client whose port it has learnt: the client's connected socket takes them.
         """
-        sock = self._servers[0].socket
+        server = self._servers[0]
+        assert isinstance(server, _UdpServer)
+        sock = server.socket
         for wire in wires:
             with contextlib.suppress(OSError):  # a full buffer, a closed port
                 sock.sendto(wire, (HOST, port))

@@ -324,7 +324,11 @@ def test_other_classes_types_and_short_soa_are_ignored() -> None:
     short_soa = b"\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x3c\x00\x02\x00\x00"
     wire = _manual(qname, chaos_a + hinfo + short_soa, ancount=2, nscount=1)
     answer, chase = decode_answer(wire, Query("example.org", "A"), QID)
-    assert (answer.status, answer.ttl, chase) == (AnswerStatus.NODATA, NEGATIVE_TTL_WITHOUT_SOA, None)
+    assert (answer.status, answer.ttl, chase) == (
+        AnswerStatus.NODATA,
+        NEGATIVE_TTL_WITHOUT_SOA,
+        None,
+    )
 
 
 class _Reply:

@@ -131,9 +131,13 @@ def test_a_spray_to_the_port_of_an_earlier_query_poisons_nothing() -> None:
     victim's question to that port, from the server's address. With one socket
     for the whole run that poisoned the cache every time.
     """
-    records = {"attacker.example.org": {"A": ["192.0.2.9"]}, "victim.example.org": {"MX": []}}
-    records["victim.example.org"] = {"MX": ["10 mx1.mail.ovh.net."]}
-    faults = {"victim.example.org": FaultRule(delay=1.0)}
+    records = {
+        "attacker.example.org": {"A": ["192.0.2.9"]},
+        "victim.example.org": {"MX": ["10 mx1.mail.ovh.net."]},
+    }
+    faults: dict[str | tuple[str, str], Fault | FaultRule] = {
+        "victim.example.org": FaultRule(delay=1.0)
+    }
     with FaultResponder(records, faults=faults) as r:
         source = AsyncStubSource(r.host, port=r.port, timeout=3.0, tries=1)
         forged = dns.message.make_response(dns.message.make_query("victim.example.org", "MX"))
@@ -323,7 +327,8 @@ def test_check_through_a_resolver_with_tc_everywhere_is_unknown() -> None:
         source = ResolverSource(nameservers=[r.host], port=r.port, timeout=1.0, lifetime=2.0)
         diagnosis = check_domain(SETUP, source, deadline=10.0)
     spf = [f for f in diagnosis.findings if f.check is Check.SPF]
-    assert spf and all(f.status is Status.UNKNOWN for f in spf)
+    assert spf
+    assert all(f.status is Status.UNKNOWN for f in spf)
 
 
 # -- 10. codec details, the same on every path ------------------------------------

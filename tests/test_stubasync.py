@@ -213,7 +213,11 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
     """An exception while finding an answer reaches lookup_then and lookup_soon alike."""
     source = AsyncStubSource("127.0.0.1", port=53)
     asked: list[tuple[Query, stubasync.ReplyCallback]] = []
-    source.transport.ask_then = lambda query, done, expires: asked.append((query, done))  # type: ignore[method-assign]
+
+    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> None:
+        asked.append((query, done))
+
+    source.transport.ask_then = held  # type: ignore[method-assign]
     got: list[Answer | Exception] = []
 
     async def run() -> asyncio.Future[Answer]:

@@ -174,7 +174,10 @@ def _not_checked(ctx: Context, answer: Answer, hosts: tuple[str, ...]) -> Findin
         f"the addresses of {len(hosts)} were not looked up ({shown}{more}); "
         "an MX set that long is unusual, keep the provider's hosts only",
         absolute(ctx.domain),
-        observed=ctx.observed(answer, tuple(mx for mx in answer.records if isinstance(mx, MX) and mx.exchange in set(hosts))),
+        observed=ctx.observed(
+            answer,
+            tuple(mx for mx in answer.records if isinstance(mx, MX) and mx.exchange in set(hosts)),
+        ),
     )
 
 

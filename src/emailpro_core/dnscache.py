@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import attrs
 
-from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, Query, answer_for
+from .dnsdata import MX, TXT, Answer, AnswerStatus, Query, answer_for
 from .memtable import rdtype_key
 
 __all__ = [
@@ -72,10 +72,8 @@ def answer_size(answer: Answer, /) -> int:
             size += _SLOT + _STR + len(record)
         elif isinstance(record, MX):
             size += _SLOT + _RECORD + _STR + len(record.exchange)
-        elif isinstance(record, SRV):
+        else:  # SRV: every RData is one of these
             size += _SLOT + _RECORD + _STR + len(record.target)
-        else:  # pragma: no cover - every RData is one of the above
-            size += _SLOT + _RECORD
     return size
 
 

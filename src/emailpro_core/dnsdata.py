@@ -171,7 +171,8 @@ class Answer:
     def __attrs_post_init__(self) -> None:
         # Not given: the question's name. Given as "" it is the root (a CNAME to
         # the root was followed), which is not "not given".
-        if self.canonical_name is None:
+        given: str | None = self.canonical_name
+        if given is None:
             object.__setattr__(self, "canonical_name", self.query.name)
 
     @property

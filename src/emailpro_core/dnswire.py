@@ -29,8 +29,8 @@ __all__ = [
     "MAX_CNAME_CHAIN",
     "NEGATIVE_TTL_WITHOUT_SOA",
     "RDTYPES",
-    "Mismatch",
     "TRUNCATED",
+    "Mismatch",
     "WireError",
     "decode_answer",
     "encode_query",
@@ -331,7 +331,8 @@ def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:
             raise WireError("resource record runs past the end of the message")
         rtype, _, ttl, rdlength = _RR_FIXED.unpack_from(wire, offset)
         if rtype == _OPT_TYPE:
-            return (ttl >> 24) << 4
+            extended: int = ttl >> 24
+            return extended << 4
         offset += 10 + rdlength
     return 0
 
@@ -407,7 +408,9 @@ def _assemble(
         # is not authoritative for the target; someone must ask for it. (Not
         # the root: a CNAME to "." leads nowhere mail can go, and is kept as
         # no data at the root, via_cname set.)
-        return Answer(query, AnswerStatus.NODATA, ttl=max(chain_ttl, 0), canonical_name=current), current
+        return Answer(
+            query, AnswerStatus.NODATA, ttl=max(chain_ttl, 0), canonical_name=current
+        ), current
     status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
     ttl = soa if soa >= 0 else NEGATIVE_TTL_WITHOUT_SOA
     if chain_ttl >= 0:

@@ -347,7 +347,8 @@ class AsyncStubTransport:
         if port.uses >= self.socket_uses:
             self._retire(port)
         loop = self._loop
-        assert loop is not None and self._deadlines is not None  # set by ask_then
+        assert loop is not None
+        assert self._deadlines is not None
         self._deadlines.add(question, port, min(loop.time() + self.timeout, question.expires))
         self.sent += 1
         sock = port.sock

@@ -302,7 +302,7 @@ def _assemble(
         # is not authoritative for the target; someone must ask for it.
         return Answer(query, AnswerStatus.NODATA, ttl=min(chain), canonical_name=current), current
     status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
-    ttl = min([soa if soa >= 0 else _NEGATIVE_TTL_WITHOUT_SOA] + chain)
+    ttl = min([soa if soa >= 0 else _NEGATIVE_TTL_WITHOUT_SOA, *chain])
     return Answer(query, status, ttl=ttl, canonical_name=current), None
 
 
