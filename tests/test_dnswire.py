@@ -16,6 +16,7 @@ from emailpro_core.dnswire import (
     WireError,
     decode_answer,
     encode_query,
+    ipv6_text,
     response_id,
 )
 from emailpro_core.dnswire import type_name as wire_type_name
@@ -587,3 +588,58 @@ def test_encode_names_up_to_the_limits(name: str, size: int | str) -> None:
     expected.id = 9
     first, again = encode_query(9, name, "A"), encode_query(9, name, "A")
     assert (expected.to_wire(), expected.to_wire(), size) == (first, again, len(first) - 27)
+
+
+@pytest.mark.parametrize(
+    ("ttl", "read"),
+    [(0, 0), (300, 300), (0x7FFFFFFF, 0x7FFFFFFF), (0x80000000, 0), (0xFFFFFFFF, 0)],
+)
+def test_a_ttl_with_its_top_bit_set_reads_as_zero(ttl: int, read: int) -> None:
+    """RFC 2181 §8: a TTL is 31 bits; one with the top bit set is 0."""
+    wire = bytearray(GOOD)
+    wire[-10:-6] = ttl.to_bytes(4, "big")
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    assert (AnswerStatus.ANSWER, read) == (answer.status, answer.ttl)
+
+
+_OPT_RR = b"\x00\x00\x29\x04\xd0"  # root owner, type OPT, payload 1232
+
+
+@pytest.mark.parametrize(
+    ("header_rcode", "upper", "detail"),
+    [(0, 1, "RCODE 16"), (3, 1, "RCODE 19"), (0, 2, "RCODE 32"), (0, 0, "")],
+)
+def test_the_extended_rcode_is_part_of_the_rcode(
+    header_rcode: int, upper: int, detail: str
+) -> None:
+    """RFC 6891 §6.1.3: BADVERS (16) has 0 in the header; it is a failure, not NOERROR."""
+    wire = bytearray(GOOD)
+    wire[3] = (wire[3] & 0xF0) | header_rcode
+    wire[10:12] = b"\x00\x01"
+    wire += _OPT_RR + bytes([upper, 0, 0, 0]) + b"\x00\x00"
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    if detail:
+        assert (AnswerStatus.FAILURE, FailureCause.OTHER, detail) == (
+            answer.status,
+            answer.cause,
+            answer.detail,
+        )
+    else:
+        assert ("192.0.2.1",) == answer.records
+
+
+@pytest.mark.parametrize(
+    ("packed", "text"),
+    [
+        ("00000000000000000000ffffc0000201", "::ffff:192.0.2.1"),
+        ("000000000000000000000000c0000201", "::c000:201"),
+        ("00000000000000000000000000010000", "::1:0"),
+        ("00000000000000000000000000000001", "::1"),
+        ("00000000000000000000000000000000", "::"),
+        ("20010db8000000000000000000000001", "2001:db8::1"),
+        ("0064ff9b0000000000000000c0000201", "64:ff9b::c000:201"),
+    ],
+)
+def test_ipv6_text_examples(packed: str, text: str) -> None:
+    """RFC 5952: dotted only for IPv4-mapped (§5), hexadecimal otherwise (§4)."""
+    assert text == ipv6_text(bytes.fromhex(packed))
