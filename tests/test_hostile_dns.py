@@ -184,6 +184,30 @@ def test_every_query_leaves_from_a_port_of_its_own() -> None:
     assert 0 == open_after
 
 
+def test_a_full_pool_picks_sockets_at_random_and_renews_them() -> None:
+    """Pool of 4, 8 questions a socket: 64 questions use at least 8 ports, none more than 8 times."""
+    records = {f"h{i}.example.org": {"A": ["192.0.2.1"]} for i in range(64)}
+    with FaultResponder(records) as r:
+        source = AsyncStubSource(r.host, port=r.port, timeout=2.0, tries=1)
+        source.transport.max_sockets = 4
+        source.transport.socket_uses = 8
+
+        async def run() -> list[Answer]:
+            try:
+                return await asyncio.gather(
+                    *(source.lookup_async(f"h{i}.example.org", "A") for i in range(64))
+                )
+            finally:
+                source.close()
+
+        answers = asyncio.run(run())
+        ports = [q.source_port for q in r.queries]
+    assert all(a.status is AnswerStatus.ANSWER for a in answers)
+    assert len(set(ports)) >= 8
+    assert max(ports.count(p) for p in set(ports)) <= 8
+    assert ([], set()) == (source.transport.ports, source.transport.draining)
+
+
 # -- 1. the work one domain causes is bounded -----------------------------------
 
 

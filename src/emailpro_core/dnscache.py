@@ -65,13 +65,20 @@ _RECORD = 64
 def answer_size(answer: Answer, /) -> int:
     """The memory ``answer`` takes in a cache, estimated in bytes (the bound's unit)."""
     size = _ENTRY + len(answer.detail) + len(answer.canonical_name)
-    for record in answer.records:
+    records = answer.records
+    if not records:
+        return size
+    # The records of an answer are of one type: one branch for them all.
+    first = records[0]
+    if isinstance(first, str):
+        return size + (_SLOT + _STR) * len(records) + sum(map(len, records))  # type: ignore[arg-type]
+    for record in records:
         if isinstance(record, TXT):
             size += _RECORD + sum(_BYTES + _SLOT + len(part) for part in record.strings)
-        elif isinstance(record, str):
-            size += _SLOT + _STR + len(record)
         elif isinstance(record, MX):
             size += _SLOT + _RECORD + _STR + len(record.exchange)
+        elif isinstance(record, str):
+            size += _SLOT + _STR + len(record)
         else:  # SRV: every RData is one of these
             size += _SLOT + _RECORD + _STR + len(record.target)
     return size

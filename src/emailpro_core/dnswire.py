@@ -81,6 +81,8 @@ NEGATIVE_TTL_WITHOUT_SOA = 300
 # RFC 2181 §8: a TTL with its top bit set is read as 0.
 _TTL_LIMIT = 0x80000000
 _OPT_TYPE = 41
+# An OPT record's owner (the root) and type, as they start the record.
+_OPT_LAST = b"\x00\x00\x29"
 
 #: The detail of the failure that stands for a truncated (TC) UDP reply.
 TRUNCATED = "truncated"
@@ -322,6 +324,11 @@ def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:
     NOERROR.
     """
     length = len(wire)
+    # Servers put OPT last, without options in a reply to a query without any
+    # (RFC 6891 §6.1.1 allows it anywhere): read it there without walking the
+    # section (glue names would each be read). An OPT elsewhere is found below.
+    if length - 11 >= offset and wire.startswith(_OPT_LAST, length - 11) and wire[-2:] == b"\0\0":
+        return wire[length - 6] << 4
     for _ in range(count):
         if offset < length and wire[offset] == 0:
             offset += 1  # the root, OPT's owner

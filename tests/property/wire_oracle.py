@@ -242,6 +242,17 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
         if rclass != _CLASS_IN or (rtype != code and rtype != _CNAME):
             continue
         answers.append((owner, rtype, ttl, _rdata(wire, rtype, start, offset)))
+    last = len(wire) - 11
+    if (
+        arcount
+        and last >= offset
+        and wire[last : last + 3] == b"\x00\x00\x29"
+        and wire[-2:] == b"\0\0"
+    ):
+        # An OPT record without options ends the message: read there (the rule
+        # the codec follows; OPT elsewhere is found by the walk).
+        arcount = 0
+        rcode |= wire[-6] << 4
     for _ in range(arcount):
         # RFC 6891 §6.1.3: the OPT record holds the upper 8 bits of the RCODE.
         _, offset = _read_name(wire, offset)
