@@ -185,7 +185,7 @@ def test_every_query_leaves_from_a_port_of_its_own() -> None:
 
 
 def test_a_full_pool_picks_sockets_at_random_and_renews_them() -> None:
-    """Pool of 4, 8 questions a socket: 64 questions use at least 8 ports, none more than 8 times."""
+    """Pool of 4, 8 questions a socket: 64 questions use 8 ports or more, none over 8 times."""
     records = {f"h{i}.example.org": {"A": ["192.0.2.1"]} for i in range(64)}
     with FaultResponder(records) as r:
         source = AsyncStubSource(r.host, port=r.port, timeout=2.0, tries=1)
