@@ -643,3 +643,29 @@ def test_the_extended_rcode_is_part_of_the_rcode(
 def test_ipv6_text_examples(packed: str, text: str) -> None:
     """RFC 5952: dotted only for IPv4-mapped (§5), hexadecimal otherwise (§4)."""
     assert text == ipv6_text(bytes.fromhex(packed))
+
+
+def test_an_opt_record_before_others_is_found() -> None:
+    """RFC 6891 §6.1.1 lets OPT stand anywhere in the additional section: it is read there too."""
+    wire = bytearray(GOOD)
+    wire[10:12] = b"\x00\x02"
+    glue = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x02"
+    wire += _OPT_RR + bytes([1, 0, 0, 0]) + b"\x00\x00" + glue
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    assert (AnswerStatus.FAILURE, "RCODE 16") == (answer.status, answer.detail)
+    glue_only = bytearray(GOOD) + glue
+    glue_only[10:12] = b"\x00\x01"
+    answer, _ = decode_answer(bytes(glue_only), Query("example.org", "A"), QID)
+    assert ("192.0.2.1",) == answer.records  # no OPT: no upper bits
+    glue_only[10:12] = b"\x00\x02"  # a second record that is not there: malformed
+    with pytest.raises(WireError, match="name runs past"):
+        decode_answer(bytes(glue_only), Query("example.org", "A"), QID)
+
+
+def test_a_soa_ttl_with_its_top_bit_set_reads_as_zero() -> None:
+    """RFC 2181 §8 for the negative TTL too: a SOA with a TTL of 2^31 gives 0."""
+    wire = respond("x.example.org", "TXT", rcode=dns.rcode.NXDOMAIN, soa=True)
+    position = wire.rindex(b"\x00\x06\x00\x01") + 4  # the SOA's type and class, then its TTL
+    patched = wire[:position] + b"\x80\x00\x00\x00" + wire[position + 4 :]
+    answer, _ = decode_answer(patched, Query("x.example.org", "TXT"), QID)
+    assert (AnswerStatus.NXDOMAIN, 0) == (answer.status, answer.ttl)

@@ -10,9 +10,12 @@ and the work one domain causes is bounded.
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
 from collections.abc import Callable
 
+import dns.flags
 import dns.message
 import dns.rdatatype
 import pytest
@@ -22,9 +25,10 @@ from emailpro_core.check_mx import MAX_MX_LOOKUPS
 from emailpro_core.checker import Check, Status, check_domain, check_domain_async
 from emailpro_core.dnscache import DEFAULT_MAX_BYTES, DnsCache, answer_size
 from emailpro_core.dnsdata import TXT, Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.dnswire import MAX_CNAME_CHAIN
+from emailpro_core.dnswire import MAX_CNAME_CHAIN, encode_query
 from emailpro_core.source_live import AsyncResolverSource, ResolverSource
 from emailpro_core.source_stub import AsyncStubSource, StubSource
+from emailpro_core.stubtimers import Deadlines
 from faults import FORGERIES, Fault, FaultResponder, FaultRule
 from test_checker_zones import DOMAIN, SETUP, correct_records, presentation
 
@@ -396,3 +400,119 @@ def test_dnspython_sees_the_extended_rcode_too() -> None:
         query = dns.message.make_query("example.org", dns.rdatatype.A, use_edns=0)
         response = dns.query.udp(query, r.host, port=r.port, timeout=1.0)
     assert (response.flags & 0xF, response.rcode()) == (0, 16)
+
+
+# -- the edges of the transports -------------------------------------------------
+
+
+class _UdpOnly:
+    """A server that answers every UDP query truncated, with no TCP listener behind it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.port: int = self.sock.getsockname()[1]
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                wire, peer = self.sock.recvfrom(512)
+            except TimeoutError:
+                continue
+            response = dns.message.make_response(dns.message.from_wire(wire))
+            response.flags |= dns.flags.TC
+            self.sock.sendto(response.to_wire(), peer)
+
+    def __enter__(self) -> _UdpOnly:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("kind", STUBS)
+def test_a_tcp_retry_nobody_answers_is_no_nameserver(kind: str) -> None:
+    """Truncated over UDP, and no TCP server on that port: NO_NAMESERVER, at once."""
+    with _UdpOnly() as server:
+        host_port = ("127.0.0.1", server.port)
+        if kind == "stub":
+            source: StubSource | AsyncStubSource = StubSource(host_port[0], port=host_port[1])
+        else:
+            source = AsyncStubSource(host_port[0], port=host_port[1])
+        answer = source.lookup("example.org", "TXT")
+    assert (AnswerStatus.FAILURE, FailureCause.NO_NAMESERVER) == (answer.status, answer.cause)
+    assert answer.detail.startswith("TCP:")
+
+
+def test_the_sync_transport_edges() -> None:
+    """No deadline given is one lifetime; a deadline passed, a cut stream, a TCP mismatch."""
+    with FaultResponder({"example.org": {"A": ["192.0.2.1"]}}) as r:
+        transport = stubwire.StubTransport(r.host, r.port, timeout=1.0, tries=1)
+        answer, _ = transport.ask(Query("example.org", "A"))
+    assert ("192.0.2.1",) == answer.records
+    with pytest.raises(TimeoutError):
+        stubwire._left(time.monotonic() - 1)
+    left, right = socket.socketpair()
+    with left, right:
+        right.sendall(b"\x00")
+        right.close()
+        with pytest.raises(EOFError):
+            stubwire._recv_exactly(left, 2, time.monotonic() + 1)
+    wire = encode_query(7, "other.example.org", "A")
+    reply = bytes([wire[0], wire[1], 0x81, 0x80]) + wire[4:]
+    failed, _ = stubwire.decode_tcp(reply, Query("example.org", "A"), 7)
+    assert (FailureCause.MALFORMED, "TCP: response to another question") == (
+        failed.cause,
+        failed.detail,
+    )
+
+
+def test_an_earlier_deadline_moves_the_timer() -> None:
+    """A question with less time left than those before it is timed out first."""
+    ended: list[str] = []
+
+    class Port:
+        def __init__(self) -> None:
+            self.pending: dict[int, object] = {}
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        deadlines = Deadlines(loop, lambda port, question: ended.append(str(question)))
+        port = Port()
+        port.pending = {1: "late", 2: "early"}
+        now = loop.time()
+        deadlines.add("late", port, 1, now + 0.4)
+        deadlines.add("early", port, 2, now + 0.1)
+        await asyncio.sleep(0.25)
+        assert ["early"] == ended
+        await asyncio.sleep(0.3)
+        deadlines.cancel()
+
+    asyncio.run(run())
+    assert ["early", "late"] == ended
+
+
+def test_questions_in_flight_are_counted_and_oversized_answers_not_kept() -> None:
+    """``in_flight`` counts the questions waiting; an answer over max_bytes is not cached."""
+    with FaultResponder({}, faults={"*": Fault.DROP}) as r:
+        source = AsyncStubSource(r.host, port=r.port, timeout=1.0, tries=1)
+
+        async def run() -> int:
+            try:
+                source.lookup_soon("a.example.org", "A")
+                source.lookup_soon("b.example.org", "A")
+                await asyncio.sleep(0)
+                return source.transport.in_flight
+            finally:
+                source.close()
+
+        assert 2 == asyncio.run(run())
+    cache = DnsCache(max_bytes=1000)
+    cache.put(Answer(Query("x.example", "TXT"), AnswerStatus.ANSWER, (TXT((b"a" * 2000,)),), 60))
+    assert (0, 0) == (len(cache), cache.size)

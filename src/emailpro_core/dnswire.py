@@ -298,10 +298,11 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             raise WireError("rdata runs past the end of the message")
         if rtype == _SOA and rdlength >= 22:
             # RFC 2308 §5: negative TTL = min(SOA TTL, SOA MINIMUM).
+            # RFC 2181 §8 for its TTL (as dnspython: not for MINIMUM).
             minimum = _LONG.unpack_from(wire, offset - 4)[0]
+            if ttl >= _TTL_LIMIT:
+                ttl = 0
             soa_ttl = ttl if ttl < minimum else minimum
-            if soa_ttl >= _TTL_LIMIT:
-                soa_ttl = 0
     if arcount:
         rcode |= _extended_rcode(wire, offset, arcount, names)
         if rcode != 0 and rcode != 3:

@@ -236,8 +236,6 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
                 # RFC 2308 §5: negative TTL = min(SOA TTL, SOA MINIMUM).
                 (minimum,) = struct.unpack_from("!I", wire, offset - 4)
                 soa_ttl = min(ttl, minimum)
-                if soa_ttl > 0x7FFFFFFF:
-                    soa_ttl = 0
             continue
         if rclass != _CLASS_IN or (rtype != code and rtype != _CNAME):
             continue
