@@ -16,7 +16,7 @@ decoding the question together (measured in ``docs/performance.md``).
   port the kernel picked at random; a socket serves :data:`SOCKET_USES`
   questions, then is closed once their replies are in, and a new one (a new
   random port) takes its place. A port an attacker learns (from a question
-  about a domain it serves) is one of 256, and serves 64 questions at most. A
+  about a domain it serves) is one of 64, and serves 64 questions at most. A
   socket holds at most :data:`MAX_IN_FLIGHT` questions. (A socket of its own
   for every question, as dnspython does, nearly doubled the CPU time of a
   bulk run: ``docs/sources.md``.)
@@ -67,7 +67,7 @@ ReplyCallback = Callable[[Reply | Exception], None]
 #: The pool: sockets questions are sent from, each chosen at random (below the
 #: usual limit of 1,024 open files, with room for those that wait for their
 #: last replies before they close).
-MAX_SOCKETS = 256
+MAX_SOCKETS = 64
 #: Questions sent from one socket before it leaves the pool (it closes once
 #: their replies are in): a port serves that many questions at most. 1 gives every
 #: question a socket of its own.
