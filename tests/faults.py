@@ -32,10 +32,12 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
 __all__ = [
+    "FORGERIES",
     "GARBAGE",
     "Fault",
     "FaultResponder",
@@ -65,6 +67,22 @@ class Fault(enum.Enum):
     TRUNCATE = "truncate"  # TC=1 and no records
     GARBAGE = "garbage"  # the query ID, then bytes that are not a DNS message
     WRONG_ID = "wrong_id"  # the right answer under another message ID
+    # Hostile servers (RFC 5452 attacks, slow drips), for the transports' bounds:
+    TRICKLE = "trickle"  # UDP: answers under a wrong ID every `interval`, never the reply
+    DRIP = "drip"  # TCP: the reply one octet every `interval`
+    BADVERS = "badvers"  # EDNS extended RCODE 16 (RFC 6891 §6.1.3), header RCODE 0
+    TC_ALWAYS = "tc_always"  # TC set, over TCP too
+    # A forged datagram with the query's ID first, then the genuine reply (UDP):
+    FORGED_NOT_RESPONSE = "forged_not_response"  # QR unset
+    FORGED_OTHER_NAME = "forged_other_name"  # another question name
+    FORGED_OTHER_TYPE = "forged_other_type"  # another question type
+    FORGED_OTHER_CLASS = "forged_other_class"  # another question class
+    FORGED_NO_QUESTION = "forged_no_question"  # no question at all
+    FORGED_ONE_LABEL = "forged_one_label"  # the question name as one label, dots inside
+
+
+#: The forgeries: a datagram that carries the query's ID but is not its reply.
+FORGERIES = tuple(fault for fault in Fault if fault.name.startswith("FORGED_"))
 
 
 @attrs.frozen
@@ -75,11 +93,16 @@ class FaultRule:
         udp: The fault over UDP; ``None`` answers from the records.
         tcp: The fault over TCP; ``None`` answers from the records.
         delay: Seconds to wait before replying (or before dropping).
+        interval: Seconds between the datagrams of ``TRICKLE`` and the octets of ``DRIP``.
+        forged_records: For the forgeries, the records the forged datagram
+            carries (``{"A": ["192.0.2.66"]}``), at the question's name.
     """
 
     udp: Fault | None = None
     tcp: Fault | None = None
     delay: float = 0.0
+    interval: float = 0.5
+    forged_records: Mapping[str, Sequence[str]] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, fault: Fault) -> FaultRule:
@@ -100,6 +123,7 @@ class ReceivedQuery:
     transport: str
     name: str
     rdtype: str
+    source_port: int = attrs.field(default=0, eq=False)  # the client's port (UDP)
 
 
 def cname_loop(*names: str) -> dict[str, dict[str, list[str]]]:
@@ -114,14 +138,47 @@ def _key(name: str) -> str:
     return name.rstrip(".").lower()
 
 
+def _forgery(query: dns.message.Message, rule: FaultRule) -> bytes:
+    """A datagram with ``query``'s ID that is not its reply (``rule.udp`` says how)."""
+    question = query.question[0]
+    response = dns.message.make_response(query)
+    response.flags |= dns.flags.AA
+    owner = question.name
+    for rdtype, texts in rule.forged_records.items():
+        response.answer.append(
+            dns.rrset.from_text_list(owner, 86400, "IN", rdtype, list(texts), origin=dns.name.root)
+        )
+    fault = rule.udp
+    if fault is Fault.FORGED_NOT_RESPONSE:
+        response.flags &= ~dns.flags.QR
+    elif fault is Fault.FORGED_OTHER_NAME:
+        response.question[0] = dns.rrset.RRset(
+            dns.name.from_text("other." + owner.to_text()), question.rdclass, question.rdtype
+        )
+    elif fault is Fault.FORGED_OTHER_TYPE:
+        other = dns.rdatatype.TXT if question.rdtype != dns.rdatatype.TXT else dns.rdatatype.A
+        response.question[0] = dns.rrset.RRset(owner, question.rdclass, other)
+    elif fault is Fault.FORGED_OTHER_CLASS:
+        response.question[0] = dns.rrset.RRset(owner, dns.rdataclass.CH, question.rdtype)
+    elif fault is Fault.FORGED_NO_QUESTION:
+        response.question.clear()
+    wire = response.to_wire()
+    if fault is Fault.FORGED_ONE_LABEL:
+        # The question's labels as one label with dots inside: same text, other name.
+        labels = owner.relativize(dns.name.root).to_text().encode()
+        flat = bytes([len(labels)]) + labels + b"\x00"
+        wire = wire[:12] + flat + wire[12 + len(owner.to_wire() or b"") :]
+    return wire
+
+
 class FaultResponder:
     """A UDP + TCP DNS responder on ``127.0.0.1`` with faults per name or (name, type).
 
-    ``faults`` maps a name, or a ``(name, type)`` pair (which wins), to a
-    :class:`Fault` or a :class:`FaultRule`. Names absent from ``records`` are
-    NXDOMAIN; present names without the asked type are NODATA; CNAMEs are
-    followed inside ``records`` like an authoritative server does (a loop stops
-    where it comes back). UDP answers larger than the client's buffer are
+    ``faults`` maps a name, or a ``(name, type)`` pair (which wins), or ``"*"``
+    (every other name), to a :class:`Fault` or a :class:`FaultRule`. Names
+    absent from ``records`` are NXDOMAIN; present names without the asked type
+    are NODATA; CNAMEs are followed inside ``records`` like an authoritative
+    server does (a loop stops where it comes back). UDP answers larger than the client's buffer are
     truncated (TC=1).
     """
 
@@ -245,7 +302,57 @@ class FaultResponder:
 
     # What to send: None means nothing at all.
 
-    def reply(self, wire: bytes, transport: str) -> bytes | None:
+    def _rule_of(self, wire: bytes) -> FaultRule:
+        try:
+            question = dns.message.from_wire(wire).question[0]
+        except (dns.exception.DNSException, IndexError):
+            return FaultRule()
+        name = _key(question.name.to_text())
+        rdtype = dns.rdatatype.to_text(question.rdtype)
+        return self._rule(name, rdtype)
+
+    def _rule(self, name: str, rdtype: str) -> FaultRule:
+        # A (name, type) rule wins over a name rule, which wins over the "*" rule.
+        return (
+            self._rules.get((name, rdtype))
+            or self._rules.get(name)
+            or self._rules.get("*")
+            or FaultRule()
+        )
+
+    def spray(self, port: int, wires: Sequence[bytes]) -> None:
+        """Send ``wires`` to ``127.0.0.1:port`` from the server's own UDP address.
+
+        What an off-path attacker does, forging the server's address, to a
+        client whose port it has learnt: the client's connected socket takes them.
+        """
+        server = self._servers[0]
+        assert isinstance(server, _UdpServer)
+        sock = server.socket
+        for wire in wires:
+            with contextlib.suppress(OSError):  # a full buffer, a closed port
+                sock.sendto(wire, (HOST, port))
+
+    def datagrams(self, wire: bytes, source_port: int = 0) -> list[tuple[float, bytes]]:
+        """What to send back over UDP for ``wire``: (pause before, datagram) pairs."""
+        rule = self._rule_of(wire)
+        if rule.udp is Fault.TRICKLE:
+            answer = self.reply(wire, "udp", source_port)
+            if answer is None:  # pragma: no cover - a query the fault matched parses
+                return []
+            wrong = ((int.from_bytes(answer[:2], "big") + 1) % 65536).to_bytes(2, "big")
+            # Wrong-ID datagrams, `interval` apart, for about ten seconds (stop() ends it).
+            return [(rule.interval, wrong + answer[2:])] * int(10 / rule.interval)
+        if rule.udp in FORGERIES:
+            genuine = self.reply(wire, "udp", source_port)
+            if genuine is None:  # pragma: no cover - a query the fault matched parses
+                return []
+            query = dns.message.from_wire(wire)
+            return [(0.0, _forgery(query, rule)), (0.05, genuine)]
+        answer = self.reply(wire, "udp", source_port)
+        return [] if answer is None else [(0.0, answer)]
+
+    def reply(self, wire: bytes, transport: str, source_port: int = 0) -> bytes | None:
         """The bytes to send back for a query received over ``transport`` (or nothing)."""
         try:
             query = dns.message.from_wire(wire)
@@ -255,8 +362,8 @@ class FaultResponder:
         name = _key(question.name.to_text())
         rdtype = dns.rdatatype.to_text(question.rdtype)
         with self._lock:
-            self._queries.append(ReceivedQuery(transport, name, rdtype))
-        rule = self._rules.get((name, rdtype)) or self._rules.get(name) or FaultRule()
+            self._queries.append(ReceivedQuery(transport, name, rdtype, source_port))
+        rule = self._rule(name, rdtype)
         if rule.delay and self._stopping.wait(rule.delay):
             return None
         if transport == "udp":
@@ -274,6 +381,13 @@ class FaultResponder:
             return query.id.to_bytes(2, "big") + GARBAGE
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
+        if fault is Fault.BADVERS:
+            self._answer(query, response)
+            response.set_rcode(dns.rcode.BADVERS)  # the upper bits go in the OPT record
+            return response.to_wire(max_size=max_size)
+        if fault is Fault.TC_ALWAYS:
+            response.flags |= dns.flags.TC
+            return response.to_wire(max_size=max_size)
         if fault is Fault.SERVFAIL or fault is Fault.REFUSED:
             response.set_rcode(dns.rcode.SERVFAIL if fault is Fault.SERVFAIL else dns.rcode.REFUSED)
             response.flags &= ~dns.flags.AA
@@ -332,8 +446,16 @@ class FaultResponder:
                 answer = self.reply(wire, "tcp")
                 if answer is None:
                     continue
+                framed = len(answer).to_bytes(2, "big") + answer
+                rule = self._rule_of(wire)
                 try:
-                    connection.sendall(len(answer).to_bytes(2, "big") + answer)
+                    if rule.tcp is Fault.DRIP:
+                        for octet in framed:  # one octet at a time, never done in time
+                            if self._stopping.wait(rule.interval):
+                                return
+                            connection.sendall(bytes([octet]))
+                    else:
+                        connection.sendall(framed)
                 except OSError:
                     return
 
@@ -369,8 +491,10 @@ class _UdpHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         wire, sock = self.request
         assert isinstance(self.server, _UdpServer)
-        answer = self.server.responder.reply(wire, "udp")
-        if answer is not None:
+        responder = self.server.responder
+        for pause, answer in responder.datagrams(wire, self.client_address[1]):
+            if pause and responder._stopping.wait(pause):
+                return
             with contextlib.suppress(OSError):  # the client may have gone away
                 sock.sendto(answer, self.client_address)
 

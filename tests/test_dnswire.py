@@ -9,7 +9,16 @@ import dns.rrset
 import pytest
 
 from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
-from emailpro_core.dnswire import RDTYPES, WireError, decode_answer, encode_query, response_id
+from emailpro_core.dnswire import (
+    NEGATIVE_TTL_WITHOUT_SOA,
+    RDTYPES,
+    Mismatch,
+    WireError,
+    decode_answer,
+    encode_query,
+    ipv6_text,
+    response_id,
+)
 from emailpro_core.dnswire import type_name as wire_type_name
 
 QID = 0x4242
@@ -146,13 +155,13 @@ def test_cname_loop_is_a_failure() -> None:
     ("rcode", "soa", "status", "ttl"),
     [
         (dns.rcode.NXDOMAIN, True, AnswerStatus.NXDOMAIN, 120),
-        (dns.rcode.NXDOMAIN, False, AnswerStatus.NXDOMAIN, 0),
+        (dns.rcode.NXDOMAIN, False, AnswerStatus.NXDOMAIN, NEGATIVE_TTL_WITHOUT_SOA),
         (dns.rcode.NOERROR, True, AnswerStatus.NODATA, 120),
-        (dns.rcode.NOERROR, False, AnswerStatus.NODATA, 0),
+        (dns.rcode.NOERROR, False, AnswerStatus.NODATA, NEGATIVE_TTL_WITHOUT_SOA),
     ],
 )
 def test_negative_answers(rcode: int, soa: bool, status: AnswerStatus, ttl: int) -> None:
-    """NXDOMAIN and no-data answers carry the RFC 2308 negative TTL when a SOA is given."""
+    """NXDOMAIN and no-data answers carry the RFC 2308 negative TTL; without a SOA, 300 s."""
     answer, chase = decode_answer(
         respond("x.example.org", "TXT", rcode=rcode, soa=soa), Query("x.example.org", "TXT"), QID
     )
@@ -192,10 +201,10 @@ GOOD = respond("example.org", "A", [("example.org.", "A", ["192.0.2.1"])], edns=
         (GOOD[:20], QID, "past the end"),
         (GOOD[:-3], QID, "past the end"),
         (GOOD[:-8], QID, "resource record runs past"),
-        (_patched(GOOD, 12, b"\xc0\x0c"), QID, "compression pointer loop"),
-        (_patched(GOOD, 12, b"\x80"), QID, "unknown label type"),
+        (_patched(GOOD, 12, b"\xc0\x0c"), QID, "another question"),
+        (_patched(GOOD, 12, b"\x80"), QID, "another question"),
         (_patched(GOOD, 13, b"X"), QID, "another question"),
-        (GOOD[:12] + b"\xc0", QID, "truncated compression pointer"),
+        (GOOD[:12] + b"\xc0", QID, "question runs past"),
         (GOOD[:27], QID, "question runs past"),
     ],
 )
@@ -203,6 +212,36 @@ def test_malformed_messages(wire: bytes, qid: int, message: str) -> None:
     """Anything that breaks RFC 1035 or answers another question raises WireError."""
     with pytest.raises(WireError, match=message):
         decode_answer(wire, Query("example.org", "A"), qid)
+
+
+# RFC 5452 §9.1: replies that are not ours; the transports drop them and keep waiting.
+_FORGERIES = {
+    "our ID, QR unset": _patched(GOOD, 2, b"\x01"),
+    "our ID, opcode STATUS": _patched(GOOD, 2, b"\x90"),
+    "no question": _patched(GOOD, 4, b"\x00\x00"),
+    "two questions": _patched(GOOD, 4, b"\x00\x02"),
+    "another name": _patched(GOOD, 13, b"X"),
+    "another type": _patched(GOOD, 25, b"\x00\x1c"),
+    "another class": _patched(GOOD, 27, b"\x00\x03"),
+    "one label for three": respond(
+        "example.org", "A", [("example.org.", "A", ["192.0.2.66"])], edns=False
+    ).replace(b"\x07example\x03org\x00", b"\x0bexample.org\x00", 1),
+    "a pointer for the question": _patched(GOOD, 12, b"\xc0\x0c"),
+}
+
+
+@pytest.mark.parametrize("wire", list(_FORGERIES.values()), ids=list(_FORGERIES))
+def test_replies_to_other_queries_are_mismatches(wire: bytes) -> None:
+    """A reply with our ID that is not the reply to our question raises Mismatch."""
+    with pytest.raises(Mismatch):
+        decode_answer(wire, Query("example.org", "A"), QID)
+
+
+def test_the_question_compares_without_case() -> None:
+    """RFC 4343: the question in another case is ours (octets compared but for case)."""
+    wire = GOOD.replace(b"\x07example", b"\x07ExAmPlE", 1)
+    answer, _ = decode_answer(wire, Query("example.org", "A"), QID)
+    assert ("192.0.2.1",) == answer.records
 
 
 @pytest.mark.parametrize(
@@ -270,10 +309,12 @@ def _manual(qname: bytes, rrs: bytes, *, ancount: int, nscount: int = 0) -> byte
 def test_long_names_and_overlong_labels_are_malformed() -> None:
     """A name over 255 octets, or a label past the end, raises WireError."""
     long_name = b"".join(b"\x3f" + b"a" * 63 for _ in range(5)) + b"\x00"
+    qname = b"\x07example\x03org\x00"
+    fixed = b"\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x01"
     with pytest.raises(WireError, match="longer than 255"):
-        decode_answer(_manual(long_name, b"", ancount=0), Query("example.org", "A"), QID)
+        decode_answer(_manual(qname, long_name + fixed, ancount=1), Query("example.org", "A"), QID)
     with pytest.raises(WireError, match="label runs past"):
-        decode_answer(_manual(b"\x30abc", b"", ancount=0), Query("example.org", "A"), QID)
+        decode_answer(_manual(qname, b"\x30abc", ancount=1), Query("example.org", "A"), QID)
 
 
 def test_other_classes_types_and_short_soa_are_ignored() -> None:
@@ -284,7 +325,11 @@ def test_other_classes_types_and_short_soa_are_ignored() -> None:
     short_soa = b"\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x3c\x00\x02\x00\x00"
     wire = _manual(qname, chaos_a + hinfo + short_soa, ancount=2, nscount=1)
     answer, chase = decode_answer(wire, Query("example.org", "A"), QID)
-    assert (answer.status, answer.ttl, chase) == (AnswerStatus.NODATA, 0, None)
+    assert (answer.status, answer.ttl, chase) == (
+        AnswerStatus.NODATA,
+        NEGATIVE_TTL_WITHOUT_SOA,
+        None,
+    )
 
 
 class _Reply:
@@ -466,38 +511,18 @@ def _soa_asked_and_given() -> bytes:
             Query("example.org", "A"),
             (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "example.org", None),
         ),
-        (
-            _question_compressed_forward(),
-            Query("www.example.org", "A"),
-            (AnswerStatus.ANSWER, ("192.0.2.7",), 60, "example.org", None),
-        ),
-        (
-            _chain(64),
-            Query("example.org", "A"),
-            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "example.org", None),
-        ),
-        (
-            _chain(62, again=2),
-            Query("example.org", "A"),
-            (AnswerStatus.ANSWER, ("192.0.2.1",) * 3, 60, "example.org", None),
-        ),
-        (_chain(65), Query("example.org", "A"), "compression pointer loop"),
-        (_chain(62, again=3), Query("example.org", "A"), "compression pointer loop"),
-        (
-            _chain_through_labels(62, 2),
-            Query("example.org", "A"),
-            (AnswerStatus.NODATA, (), 0, "example.org", None),
-        ),
-        (_chain_through_labels(62, 3), Query("example.org", "A"), "compression pointer loop"),
+        # Forward pointers are refused (RFC 1035 §4.1.4 "prior occurrence", as dnspython).
+        (_question_compressed_forward(), Query("www.example.org", "A"), "another question"),
+        (_chain(64), Query("example.org", "A"), "does not point backwards"),
+        (_chain(62, again=2), Query("example.org", "A"), "does not point backwards"),
+        (_chain(65), Query("example.org", "A"), "does not point backwards"),
+        (_chain(62, again=3), Query("example.org", "A"), "does not point backwards"),
+        (_chain_through_labels(62, 2), Query("example.org", "A"), "does not point backwards"),
+        (_chain_through_labels(62, 3), Query("example.org", "A"), "does not point backwards"),
         (
             _chain_through_labels(63, 1, second=True),
             Query("example.org", "A"),
-            (AnswerStatus.NODATA, (), 0, "example.org", None),
-        ),
-        (
-            _chain_through_labels(64, 1, second=True),
-            Query("example.org", "A"),
-            "compression pointer loop",
+            "does not point backwards",
         ),
         (_soa_owner_inside_a_label(), Query("example.org", "TXT"), "unknown label type"),
         (_soa_cut_short(2 + 9), Query("example.org", "TXT"), "resource record runs past"),
@@ -508,16 +533,22 @@ def _soa_asked_and_given() -> bytes:
             (AnswerStatus.ANSWER, ("192.0.2.2",), 60, "b.example.org", None),
         ),
         (_pointer_into_a_label(), Query("example.org", "MX"), "label runs past the end"),
-        (_name_too_long_behind_a_pointer(), Query("example.org", "A"), "longer than 255"),
+        (_name_too_long_behind_a_pointer(), Query("example.org", "A"), "another question"),
+        (
+            _cname_chain(15),
+            Query("a0.example.org", "A"),
+            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "a15.example.org", None),
+        ),
+        # MAX_CNAME_CHAIN links or more: a failure, whatever the chain ends at.
         (
             _cname_chain(16),
             Query("a0.example.org", "A"),
-            (AnswerStatus.ANSWER, ("192.0.2.1",), 60, "a16.example.org", None),
+            (AnswerStatus.FAILURE, (), 0, "a0.example.org", None),
         ),
         (
             _cname_chain(17),
             Query("a0.example.org", "A"),
-            (AnswerStatus.NODATA, (), 0, "a16.example.org", "a16.example.org"),
+            (AnswerStatus.FAILURE, (), 0, "a0.example.org", None),
         ),
         (_soa_asked_and_given(), Query("example.org", "SOA"), "no reader for type 6"),
     ],
@@ -557,3 +588,84 @@ def test_encode_names_up_to_the_limits(name: str, size: int | str) -> None:
     expected.id = 9
     first, again = encode_query(9, name, "A"), encode_query(9, name, "A")
     assert (expected.to_wire(), expected.to_wire(), size) == (first, again, len(first) - 27)
+
+
+@pytest.mark.parametrize(
+    ("ttl", "read"),
+    [(0, 0), (300, 300), (0x7FFFFFFF, 0x7FFFFFFF), (0x80000000, 0), (0xFFFFFFFF, 0)],
+)
+def test_a_ttl_with_its_top_bit_set_reads_as_zero(ttl: int, read: int) -> None:
+    """RFC 2181 §8: a TTL is 31 bits; one with the top bit set is 0."""
+    wire = bytearray(GOOD)
+    wire[-10:-6] = ttl.to_bytes(4, "big")
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    assert (AnswerStatus.ANSWER, read) == (answer.status, answer.ttl)
+
+
+_OPT_RR = b"\x00\x00\x29\x04\xd0"  # root owner, type OPT, payload 1232
+
+
+@pytest.mark.parametrize(
+    ("header_rcode", "upper", "detail"),
+    [(0, 1, "RCODE 16"), (3, 1, "RCODE 19"), (0, 2, "RCODE 32"), (0, 0, "")],
+)
+def test_the_extended_rcode_is_part_of_the_rcode(
+    header_rcode: int, upper: int, detail: str
+) -> None:
+    """RFC 6891 §6.1.3: BADVERS (16) has 0 in the header; it is a failure, not NOERROR."""
+    wire = bytearray(GOOD)
+    wire[3] = (wire[3] & 0xF0) | header_rcode
+    wire[10:12] = b"\x00\x01"
+    wire += _OPT_RR + bytes([upper, 0, 0, 0]) + b"\x00\x00"
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    if detail:
+        assert (AnswerStatus.FAILURE, FailureCause.OTHER, detail) == (
+            answer.status,
+            answer.cause,
+            answer.detail,
+        )
+    else:
+        assert ("192.0.2.1",) == answer.records
+
+
+@pytest.mark.parametrize(
+    ("packed", "text"),
+    [
+        ("00000000000000000000ffffc0000201", "::ffff:192.0.2.1"),
+        ("000000000000000000000000c0000201", "::c000:201"),
+        ("00000000000000000000000000010000", "::1:0"),
+        ("00000000000000000000000000000001", "::1"),
+        ("00000000000000000000000000000000", "::"),
+        ("20010db8000000000000000000000001", "2001:db8::1"),
+        ("0064ff9b0000000000000000c0000201", "64:ff9b::c000:201"),
+    ],
+)
+def test_ipv6_text_examples(packed: str, text: str) -> None:
+    """RFC 5952: dotted only for IPv4-mapped (§5), hexadecimal otherwise (§4)."""
+    assert text == ipv6_text(bytes.fromhex(packed))
+
+
+def test_an_opt_record_before_others_is_found() -> None:
+    """RFC 6891 §6.1.1 lets OPT stand anywhere in the additional section: it is read there too."""
+    wire = bytearray(GOOD)
+    wire[10:12] = b"\x00\x02"
+    glue = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x02"
+    wire += _OPT_RR + bytes([1, 0, 0, 0]) + b"\x00\x00" + glue
+    answer, _ = decode_answer(bytes(wire), Query("example.org", "A"), QID)
+    assert (AnswerStatus.FAILURE, "RCODE 16") == (answer.status, answer.detail)
+    glue_only = bytearray(GOOD) + glue
+    glue_only[10:12] = b"\x00\x01"
+    answer, _ = decode_answer(bytes(glue_only), Query("example.org", "A"), QID)
+    assert ("192.0.2.1",) == answer.records  # no OPT: no upper bits
+    glue_only[10:12] = b"\x00\x02"  # a second record that is not there: malformed
+    with pytest.raises(WireError, match="name runs past"):
+        decode_answer(bytes(glue_only), Query("example.org", "A"), QID)
+
+
+def test_a_soa_ttl_with_its_top_bit_set_reads_as_zero() -> None:
+    """RFC 2181 §8 for the negative TTL too: a SOA with a TTL of 2^31 gives 0."""
+    wire = respond("x.example.org", "TXT", rcode=dns.rcode.NXDOMAIN, soa=True)
+    position = wire.rindex(b"\x00\x06\x00\x01") + 4  # the SOA's type and class, then its TTL
+    patched = wire[:position] + b"\x80\x00\x00\x00" + wire[position + 4 :]
+    answer, _ = decode_answer(patched, Query("x.example.org", "TXT"), QID)
+    assert (AnswerStatus.NXDOMAIN, 0) == (answer.status, answer.ttl)

@@ -298,7 +298,7 @@ class _HeldTransport(AsyncStubTransport):
         super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
         self.asked: list[tuple[Query, ReplyCallback]] = []
 
-    def ask_then(self, query: Query, done: ReplyCallback) -> None:
+    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
         self.asked.append((query, done))
 
     @property

@@ -56,26 +56,33 @@ class _Socket:
         self.real.close()
 
 
+def _one_socket(source: AsyncStubSource) -> AsyncStubSource:
+    """``source`` sending every question from one socket, kept open."""
+    source.transport.max_sockets = 1
+    source.transport.socket_uses = 1_000_000
+    return source
+
+
 def _failing_sends(transport: AsyncStubTransport, failures: list[OSError]) -> None:
-    receiver = transport._receiver
-    assert receiver is not None
-    receiver.sock = _Socket(receiver.sock, failures)  # type: ignore[assignment]
+    [port] = transport.ports
+    assert port.sock is not None
+    port.sock = _Socket(port.sock, failures)  # type: ignore[assignment]
 
 
 def test_replies_waiting_are_read_in_bounded_batches(
     responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each wake-up reads at most BATCH replies; every question still gets its own answer."""
-    monkeypatch.setattr(stubasync._Receiver, "BATCH", 2)
+    monkeypatch.setattr(stubasync._Port, "BATCH", 2)
     reads: list[int] = []
-    drain = stubasync._Receiver.drain
+    drain = stubasync._Port.drain
 
-    def counted(self: stubasync._Receiver) -> None:
+    def counted(self: stubasync._Port) -> None:
         reads.append(1)
         drain(self)
 
-    monkeypatch.setattr(stubasync._Receiver, "drain", counted)
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=2.0)
+    monkeypatch.setattr(stubasync._Port, "drain", counted)
+    source = _one_socket(AsyncStubSource(responder.host, port=responder.port, timeout=2.0))
 
     async def run() -> list[Answer]:
         try:
@@ -120,7 +127,7 @@ def test_closing_ends_the_questions_waiting_and_caches_none(responder: FaultResp
 
 def test_a_full_send_buffer_is_a_lost_datagram(responder: FaultResponder) -> None:
     """A send the kernel refuses for now is retried after the timeout, like a lost reply."""
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.2, tries=2)
+    source = _one_socket(AsyncStubSource(responder.host, port=responder.port, timeout=0.2, tries=2))
 
     async def run() -> Answer:
         await source.lookup_async("example.org", "TXT")  # opens the socket
@@ -136,8 +143,8 @@ def test_a_full_send_buffer_is_a_lost_datagram(responder: FaultResponder) -> Non
 
 
 def test_a_send_error_ends_every_question_in_flight(responder: FaultResponder) -> None:
-    """An error sending one question (no route, refused) ends the questions in flight with it."""
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=5.0, tries=1)
+    """An error sending one question (no route, refused) ends the questions on its socket."""
+    source = _one_socket(AsyncStubSource(responder.host, port=responder.port, timeout=5.0, tries=1))
 
     async def run() -> list[Answer]:
         await source.lookup_async("example.org", "TXT")
@@ -177,7 +184,7 @@ def test_a_question_that_cannot_be_encoded_fails_later() -> None:
 def test_a_tcp_retry_that_ends_badly_still_answers(ending: str) -> None:
     """The TCP task's end always reaches the question: cancelled is a failure, a bug raises."""
     got: list[Reply | Exception] = []
-    question = stubasync._Question(Query("example.org", "TXT"), got.append, 1)
+    question = stubasync._Question(Query("example.org", "TXT"), got.append, 1, 0.0)
 
     async def run() -> None:
         async def tcp() -> Reply:
@@ -206,7 +213,11 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
     """An exception while finding an answer reaches lookup_then and lookup_soon alike."""
     source = AsyncStubSource("127.0.0.1", port=53)
     asked: list[tuple[Query, stubasync.ReplyCallback]] = []
-    source.transport.ask_then = lambda query, done: asked.append((query, done))  # type: ignore[method-assign]
+
+    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> None:
+        asked.append((query, done))
+
+    source.transport.ask_then = held  # type: ignore[method-assign]
     got: list[Answer | Exception] = []
 
     async def run() -> asyncio.Future[Answer]:

@@ -4,6 +4,12 @@ MX records compare as a set of (preference, host), case- and trailing-dot-insens
 (the sources normalize names). The provider's hosts are trusted; a foreign host is
 looked up (A and AAAA, in one batch) to tell whether it is an alias (RFC 2181 §10.3)
 or has no address at all.
+
+The MX answer is the domain owner's to write, and may list thousands of hosts:
+only the first :data:`MAX_MX_LOOKUPS` foreign hosts (by preference) are looked up
+(RFC 7208 §4.6.4 lets the ``mx`` mechanism look up 10), so that no domain causes
+more than a few dozen questions here; the others are named in an
+``mx.exchanges_not_checked`` finding.
 """
 
 from __future__ import annotations
@@ -18,7 +24,10 @@ from .dnsdata import MX, Answer, AnswerStatus, Query, RData, Resolution, lookup_
 from .findings import Check, Finding, FixAction, FixLine, Status
 from .records import ExpectedRecord
 
-__all__ = ["check_exists", "check_mx"]
+__all__ = ["MAX_MX_LOOKUPS", "check_exists", "check_mx"]
+
+#: Foreign MX hosts whose addresses are looked up (A and AAAA), at most.
+MAX_MX_LOOKUPS = 10
 
 
 def check_exists(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
@@ -86,7 +95,14 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         # nothing to report either, without the work.
         return (_ok(ctx, name, expected, all_lines),)
     hosts = {rdata.exchange for rdata in wanted if isinstance(rdata, MX)}
-    others = tuple(dict.fromkeys(mx.exchange for mx in found if mx.exchange not in hosts))
+    others = tuple(
+        dict.fromkeys(
+            mx.exchange
+            for mx in sorted(found, key=lambda mx: mx.preference)
+            if mx.exchange not in hosts
+        )
+    )
+    others, unchecked = others[:MAX_MX_LOOKUPS], others[MAX_MX_LOOKUPS:]
     targets = yield from _resolve(others)
     findings: list[Finding] = []
     # An alias of a provider host still reaches the provider (most senders follow it);
@@ -128,6 +144,8 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         findings.append(_partial(ctx, answer, extra, ours, wanted))
     for host in others:
         findings.extend(_target(ctx, answer, host, targets[host], hosts))
+    if unchecked:
+        findings.append(_not_checked(ctx, answer, unchecked))
     if not findings:  # pragma: no cover - the exact set returned above, and nothing else is OK
         findings.append(_ok(ctx, name, expected, all_lines))
     return tuple(findings)
@@ -144,6 +162,24 @@ def _ok(
         name,
         expected=ctx.lines(expected),
         observed=lines,
+    )
+
+
+def _not_checked(ctx: Context, answer: Answer, hosts: tuple[str, ...]) -> Finding:
+    shown = ", ".join(absolute(host) for host in hosts[:5])
+    more = f" and {len(hosts) - 5} more" if len(hosts) > 5 else ""
+    return Finding(
+        Check.MX,
+        Status.WARNING,
+        "mx.exchanges_not_checked",
+        f"{absolute(ctx.domain)} lists more than {MAX_MX_LOOKUPS} foreign MX hosts: "
+        f"the addresses of {len(hosts)} were not looked up ({shown}{more}); "
+        "an MX set that long is unusual, keep the provider's hosts only",
+        absolute(ctx.domain),
+        observed=ctx.observed(
+            answer,
+            tuple(mx for mx in answer.records if isinstance(mx, MX) and mx.exchange in set(hosts)),
+        ),
     )
 
 

@@ -57,6 +57,11 @@ def normalize_name(name: str) -> str:
     return name.rstrip(".").lower() if name != "." else ""
 
 
+def _canonical(name: str | None) -> str:
+    # None until __attrs_post_init__ puts the question's name in its place.
+    return None if name is None else normalize_name(name)  # type: ignore[return-value]
+
+
 def _upper(text: str) -> str:
     return text.upper()
 
@@ -159,12 +164,15 @@ class Answer:
     status: AnswerStatus
     records: tuple[RData, ...] = ()
     ttl: int = 0
-    canonical_name: str = attrs.field(default="", converter=normalize_name)
+    canonical_name: str = attrs.field(default=None, converter=_canonical)
     cause: FailureCause | None = None
     detail: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if not self.canonical_name:
+        # Not given: the question's name. Given as "" it is the root (a CNAME to
+        # the root was followed), which is not "not given".
+        given: str | None = self.canonical_name
+        if given is None:
             object.__setattr__(self, "canonical_name", self.query.name)
 
     @property

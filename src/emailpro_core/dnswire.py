@@ -26,8 +26,11 @@ from .dnswire_names import MAX_POINTERS, Names, WireError, encode_name, read_nam
 
 __all__ = [
     "EDNS_PAYLOAD",
+    "MAX_CNAME_CHAIN",
+    "NEGATIVE_TTL_WITHOUT_SOA",
     "RDTYPES",
     "TRUNCATED",
+    "Mismatch",
     "WireError",
     "decode_answer",
     "encode_query",
@@ -68,10 +71,29 @@ _FLAGS_EDNS = struct.pack("!HHHHH", 0x0100, 1, 0, 0, 1)
 _FLAGS_PLAIN = struct.pack("!HHHHH", 0x0100, 1, 0, 0, 0)
 # What follows the question name: its type and class.
 _TYPE_CLASS = {name: _QUESTION.pack(code, _CLASS_IN) for name, code in RDTYPES.items()}
-_MAX_CHAIN = 16
+#: CNAME records followed inside one answer: a chain of this many or more is a
+#: ``CNAME_LOOP`` failure, whatever it ends at (dnspython's ``MAX_CHAIN``).
+MAX_CNAME_CHAIN = 16
+#: The negative TTL of an NXDOMAIN or NODATA answer that carries no SOA (RFC 2308
+#: §5 gives none to use): dnspython's ``NEGATIVE_TTL_WITHOUT_SOA``, so both
+#: families of sources cache such an answer alike.
+NEGATIVE_TTL_WITHOUT_SOA = 300
+# RFC 2181 §8: a TTL with its top bit set is read as 0.
+_TTL_LIMIT = 0x80000000
+_OPT_TYPE = 41
+# An OPT record's owner (the root) and type, as they start the record.
+_OPT_LAST = b"\x00\x00\x29"
 
 #: The detail of the failure that stands for a truncated (TC) UDP reply.
 TRUNCATED = "truncated"
+
+
+class Mismatch(WireError):
+    """A message that is not the reply to our query: ignored over UDP as a possible forgery.
+
+    RFC 5452 §9.1: a reply is accepted only when its ID, its QR bit, its opcode
+    and its question (name, type and class) are those of the query sent.
+    """
 
 
 def encode_query(qid: int, name: str, rdtype: str, *, edns: bool = True) -> bytes:
@@ -129,11 +151,36 @@ def _rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> RData
     if rtype == 28:
         if end - start != 16:
             raise WireError("AAAA record of the wrong size")
-        return socket.inet_ntop(socket.AF_INET6, wire[start:end])
+        return ipv6_text(wire[start:end])
     if rtype in (2, 5, 12):
         return _target(wire, start, end, names)
     # A question for SOA: its records are not read (the checks never ask for them).
     raise WireError(f"no reader for type {rtype}")
+
+
+_MAPPED = b"\x00" * 10 + b"\xff\xff"
+
+
+def ipv6_text(packed: bytes) -> str:
+    """An IPv6 address as RFC 5952 writes it.
+
+    §4: lower-case hexadecimal, the longest run of zero fields as ``::``; §5: the
+    dotted IPv4 form only for an IPv4-mapped address (``::ffff:192.0.2.1``). The
+    C library writes the deprecated IPv4-compatible form (``::192.0.2.1``)
+    dotted as well; that one is written in hexadecimal here.
+
+    >>> ipv6_text(bytes.fromhex("00000000000000000000ffffc0000201"))
+    '::ffff:192.0.2.1'
+    >>> ipv6_text(bytes.fromhex("000000000000000000000000c0000201"))
+    '::c000:201'
+    """
+    if packed.startswith(_MAPPED):
+        return "::ffff:" + socket.inet_ntop(socket.AF_INET, packed[12:])
+    text = socket.inet_ntop(socket.AF_INET6, packed)
+    if "." in text:
+        high, low = struct.unpack_from("!HH", packed, 12)
+        text = f"::{high:x}:{low:x}" if high else f"::{low:x}"
+    return text
 
 
 def _target(wire: bytes, start: int, end: int, names: Names) -> str:
@@ -159,38 +206,34 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     length = len(wire)
     if length < 12:
         raise WireError("message shorter than a DNS header")
-    rid, flags, qdcount, ancount, nscount, _ = _HEADER.unpack_from(wire)
-    if rid != qid or not flags & 0x8000:
-        raise WireError("not a response to this query")
+    rid, flags, qdcount, ancount, nscount, arcount = _HEADER.unpack_from(wire)
+    # QR set, opcode QUERY (0), our ID, our question: anything else is a reply to
+    # some other query, or a forgery (RFC 5452 §9.1).
+    if rid != qid or flags & 0xF800 != 0x8000:
+        raise Mismatch("not a response to this query")
     if qdcount != 1:
-        raise WireError("response without exactly one question")
-    # The question is the one we sent, as we encoded it (RFC 5452 §9.1): compare
-    # its octets; anything else (another case, compression) is read in full.
+        raise Mismatch("response without exactly one question")
+    # The question is the one we sent, octet for octet but for case (RFC 5452
+    # §9.1; RFC 4343: names compare case-insensitively). A length octet is below
+    # 64, never an ASCII letter, so lower-casing leaves the label structure as it
+    # is: "victim.example.org" as one label is not the three labels we asked.
+    # The question is the message's first name: a pointer there points forward,
+    # or at itself, and is refused by the comparison too.
     qname = query.name
     code = RDTYPES.get(query.rdtype)
     try:
         sent = _encoded(qname)
     except WireError:
-        sent = b""
+        raise Mismatch("response to a query that cannot be sent") from None
     root = 11 + len(sent)  # the question name's last octet
-    if (
-        sent
-        and wire.startswith(sent, 12)
-        and root + 5 <= length
-        and _QUESTION.unpack_from(wire, root + 1) == (code, _CLASS_IN)
+    if root + 5 > length:
+        raise WireError("question runs past the end of the message")
+    if _QUESTION.unpack_from(wire, root + 1) != (code, _CLASS_IN) or not (
+        wire.startswith(sent, 12) or wire[12 : root + 1].lower() == sent.lower()
     ):
-        names: Names = {12: (qname, 0)}
-        offset = root + 5
-    else:
-        names = {}
-        qname, offset = read_name(wire, 12, names)
-        if offset + 4 > length:
-            raise WireError("question runs past the end of the message")
-        qtype, qclass = _QUESTION.unpack_from(wire, offset)
-        offset += 4
-        if qname != query.name or qtype != code or qclass != _CLASS_IN:
-            raise WireError("response to another question")
-        root = 0
+        raise Mismatch("response to another question")
+    names: Names = {12: (qname, 0)}
+    offset = root + 5
     if flags & 0x0200:
         return _failure(query, FailureCause.OTHER, TRUNCATED), None
     rcode = flags & 0x000F
@@ -201,6 +244,7 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     ttls: list[int] = []
     values: list[RData] = []
     cnames: dict[str, str] = {}
+    cname_ttls: dict[str, int] = {}
     for _ in range(ancount):
         # Owners are mostly a pointer to the question name: look it up here.
         known = (
@@ -224,7 +268,7 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             continue
         if rtype == code:
             owners.append(owner)
-            ttls.append(ttl)
+            ttls.append(ttl if ttl < _TTL_LIMIT else 0)
             # The two types a diagnosis reads most, here; the others in _rdata.
             if rtype == 15 and rdlength >= 3:
                 exchange, stop = read_name(wire, start + 2, names)
@@ -237,6 +281,7 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
                 values.append(_rdata(wire, rtype, start, offset, names))
         elif rtype == _CNAME:
             cnames.setdefault(owner, _target(wire, start, offset, names))
+            cname_ttls.setdefault(owner, ttl if ttl < _TTL_LIMIT else 0)
     soa_ttl = -1
     for _ in range(nscount):
         # Only the zone's SOA matters here, not the owners: a pointer into the
@@ -253,15 +298,51 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             raise WireError("rdata runs past the end of the message")
         if rtype == _SOA and rdlength >= 22:
             # RFC 2308 §5: negative TTL = min(SOA TTL, SOA MINIMUM).
+            # RFC 2181 §8 for its TTL (as dnspython: not for MINIMUM).
             minimum = _LONG.unpack_from(wire, offset - 4)[0]
+            if ttl >= _TTL_LIMIT:
+                ttl = 0
             soa_ttl = ttl if ttl < minimum else minimum
+    if arcount:
+        rcode |= _extended_rcode(wire, offset, arcount, names)
+        if rcode != 0 and rcode != 3:
+            return _rcode_failure(query, rcode), None
     if not cnames and (not owners or owners.count(qname) == len(owners)):
         # No chain, and every record belongs to the question name (the usual case).
         if values:
             return Answer(query, AnswerStatus.ANSWER, tuple(values), min(ttls), qname), None
         status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
-        return Answer(query, status, (), max(soa_ttl, 0), qname), None
-    return _assemble(query, rcode, owners, ttls, values, cnames, soa_ttl)
+        ttl = soa_ttl if soa_ttl >= 0 else NEGATIVE_TTL_WITHOUT_SOA
+        return Answer(query, status, (), ttl, qname), None
+    return _assemble(query, rcode, owners, ttls, values, cnames, cname_ttls, soa_ttl)
+
+
+def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:
+    """The upper 8 bits of the RCODE, from the OPT record (RFC 6891 §6.1.3), shifted.
+
+    ``offset`` is where the additional section starts. BADVERS (16) and the other
+    extended codes have 0 in the header's 4 bits: read alone, they look like
+    NOERROR.
+    """
+    length = len(wire)
+    # Servers put OPT last, without options in a reply to a query without any
+    # (RFC 6891 §6.1.1 allows it anywhere): read it there without walking the
+    # section (glue names would each be read). An OPT elsewhere is found below.
+    if length - 11 >= offset and wire.startswith(_OPT_LAST, length - 11) and wire[-2:] == b"\0\0":
+        return wire[length - 6] << 4
+    for _ in range(count):
+        if offset < length and wire[offset] == 0:
+            offset += 1  # the root, OPT's owner
+        else:
+            offset = read_name(wire, offset, names)[1]
+        if offset + 10 > length:
+            raise WireError("resource record runs past the end of the message")
+        rtype, _, ttl, rdlength = _RR_FIXED.unpack_from(wire, offset)
+        if rtype == _OPT_TYPE:
+            extended: int = ttl >> 24
+            return extended << 4
+        offset += 10 + rdlength
+    return 0
 
 
 def _in_question(wire: bytes, offset: int, root: int) -> bool:
@@ -299,34 +380,50 @@ def _assemble(
     ttls: list[int],
     values: list[RData],
     cnames: dict[str, str],
+    cname_ttls: dict[str, int],
     soa: int,
 ) -> tuple[Answer, str | None]:
     current = query.name
+    chain_ttl = -1
     if cnames:
         # Follow the chain inside the answer section (RFC 1034 §3.6.2); a query
-        # for CNAME itself collects no chain.
+        # for CNAME itself collects no chain. Its TTL is the smallest of its links.
         seen = {current}
-        for _ in range(_MAX_CHAIN):
+        for _ in range(MAX_CNAME_CHAIN):
             target = cnames.get(current)
             if target is None:
                 break
             if target in seen:
                 return _failure(query, FailureCause.CNAME_LOOP, f"CNAME loop at {target}"), None
+            link_ttl = cname_ttls[current]
+            chain_ttl = link_ttl if chain_ttl < 0 or link_ttl < chain_ttl else chain_ttl
             seen.add(target)
             current = target
+        else:
+            return _failure(
+                query, FailureCause.CNAME_LOOP, f"CNAME chain of {MAX_CNAME_CHAIN} links or more"
+            ), None
     if owners:
         if owners.count(current) != len(owners):
             kept = [i for i, owner in enumerate(owners) if owner == current]
             ttls = [ttls[i] for i in kept]
             values = [values[i] for i in kept]
         if values:
-            return Answer(query, AnswerStatus.ANSWER, tuple(values), min(ttls), current), None
-    if rcode == 0 and soa < 0 and current != query.name:
+            ttl = min(ttls) if chain_ttl < 0 else min(chain_ttl, *ttls)
+            return Answer(query, AnswerStatus.ANSWER, tuple(values), ttl, current), None
+    if rcode == 0 and soa < 0 and current != query.name and current:
         # A chain that stops at a CNAME with neither data nor a SOA: the server
-        # is not authoritative for the target; someone must ask for it.
-        return Answer(query, AnswerStatus.NODATA, canonical_name=current), current
+        # is not authoritative for the target; someone must ask for it. (Not
+        # the root: a CNAME to "." leads nowhere mail can go, and is kept as
+        # no data at the root, via_cname set.)
+        return Answer(
+            query, AnswerStatus.NODATA, ttl=max(chain_ttl, 0), canonical_name=current
+        ), current
     status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
-    return Answer(query, status, ttl=max(soa, 0), canonical_name=current), None
+    ttl = soa if soa >= 0 else NEGATIVE_TTL_WITHOUT_SOA
+    if chain_ttl >= 0:
+        ttl = min(ttl, chain_ttl)
+    return Answer(query, status, ttl=ttl, canonical_name=current), None
 
 
 def type_name(code: int) -> str:

@@ -70,7 +70,8 @@ def read_name(wire: bytes, offset: int, names: Names) -> tuple[str, int]:
     ``names`` holds the names already read from ``wire``; this one is added.
 
     Raises:
-        WireError: the name runs past the end, loops, or is longer than 255 octets.
+        WireError: the name runs past the end, has a pointer that does not point
+            backwards (a loop too), or is longer than 255 octets.
     """
     # The shapes senders write: labels ending at the root, or at a pointer to a
     # name already read. Anything else, or any doubt, takes the careful walk.
@@ -143,7 +144,7 @@ def _inside(wire: bytes, target: int, names: Names) -> tuple[str, int] | None:
 
 def _walk(wire: bytes, offset: int, names: Names) -> tuple[str, int]:
     # Label by label, checking everything, in the order the errors are reported.
-    first = offset
+    first = lowest = offset
     labels: list[bytes] = []
     end = -1
     jumps = 0
@@ -164,6 +165,12 @@ def _walk(wire: bytes, offset: int, names: Names) -> tuple[str, int]:
             if end < 0:
                 end = offset + 2
             offset = ((size & 0x3F) << 8) | wire[offset + 1]
+            # RFC 1035 §4.1.4 speaks of a "prior occurrence": a pointer aims before
+            # the name it is in, and before the previous pointer's target (as
+            # dnspython requires). Forward pointers and loops are refused.
+            if offset >= lowest:
+                raise WireError("compression pointer that does not point backwards")
+            lowest = offset
             continue
         if size & 0xC0:
             raise WireError("unknown label type")

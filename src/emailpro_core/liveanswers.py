@@ -32,6 +32,7 @@ NXDOMAIN, a question count other than one, a truncated TCP stream) is
 from __future__ import annotations
 
 import dns.exception
+import dns.flags
 import dns.message
 import dns.name
 import dns.rdatatype
@@ -79,8 +80,22 @@ def qname_of(query: Query) -> dns.name.Name:
     return dns.name.from_text(text or ".", origin=dns.name.root)
 
 
+def _truncated(query: Query, response: object) -> Answer | None:
+    """A failure when ``response`` is truncated (TC) even over TCP, else ``None``.
+
+    dnspython retries a truncated UDP reply over TCP, and takes a TCP reply with
+    TC set as it is: its empty sections would read as "no such record".
+    """
+    if isinstance(response, dns.message.Message) and response.flags & dns.flags.TC:
+        return _failure(query, FailureCause.MALFORMED, "truncated over TCP")
+    return None
+
+
 def answer_from_result(query: Query, result: dns.resolver.Answer) -> Answer:
     """A positive dnspython answer as our ``ANSWER``; TTL and canonical name from the chain."""
+    truncated = _truncated(query, result.response)
+    if truncated is not None:
+        return truncated
     chain = result.chaining_result
     rrset = result.rrset
     records = tuple(rdata_value(rdata) for rdata in rrset) if rrset is not None else ()
@@ -96,6 +111,9 @@ def answer_from_result(query: Query, result: dns.resolver.Answer) -> Answer:
 
 
 def _negative(query: Query, status: AnswerStatus, response: object) -> Answer:
+    truncated = _truncated(query, response)
+    if truncated is not None:
+        return truncated
     if isinstance(response, dns.message.QueryMessage):
         try:
             chain = response.resolve_chaining()
@@ -176,6 +194,6 @@ def open_target(exc: BaseException) -> str | None:
         chain = response.resolve_chaining()
     except (dns.exception.DNSException, KeyError):  # pragma: no cover - checked before
         return None
-    if chain.canonical_name == response.question[0].name:
-        return None
+    if chain.canonical_name in (response.question[0].name, dns.name.root):
+        return None  # no chain; or a CNAME to the root, which leads nowhere
     return name_text(chain.canonical_name)

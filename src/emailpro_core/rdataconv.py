@@ -2,8 +2,8 @@
 
 Every source hands the decision logic the same plain values, whatever it read:
 
-- A and AAAA: the address text (``"192.0.2.1"``, ``"2001:db8::1"``, as
-  ``ipaddress`` writes it: RFC 5952 form);
+- A and AAAA: the address text (``"192.0.2.1"``, ``"2001:db8::1"``, RFC 5952
+  form, :func:`~.dnswire.ipv6_text`: an IPv4-mapped address as ``"::ffff:192.0.2.1"``);
 - CNAME, PTR, NS: the target name, normalized (lower case, no trailing dot);
 - MX: :class:`~.dnsdata.MX` (a null MX, RFC 7505 ``0 .``, has ``exchange == ""``);
 - SRV: :class:`~.dnsdata.SRV`;
@@ -33,6 +33,7 @@ import dns.rdatatype
 import dns.rdtypes.txtbase
 
 from .dnsdata import MX, SRV, TXT, RData, normalize_name
+from .dnswire import ipv6_text
 from .errors import EmailProError
 
 __all__ = [
@@ -92,8 +93,10 @@ def rdata_value(rdata: dns.rdata.Rdata, origin: dns.name.Name = dns.name.root) -
     if isinstance(rdata, dns.rdtypes.txtbase.TXTBase):
         return TXT(tuple(rdata.strings))
     if rdtype in ("A", "AAAA"):
-        # RFC 5952 §4 text (dnspython writes "::1:0" as "::0.1.0.0").
-        return ipaddress.ip_address(rdata.address).compressed  # type: ignore[attr-defined]
+        # RFC 5952 text, as the wire codec writes it (dnspython writes "::1:0" as
+        # "::0.1.0.0"; ipaddress writes a mapped address in hexadecimal before 3.13).
+        address = ipaddress.ip_address(rdata.address)  # type: ignore[attr-defined]
+        return ipv6_text(address.packed) if address.version == 6 else str(address)
     if rdtype in _NAME_TYPES:
         return name_text(rdata.target, origin)  # type: ignore[attr-defined]
     if rdtype == "MX":

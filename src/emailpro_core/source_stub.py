@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import time
 from collections.abc import Callable
 
 from .dnscache import DnsCache
@@ -93,10 +94,12 @@ class StubSource(CachedSource):
             return cached
         self._count_sent()
         steps = chase(query)
+        # One deadline for the whole lookup, the CNAME targets asked after it too.
+        expires = time.monotonic() + self.transport.lifetime
         try:
             question = next(steps)
             while True:
-                question = steps.send(self.transport.ask(question))
+                question = steps.send(self.transport.ask(question, expires))
         except StopIteration as done:
             answer: Answer = done.value
         self.cache.put(answer)
@@ -236,16 +239,18 @@ class _Chaser:
     lookups a domain collecting them took a third of a bulk run's time.
     """
 
-    __slots__ = ("key", "source", "steps")
+    __slots__ = ("expires", "key", "source", "steps")
 
     def __init__(self, source: AsyncStubSource, key: _Key, steps: Chase) -> None:
         self.source = source
         self.key = key
         self.steps = steps
+        # One deadline for the whole lookup, the CNAME targets asked after it too.
+        self.expires = key[0].time() + source.transport.lifetime
 
     def start(self) -> None:
         """Send the first question (raises what the chase raises at once)."""
-        self.source.transport.ask_then(next(self.steps), self.step)
+        self.source.transport.ask_then(next(self.steps), self.step, self.expires)
 
     def step(self, reply: Reply | Exception) -> None:
         """Go on with ``reply``: ask the next question, or settle the lookup."""
@@ -258,4 +263,4 @@ class _Chaser:
         except Exception as error:  # a bug: every waiter raises it
             self.source._settle(self.key, error)
         else:
-            self.source.transport.ask_then(question, self.step)
+            self.source.transport.ask_then(question, self.step, self.expires)

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 
 from .dnsdata import MX, SRV, TXT, RData
+from .dnswire import ipv6_text
 from .memtable import RRSet
 
 __all__ = ["ZoneData", "read_plain"]
@@ -317,7 +318,7 @@ def _address(text: str, version: int) -> str:
             return str(ipaddress.IPv4Address(text))
         if not _ADDRESS6.fullmatch(text):
             raise _NotPlain
-        return ipaddress.IPv6Address(text).compressed
+        return ipv6_text(ipaddress.IPv6Address(text).packed)  # as the other sources
     except ipaddress.AddressValueError:
         raise _NotPlain from None
 

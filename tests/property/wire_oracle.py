@@ -4,7 +4,11 @@ A frozen copy of ``emailpro_core.dnswire`` (``encode_query``, ``decode_answer``
 and what they use) taken before the fast path; the properties in
 ``test_dnswire_oracle_props.py`` assert that the optimised codec gives the same
 bytes, the same answers and the same errors. Do not change it to follow the
-codec: it is the reference.
+codec: it is the reference. It changes only with a rule decided for the codec,
+written here the plain way (the rules on hostile replies: which replies are not
+ours, pointers that point backwards only, the TTL's top bit, the negative TTL
+without a SOA, the TTL of a chain, the extended RCODE, the chain limit, RFC 5952
+addresses).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import socket
 import struct
 
 from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
-from emailpro_core.dnswire import WireError
+from emailpro_core.dnswire import Mismatch, WireError, ipv6_text
 
 __all__ = ["decode_answer", "encode_query"]
 
@@ -45,6 +49,7 @@ EDNS_PAYLOAD = 1232
 _OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)
 _MAX_CHAIN = 16
 _MAX_POINTERS = 64
+_NEGATIVE_TTL_WITHOUT_SOA = 300
 
 
 #: The detail of the failure that stands for a truncated (TC) UDP reply.
@@ -94,6 +99,7 @@ def _read_name(wire: bytes, offset: int) -> tuple[str, int]:
     end = -1
     jumps = 0
     length = len(wire)
+    lowest = offset
     while True:
         if offset >= length:
             raise WireError("name runs past the end of the message")
@@ -110,6 +116,9 @@ def _read_name(wire: bytes, offset: int) -> tuple[str, int]:
             if end < 0:
                 end = offset + 2
             offset = ((size & 0x3F) << 8) | wire[offset + 1]
+            if offset >= lowest:
+                raise WireError("compression pointer that does not point backwards")
+            lowest = offset
             continue
         if size & 0xC0:
             raise WireError("unknown label type")
@@ -134,7 +143,7 @@ def _rdata(wire: bytes, rtype: int, start: int, end: int) -> RData:
     if rtype == 28:
         if end - start != 16:
             raise WireError("AAAA record of the wrong size")
-        return socket.inet_ntop(socket.AF_INET6, wire[start:end])
+        return ipv6_text(wire[start:end])
     if rtype == 15:
         if end - start < 3:
             raise WireError("MX record too short")
@@ -184,28 +193,31 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     """
     if len(wire) < _HEADER.size:
         raise WireError("message shorter than a DNS header")
-    rid, flags, qdcount, ancount, nscount, _ = _HEADER.unpack_from(wire)
-    if rid != qid or not flags & 0x8000:
-        raise WireError("not a response to this query")
+    rid, flags, qdcount, ancount, nscount, arcount = _HEADER.unpack_from(wire)
+    if rid != qid or not flags & 0x8000 or flags & 0x7800:
+        raise Mismatch("not a response to this query")
     if qdcount != 1:
-        raise WireError("response without exactly one question")
-    qname, offset = _read_name(wire, _HEADER.size)
+        raise Mismatch("response without exactly one question")
+    try:
+        sent = _encode_name(query.name)
+    except WireError:
+        raise Mismatch("response to a query that cannot be sent") from None
+    offset = _HEADER.size + len(sent)
     if offset + 4 > len(wire):
         raise WireError("question runs past the end of the message")
     qtype, qclass = struct.unpack_from("!HH", wire, offset)
     offset += 4
     code = RDTYPES.get(query.rdtype)
-    if qname != query.name or qtype != code or qclass != _CLASS_IN:
-        raise WireError("response to another question")
+    if wire[_HEADER.size : _HEADER.size + len(sent)].lower() != sent.lower() or (
+        qtype,
+        qclass,
+    ) != (code, _CLASS_IN):
+        raise Mismatch("response to another question")
     if flags & 0x0200:
         return _failure(query, FailureCause.OTHER, TRUNCATED), None
     rcode = flags & 0x000F
-    if rcode == 2:
-        return _failure(query, FailureCause.SERVFAIL, "SERVFAIL"), None
-    if rcode == 5:
-        return _failure(query, FailureCause.REFUSED, "REFUSED"), None
     if rcode not in (0, 3):
-        return _failure(query, FailureCause.OTHER, f"RCODE {rcode}"), None
+        return _rcode_failure(query, rcode), None
     answers: list[tuple[str, int, int, RData]] = []
     soa_ttl = -1
     for index in range(ancount + nscount):
@@ -213,6 +225,8 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
         if offset + _RR_FIXED.size > len(wire):
             raise WireError("resource record runs past the end of the message")
         rtype, rclass, ttl, rdlength = _RR_FIXED.unpack_from(wire, offset)
+        if ttl > 0x7FFFFFFF:
+            ttl = 0  # RFC 2181 §8
         start = offset + _RR_FIXED.size
         offset = start + rdlength
         if offset > len(wire):
@@ -226,6 +240,29 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
         if rclass != _CLASS_IN or (rtype != code and rtype != _CNAME):
             continue
         answers.append((owner, rtype, ttl, _rdata(wire, rtype, start, offset)))
+    last = len(wire) - 11
+    if (
+        arcount
+        and last >= offset
+        and wire[last : last + 3] == b"\x00\x00\x29"
+        and wire[-2:] == b"\0\0"
+    ):
+        # An OPT record without options ends the message: read there (the rule
+        # the codec follows; OPT elsewhere is found by the walk).
+        arcount = 0
+        rcode |= wire[-6] << 4
+    for _ in range(arcount):
+        # RFC 6891 §6.1.3: the OPT record holds the upper 8 bits of the RCODE.
+        _, offset = _read_name(wire, offset)
+        if offset + _RR_FIXED.size > len(wire):
+            raise WireError("resource record runs past the end of the message")
+        rtype, _, ttl, rdlength = _RR_FIXED.unpack_from(wire, offset)
+        if rtype == 41:
+            rcode |= (ttl >> 24) << 4
+            break
+        offset += _RR_FIXED.size + rdlength
+    if rcode not in (0, 3):
+        return _rcode_failure(query, rcode), None
     return _assemble(query, code, rcode, answers, soa_ttl)
 
 
@@ -233,38 +270,49 @@ def _failure(query: Query, cause: FailureCause, detail: str) -> Answer:
     return Answer(query, AnswerStatus.FAILURE, cause=cause, detail=detail)
 
 
+def _rcode_failure(query: Query, rcode: int) -> Answer:
+    if rcode == 2:
+        return _failure(query, FailureCause.SERVFAIL, "SERVFAIL")
+    if rcode == 5:
+        return _failure(query, FailureCause.REFUSED, "REFUSED")
+    return _failure(query, FailureCause.OTHER, f"RCODE {rcode}")
+
+
 def _assemble(
     query: Query, code: int | None, rcode: int, answers: list[tuple[str, int, int, RData]], soa: int
 ) -> tuple[Answer, str | None]:
     current = query.name
+    chain: list[int] = []  # the TTLs of the links followed
     if code != _CNAME:
         # Follow the chain inside the answer section (RFC 1034 §3.6.2).
         seen = {current}
-        for _ in range(_MAX_CHAIN):
-            target = next(
-                (
-                    r
-                    for o, t, _, r in answers
-                    if t == _CNAME and o == current and isinstance(r, str)
-                ),
+        while len(chain) < _MAX_CHAIN:
+            link = next(
+                ((r, ttl) for o, t, ttl, r in answers if t == _CNAME and o == current),
                 None,
             )
-            if not isinstance(target, str):
+            if link is None or not isinstance(link[0], str):
                 break
+            target = link[0]
             if target in seen:
                 return _failure(query, FailureCause.CNAME_LOOP, f"CNAME loop at {target}"), None
+            chain.append(link[1])
             seen.add(target)
             current = target
+        if len(chain) == _MAX_CHAIN:
+            detail = f"CNAME chain of {_MAX_CHAIN} links or more"
+            return _failure(query, FailureCause.CNAME_LOOP, detail), None
     records = tuple(r for o, t, _, r in answers if t == code and o == current)
     if records:
-        ttl = min(ttl for o, t, ttl, _ in answers if t == code and o == current)
+        ttl = min([ttl for o, t, ttl, _ in answers if t == code and o == current] + chain)
         return Answer(query, AnswerStatus.ANSWER, records, ttl=ttl, canonical_name=current), None
-    if rcode == 0 and soa < 0 and current != query.name:
+    if rcode == 0 and soa < 0 and current != query.name and current:
         # A chain that stops at a CNAME with neither data nor a SOA: the server
         # is not authoritative for the target; someone must ask for it.
-        return Answer(query, AnswerStatus.NODATA, canonical_name=current), current
+        return Answer(query, AnswerStatus.NODATA, ttl=min(chain), canonical_name=current), current
     status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
-    return Answer(query, status, ttl=max(soa, 0), canonical_name=current), None
+    ttl = min([soa if soa >= 0 else _NEGATIVE_TTL_WITHOUT_SOA, *chain])
+    return Answer(query, status, ttl=ttl, canonical_name=current), None
 
 
 def type_name(code: int) -> str:

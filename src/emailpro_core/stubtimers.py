@@ -1,0 +1,77 @@
+"""When the questions of :class:`~.stubasync.AsyncStubTransport` time out: one timer for all.
+
+A question waits ``timeout`` for each try, and no longer than its lookup's own
+deadline: the times are kept in a heap, and one timer is set for the earliest.
+A question answered (or sent again under a new ID) is not taken out: it is
+dropped when it comes to the top, cheaper than a removal each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+__all__ = ["Deadlines"]
+
+
+class Waiting(Protocol):
+    """A socket: the questions that wait on it, by message ID."""
+
+    pending: dict[int, Any]
+
+
+class Deadlines:
+    """When each question times out, with one timer for them all.
+
+    ``timed_out(port, question)`` is called for a question still waiting on
+    ``port`` under the same ID when its time comes (it is taken off the table first).
+    """
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, timed_out: Callable[[Any, Any], None]
+    ) -> None:
+        self._loop = loop
+        self._timed_out = timed_out
+        self._heap: list[tuple[float, int, Any, Waiting, int]] = []
+        self._order = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = math.inf
+
+    def add(self, question: object, port: Waiting, qid: int, when: float) -> None:
+        """Time ``question`` (under ID ``qid``, on ``port``) out at ``when``."""
+        heapq.heappush(self._heap, (when, next(self._order), question, port, qid))
+        if when < self._timer_at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self._loop.call_at(when, self._expire)
+            self._timer_at = when
+
+    def _expire(self) -> None:
+        self._timer, self._timer_at = None, math.inf
+        now = self._loop.time()
+        heap = self._heap
+        while heap:
+            when, _, question, port, qid = heap[0]
+            if port.pending.get(qid) is not question:
+                heapq.heappop(heap)  # answered, or sent again under a new ID
+            elif when <= now:
+                heapq.heappop(heap)
+                del port.pending[qid]
+                self._timed_out(port, question)
+            else:
+                break
+        # A question sent again above may have started the timer already.
+        if heap and self._timer is None:
+            self._timer_at = heap[0][0]
+            self._timer = self._loop.call_at(self._timer_at, self._expire)
+
+    def cancel(self) -> None:
+        """Stop the timer (the sockets are closed)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer, self._timer_at = None, math.inf
+        self._heap.clear()
