@@ -342,11 +342,12 @@ def _by_address(
         return []
     name = absolute(ctx.domain)
     ranges = _ranges(named)
-    merged = fixed_record(base, include)
-    if merged.record == base:
+    parsed = parse_spf(base).record
+    if parsed is not None and _in_effect(parsed, include):
         # The include already takes effect after the terms that matched: the
         # provider's new addresses would still pass through it.
         return []
+    merged = fixed_record(base, include)
     fix: tuple[FixLine, ...] = ()
     why = reasons.no_merge(include, "; ".join(v.message for v in merged.violations))
     if merged.record is not None:

@@ -87,6 +87,8 @@ _TOKENS = st.sampled_from(
         "ip4:198.51.100.0/24",
         "ip4:203.0.113.7",
         "-ip4:198.51.100.0/25",
+        "ip4:0.0.0.0/0",
+        "ptr",
         "include:mx.ovh.com",
         "-include:mx.ovh.com",
         "~include:mx.ovh.com",
@@ -187,10 +189,16 @@ def _errors(findings: tuple[Finding, ...]) -> list[tuple[str, str]]:
 
 
 def _explained(findings: tuple[Finding, ...]) -> None:
-    """Every finding that is not OK has its fix, or says why there is none (not both)."""
+    """Every finding that is not OK has its fix, or says why there is none (not both).
+
+    A replacement changes the record: never the same record for itself.
+    """
     for finding in findings:
         if finding.status is not Status.OK:
             assert bool(finding.fix) != bool(finding.fix_reason), finding
+        for fix in finding.fix:
+            if fix.action is FixAction.REPLACE:
+                assert _text(fix.line) != _text(fix.old), finding
 
 
 def _unfixable(findings: tuple[Finding, ...]) -> list[tuple[str, str]]:
