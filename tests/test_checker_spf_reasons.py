@@ -84,7 +84,8 @@ CASES: list[tuple[str, Callable[[], tuple[Finding, ...]], str, Status, str]] = [
     ),
     (
         "error in a record reached through includes",
-        partial(findings, 
+        partial(
+            findings,
             "v=spf1 include:_spf.example.org include:mx.ovh.com ~all",
             {
                 "_spf.example.org": {"TXT": "v=spf1 include:x.example.net ~all"},
@@ -132,7 +133,8 @@ CASES: list[tuple[str, Callable[[], tuple[Finding, ...]], str, Status, str]] = [
     ),
     (
         "nested include fails",
-        partial(findings, 
+        partial(
+            findings,
             "v=spf1 include:_spf.example.org include:mx.ovh.com ~all",
             failures={"_spf.example.org": FailureCause.SERVFAIL},
         ),
@@ -142,14 +144,20 @@ CASES: list[tuple[str, Callable[[], tuple[Finding, ...]], str, Status, str]] = [
     ),
     (
         "provider's record fails",
-        partial(findings, "v=spf1 include:mx.ovh.com ~all", failures={("mx.ovh.com", "TXT"): FailureCause.TIMEOUT}),
+        partial(
+            findings,
+            "v=spf1 include:mx.ovh.com ~all",
+            failures={("mx.ovh.com", "TXT"): FailureCause.TIMEOUT},
+        ),
         "spf.temperror",
         Status.UNKNOWN,
         UNKNOWN_REASON,
     ),
     (
         "provider without network",
-        partial(findings, "v=spf1 include:mx.ovh.com ~all", {"mx.ovh.com": {"TXT": "v=spf1 a -all"}}),
+        partial(
+            findings, "v=spf1 include:mx.ovh.com ~all", {"mx.ovh.com": {"TXT": "v=spf1 a -all"}}
+        ),
         "spf.provider_unknown",
         Status.SKIPPED,
         reasons.PROVIDER_UNKNOWN,
