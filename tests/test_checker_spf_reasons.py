@@ -185,11 +185,18 @@ def test_finding_without_fix_says_why(
     assert f"no fix: {finding.fix_reason}" in finding.to_text()
 
 
-def test_finding_with_a_fix_has_no_reason() -> None:
+@pytest.mark.parametrize(
+    ("record", "code"),
+    [
+        (f"v=spf1 {TEN_HOSTS} -all", "spf.provider_not_authorized"),
+        (f"v=spf1 ip4:198.51.100.0/24 {TEN_HOSTS} -all", "spf.provider_by_address"),
+    ],
+)
+def test_finding_with_a_fix_has_no_reason(record: str, code: str) -> None:
     """A rewrite that repairs the record clears the reason its finding had before it."""
     # Alone, adding the include gives 11 terms; the rewrite drops one host instead.
-    found = findings(f"v=spf1 {TEN_HOSTS} -all", HOSTS)
-    finding = only(found, "spf.provider_not_authorized")
+    found = findings(record, HOSTS)
+    finding = only(found, code)
     assert ("", 1) == (finding.fix_reason, len(finding.fix))
     assert "a:h0.example.org" not in finding.fix[0].line
 
