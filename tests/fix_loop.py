@@ -7,16 +7,20 @@ offline (``ZoneSource``, with the provider's own records as the fallback),
 applies every fix line of the diagnosis with ``apply_fixes``, and returns the
 repaired zone text and its new diagnosis.
 
-SPF breakage is limited to the records whose fix already repairs them (no
-record, two records, ``-all`` before the include, ``+all``, ``?all``); the
-syntax, lookup-limit and other SPF findings are left out here. TXT records may
-be split into several character-strings (``SPLIT`` marks where): a line that
-removes one must name it as published.
+SPF breakage covers every finding that has a fix: no record, two records,
+``-all`` before the include, ``+all`` / ``?all``, syntax errors, a qualified
+include of the provider, the lookup limits (the domain's own ``_spf`` includes,
+many ``a:`` / ``mx:`` terms), an include of the domain's own zone before the
+provider's, a part of the provider's space excluded or named by address; and
+``ptr``, whose finding says why it has no fix (:data:`NO_FIX`). The provider's
+record (``PROVIDER_SPF``, read through the fallback) is ``198.51.100.0/24``.
+TXT records may be split into several character-strings (``SPLIT`` marks
+where): a line that removes one must name it as published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 import dns.zone
@@ -70,6 +74,35 @@ def _drop(name: str, rdtype: str | None = None) -> Breakage:
     return change
 
 
+def _spf(*values: str, beside: Mapping[str, str] | None = None) -> Breakage:
+    """The domain's TXT records set to ``values``, and each name of ``beside`` given its TXT.
+
+    ``{d}`` in a value or a name of ``beside`` stands for the domain.
+    """
+
+    def change(records: Records, domain: str) -> None:
+        records[domain]["TXT"] = [value.format(d=domain) for value in values]
+        for name, value in (beside or {}).items():
+            records[name.format(d=domain)] = {"TXT": [value.format(d=domain)]}
+
+    return change
+
+
+def _hosts(count: int, rdtype: str) -> Breakage:
+    """The domain's SPF record with ``count`` ``a:`` (or ``mx:``) terms, each host resolving."""
+
+    def change(records: Records, domain: str) -> None:
+        terms = " ".join(f"{rdtype.lower()}:h{n}.{domain}" for n in range(count))
+        records[domain]["TXT"] = [f"v=spf1 {terms} include:mx.ovh.com ~all"]
+        for n in range(count):
+            host = f"h{n}.{domain}"
+            records[host] = {"A": [f"192.0.2.{100 + n}"]}
+            if rdtype == "MX":
+                records[host]["MX"] = [f"10 {host}."]
+
+    return change
+
+
 def _all(*changes: Breakage) -> Breakage:
     def change(records: Records, domain: str) -> None:
         for one in changes:
@@ -111,6 +144,45 @@ BREAKAGES: dict[str, dict[str, Breakage]] = {
         "-all first, split": _set("{d}", "TXT", "v=spf1 -all |include:mx.ovh.com"),
         "+all": _set("{d}", "TXT", "v=spf1 include:mx.ovh.com +all"),
         "?all": _set("{d}", "TXT", "v=spf1 mx ?all"),
+        # Syntax errors (RFC 7208 §4.6: permerror): the bad term goes.
+        "bad address": _spf("v=spf1 include:mx.ovh.com ip4:999.1.1.1 ~all"),
+        "bad mechanism": _spf("v=spf1 include:mx.ovh.com foo:bar ~all"),
+        "bad term, no include": _spf("v=spf1 mx ip6:2001:db8::/129 -all"),
+        "bad term, split": _spf("v=spf1 ip4:192.0.2.1/33 |include:mx.ovh.com -all"),
+        # The provider's include with a qualifier never passes its mail (RFC 7208 §5.2).
+        "-include": _spf("v=spf1 -include:mx.ovh.com ~all"),
+        "~include": _spf("v=spf1 mx ~include:mx.ovh.com -all"),
+        # More than 10 DNS-querying terms, or 2 void lookups (RFC 7208 §4.6.4).
+        "eleven own includes": _spf(
+            "v=spf1 " + " ".join(f"include:_spf{n}.{{d}}" for n in range(11)) + " ~all",
+            beside={f"_spf{n}.{{d}}": f"v=spf1 ip4:192.0.2.{n} -all" for n in range(11)},
+        ),
+        "own include of ten includes": _spf(
+            "v=spf1 include:_spf.{d} include:mx.ovh.com ~all",
+            beside={
+                "_spf.{d}": "v=spf1 "
+                + " ".join(f"include:_s{n}.{{d}}" for n in range(10))
+                + " -all",
+                **{f"_s{n}.{{d}}": f"v=spf1 ip4:192.0.2.{n} -all" for n in range(10)},
+            },
+        ),
+        "eleven a": _hosts(11, "A"),
+        "eleven mx": _hosts(11, "MX"),
+        "three voids": _spf("v=spf1 a:v1.{d} a:v2.{d} a:v3.{d} include:mx.ovh.com ~all"),
+        # An include of the domain's own zone before the provider's.
+        "own include, -all first": _spf(
+            "v=spf1 include:_spf.{d} -all include:mx.ovh.com",
+            beside={"_spf.{d}": "v=spf1 ip4:192.0.2.0/24 -all"},
+        ),
+        "own include excludes part": _spf(
+            "v=spf1 -include:_spf.{d} include:mx.ovh.com ~all",
+            beside={"_spf.{d}": "v=spf1 ip4:198.51.100.128/25 -all"},
+        ),
+        # Part of the provider's space (198.51.100.0/24) by address, or excluded.
+        "part by address": _spf("v=spf1 ip4:198.51.100.0/25 -all"),
+        "part excluded": _spf("v=spf1 -ip4:198.51.100.0/25 include:mx.ovh.com ~all"),
+        "all by address": _spf("v=spf1 ip4:198.51.100.0/24 -all"),
+        "ptr": _spf("v=spf1 ptr include:mx.ovh.com ~all"),
     },
     "autodiscover": {
         "no srv": _drop(_SRV),
@@ -258,6 +330,8 @@ def build(setup: DomainSetup, ways: dict[str, str]) -> BrokenZone:
     return BrokenZone(setup, broken, zone_file(domain, inside), {**outside, **FOREIGN})
 
 
+#: Breakages whose findings have no fix, only a reason (``Finding.fix_reason``).
+NO_FIX = frozenset({"ptr"})
 #: Every way to break a check, as (check, way), for example tables.
 EVERY_BREAKAGE = [(check, way) for check, ways in BREAKAGES.items() for way in sorted(ways)]
 #: A setup that gives every value a fix needs, with DKIM enabled (its findings are errors).

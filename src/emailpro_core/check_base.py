@@ -37,7 +37,9 @@ from .zonetext import MAX_CHARACTER_STRING, split_txt, zone_line
 
 __all__ = [
     "OCCUPANT_TYPES",
+    "OUTSIDE_REASON",
     "OUTSIDE_ZONE",
+    "UNKNOWN_REASON",
     "Context",
     "absolute",
     "alias_lines",
@@ -52,6 +54,16 @@ __all__ = [
 
 #: The cause of a ``SKIPPED`` finding: an offline source cannot know the name.
 OUTSIDE_ZONE = AnswerStatus.OUTSIDE_ZONE.value
+#: Why a finding about a name an offline source does not hold has no fix.
+OUTSIDE_REASON = (
+    "the name is not in this zone, so nothing here is known to be wrong: "
+    "give the zone a fallback source for it, or check live"
+)
+#: Why an ``UNKNOWN`` finding (the DNS did not answer) has no fix.
+UNKNOWN_REASON = (
+    "the DNS did not answer, so no record is known to be wrong: retry, "
+    "or repair the name servers that failed"
+)
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -266,8 +278,7 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
             f"{what} not checked: {where} is outside the records this source holds{detail}",
             absolute(answer.query.name),
             cause=OUTSIDE_ZONE,
-            fix_reason="the name is not in this zone, so nothing here is known to be wrong: "
-            "give the zone a fallback source for it, or check live",
+            fix_reason=OUTSIDE_REASON,
         )
     cause = answer.cause.value if answer.cause is not None else "other"
     return Finding(
@@ -277,8 +288,7 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
         f"{what} unknown: the lookup of {where} failed ({cause}){detail}",
         absolute(answer.query.name),
         cause=cause,
-        fix_reason="the DNS did not answer, so no record is known to be wrong: retry, "
-        "or repair the name servers that failed",
+        fix_reason=UNKNOWN_REASON,
     )
 
 

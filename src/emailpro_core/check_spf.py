@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import attrs
 
+from . import check_spf_reasons as reasons
 from .check_base import (
     Context,
     absolute,
@@ -95,9 +96,11 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
             dropped = rewrite.dropped
             rewrite = yield from good_record(ctx, sender, rewrite.record)
             rewrite = attrs.evolve(rewrite, dropped=dropped)
+        why = ""
         if rewrite.record is None:
             how = f"correct it ({rewrite.reason})"
             fix: tuple[FixLine, ...] = ()
+            why = reasons.no_rewrite(rewrite.reason)
         else:
             how = "correct it, or publish the record without " + ", ".join(
                 repr(term) for term in rewrite.dropped
@@ -114,6 +117,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
                 expected=ctx.lines(expected),
                 observed=lines,
                 fix=fix,
+                fix_reason=why,
             ),
         )
     tightened = _tightened(ctx, parsed.record, text)
@@ -121,7 +125,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     base = tightened or text
     evaluated = yield from evaluate(ctx, sender, found[0], base, lines)
     findings.extend(evaluated)
-    if not any(f.fix or f.code in _LIMITS for f in findings):
+    if not any(f.fix or f.code in _LIMITS or f.code in _REPAIRED for f in findings):
         return tuple(findings)
     # One record, one replacement: every fix of the record is the same line, the
     # one that repairs all at once (the all tightened, the include where it
@@ -136,8 +140,8 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
             _within(ctx, f, rewrite, lines)
             if f.code in _LIMITS
             else f
-            if keep
-            else attrs.evolve(f, fix=())
+            if keep or not f.fix
+            else attrs.evolve(f, fix=(), fix_reason=reasons.not_repaired(rewrite.reason))
             for f in findings
         )
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
@@ -145,7 +149,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     return tuple(
         _within(ctx, f, rewrite, lines)
         if f.code in _LIMITS
-        else attrs.evolve(f, fix=repair)
+        else attrs.evolve(f, fix=repair, fix_reason="")
         if f.fix or f.code in _REPAIRED
         else f
         for f in findings
@@ -162,7 +166,9 @@ def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, 
     """A lookup-limit finding with the rewrite that is within the limits."""
     if rewrite.record is None:
         return attrs.evolve(
-            finding, message=f"{finding.message}; no rewrite within the limits: {rewrite.reason}"
+            finding,
+            message=f"{finding.message}; no rewrite within the limits: {rewrite.reason}",
+            fix_reason=reasons.not_within(rewrite.reason),
         )
     dropped = ", ".join(rewrite.dropped)
     one = len(rewrite.dropped) == 1
@@ -231,6 +237,7 @@ def _term_warnings(
                 "name the senders with ip4:, ip6: or include:",
                 name,
                 observed=lines,
+                fix_reason=reasons.PTR,
             )
         )
     return findings

@@ -16,7 +16,8 @@ run again with it matching, and a pass that would not hold is ``SKIPPED``.
 
 from __future__ import annotations
 
-from .check_base import OUTSIDE_ZONE, Context, absolute, pair
+from . import check_spf_reasons as reasons
+from .check_base import OUTSIDE_REASON, OUTSIDE_ZONE, UNKNOWN_REASON, Context, absolute, pair
 from .check_sender import ProviderSender, standing_in
 from .dnsdata import TXT, Resolution
 from .findings import Check, Finding, FixAction, FixLine, Status
@@ -134,12 +135,11 @@ def _deciding(report: RangeReport) -> SpfResult:
 def _sender_unknown(ctx: Context, sender: ProviderSender) -> Finding:
     include = ctx.profile.spf_include
     if sender.status is Status.UNKNOWN:
-        code = "spf.temperror"
-        status = Status.UNKNOWN
+        code, status, why = "spf.temperror", Status.UNKNOWN, UNKNOWN_REASON
     elif sender.status is Status.SKIPPED:
-        code, status = "dns.outside_zone", Status.SKIPPED
+        code, status, why = "dns.outside_zone", Status.SKIPPED, OUTSIDE_REASON
     else:
-        code, status = "spf.provider_unknown", Status.SKIPPED
+        code, status, why = "spf.provider_unknown", Status.SKIPPED, reasons.PROVIDER_UNKNOWN
     return Finding(
         Check.SPF,
         status,
@@ -147,6 +147,7 @@ def _sender_unknown(ctx: Context, sender: ProviderSender) -> Finding:
         f"whether mail sent through {include} passes is not known: {sender.origin}",
         absolute(ctx.domain),
         cause=sender.cause,
+        fix_reason=why,
     )
 
 
@@ -160,6 +161,7 @@ def _undecided(ctx: Context, result: SpfResult, what: str) -> Finding:
             f"{what} not checked: {result.detail}",
             name,
             cause=OUTSIDE_ZONE,
+            fix_reason=OUTSIDE_REASON,
         )
     cause = result.cause.value if result.cause is not None else "other"
     return Finding(
@@ -169,6 +171,7 @@ def _undecided(ctx: Context, result: SpfResult, what: str) -> Finding:
         f"{what} unknown (temperror): {result.detail}",
         name,
         cause=cause,
+        fix_reason=UNKNOWN_REASON,
     )
 
 
@@ -226,6 +229,7 @@ def _authorised(
             f"the SPF record of {name} gives a permerror for {who}: {ours.detail}",
             name,
             observed=lines,
+            fix_reason=reasons.permerror(ctx.domain, ours),
         )
     verdicts = report.verdicts
     failing = [v for v in verdicts if v.result.result is not SpfOutcome.PASS]
@@ -242,6 +246,7 @@ def _authorised(
                 + _note(report, sender),
                 name,
                 cause=OUTSIDE_ZONE,
+                fix_reason=OUTSIDE_REASON,
             )
         terms = ", ".join(dict.fromkeys(v.result.term or "" for v in verdicts))
         return Finding(
@@ -273,16 +278,16 @@ def _authorised(
         )
     message += _note(report, sender)
     if merged.record is None or merged.record == original:
-        reasons = "; ".join(v.message for v in merged.violations)
+        why = "; ".join(v.message for v in merged.violations)
         return Finding(
             Check.SPF,
             Status.ERROR,
             code,
-            f"{message}; make it pass the addresses of {include}"
-            + (f" ({reasons})" if reasons else ""),
+            f"{message}; make it pass the addresses of {include}" + (f" ({why})" if why else ""),
             name,
             expected=ctx.lines(ctx.expected(Check.SPF)),
             observed=lines,
+            fix_reason=reasons.no_merge(include, why),
         )
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", merged.record)
     return Finding(
@@ -337,11 +342,17 @@ def _by_address(
         return []
     name = absolute(ctx.domain)
     ranges = _ranges(named)
+    parsed = parse_spf(base).record
+    if parsed is not None and _in_effect(parsed, include):
+        # The include already takes effect after the terms that matched: the
+        # provider's new addresses would still pass through it.
+        return []
     merged = fixed_record(base, include)
     fix: tuple[FixLine, ...] = ()
-    if merged.record is not None and merged.changed:
+    why = reasons.no_merge(include, "; ".join(v.message for v in merged.violations))
+    if merged.record is not None:
         new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", merged.record)
-        fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
+        fix, why = (FixLine(FixAction.REPLACE, new, lines[0]),), ""
     return [
         Finding(
             Check.SPF,
@@ -353,6 +364,7 @@ def _by_address(
             name,
             observed=lines,
             fix=fix,
+            fix_reason=why,
         )
     ]
 

@@ -167,9 +167,8 @@ def _sound(diagnosis: Diagnosis, setup: DomainSetup) -> None:
         assert (finding.cause is not None) == (finding.status is Status.UNKNOWN) or (
             finding.status is Status.SKIPPED
         )
-        # Every finding that is not OK has its fix, or says why there is none
-        # (the SPF check's own findings excepted: their fixes are its concern).
-        if finding.status is not Status.OK and finding.check is not Check.SPF:
+        # Every finding that is not OK has its fix, or says why there is none.
+        if finding.status is not Status.OK:
             assert bool(finding.fix) != bool(finding.fix_reason), finding
     assert diagnosis == Diagnosis.from_json(diagnosis.to_json())
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
