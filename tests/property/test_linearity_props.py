@@ -166,7 +166,7 @@ _CASES: list[tuple[str, Callable[[str], object], Callable[[int], str]]] = [
 def test_doubling_the_input_at_most_doubles_the_time(
     work: Callable[[str], object], build: Callable[[int], str]
 ) -> None:
-    """From 8 KiB to 64 KiB, each doubling of the input less than triples the time."""
+    """From 8 KiB to 64 KiB, the time grows about as the input (see linearity.py)."""
     found = assert_linear(work, build)
     assert len(found) == len(SIZES) - 1
     assert max(found) < MAX_RATIO
@@ -220,3 +220,19 @@ def test_dkim_any_tiling_is_linear(tile: str) -> None:
 def test_zone_any_tiling_is_linear(tile: str) -> None:
     """Zone text of any fragment repeated is read (or declined) in linear time."""
     assert max(assert_linear(read_plain, _tiled(_ZONE_HEAD, tile))) < MAX_RATIO
+
+
+def _quadratic(text: str) -> int:
+    # Copies what is left of the text at every 16th character: n²/32 characters.
+    return sum(len(text[start:]) for start in range(0, len(text), 16))
+
+
+def _linear(text: str) -> int:
+    return sum(len(text[start : start + 16]) for start in range(0, len(text), 16))
+
+
+def test_the_bound_catches_quadratic_work() -> None:
+    """The measure itself: quadratic work fails it, linear work of the same shape passes."""
+    assert_linear(_linear, lambda size: "a" * size)
+    with pytest.raises(AssertionError, match="time\\(2n\\)/time\\(n\\) reached"):
+        assert_linear(_quadratic, lambda size: "a" * size)
