@@ -51,7 +51,7 @@ FAILING = StaticSource({}, failures={INCLUDE: FailureCause.SERVFAIL})
     [
         (ONE, "198.51.100.1", None),
         (OTHER, "203.0.113.1", None),
-        (SKIPS_FIRST, "2001:db8::1", None),
+        (SKIPS_FIRST, "198.51.100.0", None),
         (NONE, None, None),
         (FAILING, None, Status.UNKNOWN),
     ],

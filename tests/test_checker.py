@@ -15,6 +15,7 @@ from emailpro_core.checker import Check, Diagnosis, Finding, Status, check_domai
 from emailpro_core.dnsdata import FailureCause
 from emailpro_core.setup import DkimSelector, DomainSetup
 from emailpro_core.source_static import StaticSource
+from emailpro_core.source_zone import ZoneSource
 from test_checker_zones import (
     DOMAIN,
     SELECTOR1,
@@ -202,7 +203,12 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.syntax",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 ip4:1.2.3 include:mx.ovh.com ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"',
+            )
+        ],
     ),
     (
         "-all first",
@@ -249,7 +255,16 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.too_many_lookups",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+                + " ".join(f"include:s{n}.example.org" for n in range(10))
+                + '" " ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+                + " ".join(f"include:s{n}.example.org" for n in range(1, 10))
+                + ' ~all"',
+            )
+        ],
     ),
     (
         "three voids",
@@ -257,7 +272,14 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         SETUP,
         "spf.too_many_void_lookups",
         Status.ERROR,
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 a:v1.example.org a:v2.example.org '
+                'a:v3.example.org ~all"',
+                'example.org. 3600 IN TXT "v=spf1 a:v2.example.org a:v3.example.org '
+                'include:mx.ovh.com ~all"',
+            )
+        ],
     ),
     (
         "+all",
@@ -319,6 +341,22 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         [add(SRV_LINE)],
     ),
     (
+        "no srv, server unknown",
+        nothing,
+        attrs.evolve(SETUP, server_number=None),
+        "srv.missing",
+        Status.ERROR,
+        [],
+    ),
+    (
+        "other host, server unknown",
+        put("_autodiscover._tcp.example.org", "SRV", "0 0 443 mail.example.net."),
+        attrs.evolve(SETUP, server_number=None),
+        "srv.wrong_target",
+        Status.ERROR,
+        [],
+    ),
+    (
         "other server",
         put("_autodiscover._tcp.example.org", "SRV", "0 0 443 pro2.mail.ovh.net."),
         SETUP,
@@ -341,6 +379,32 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         "srv.wrong_port",
         Status.ERROR,
         [replace(SRV_LINE.replace("443", "8443"), SRV_LINE)],
+    ),
+    (
+        "srv name is an alias to nothing",
+        both(
+            drop("_autodiscover._tcp.example.org"),
+            put("_autodiscover._tcp.example.org", "CNAME", "_autodiscover._tcp.example.net."),
+        ),
+        SETUP,
+        "srv.missing",
+        Status.ERROR,
+        [
+            remove("_autodiscover._tcp.example.org. 3600 IN CNAME _autodiscover._tcp.example.net."),
+            add(SRV_LINE),
+        ],
+    ),
+    (
+        "srv name is an alias to another host",
+        both(
+            drop("_autodiscover._tcp.example.org"),
+            put("_autodiscover._tcp.example.org", "CNAME", "srv.example.net."),
+            put("srv.example.net", "SRV", "0 0 443 mail.example.net."),
+        ),
+        SETUP,
+        "srv.wrong_target",
+        Status.ERROR,
+        [remove("_autodiscover._tcp.example.org. 3600 IN CNAME srv.example.net."), add(SRV_LINE)],
     ),
     (
         "autodiscover address",
@@ -366,6 +430,22 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         "ownership.missing",
         Status.ERROR,
         [add(OWNER_LINE)],
+    ),
+    (
+        "ownership name holds other records",
+        both(
+            drop("ab1cd-check.example.org"),
+            put("ab1cd-check.example.org", "TXT", "verify=1"),
+            put("ab1cd-check.example.org", "A", "192.0.2.7"),
+        ),
+        SETUP,
+        "ownership.missing",
+        Status.ERROR,
+        [
+            remove("ab1cd-check.example.org. 3600 IN A 192.0.2.7"),
+            remove('ab1cd-check.example.org. 3600 IN TXT "verify=1"'),
+            add(OWNER_LINE),
+        ],
     ),
     (
         "ownership elsewhere",
@@ -411,6 +491,46 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
             remove(f'{DKIM_NAME}. 3600 IN TXT "{peer_key("test.txt")}"'),
             add(DKIM_LINE),
         ],
+    ),
+    (
+        "dkim name holds an address",
+        both(drop(DKIM_NAME), put(DKIM_NAME, "AAAA", "2001:db8::25")),
+        SETUP,
+        "dkim.missing",
+        Status.WARNING,
+        [remove(f"{DKIM_NAME}. 3600 IN AAAA 2001:db8::25"), add(DKIM_LINE)],
+    ),
+    (
+        "dkim as txt beside other records",
+        both(
+            drop(DKIM_NAME),
+            put(DKIM_NAME, "TXT", "v=DKIM1; p=MIGf"),
+            put(DKIM_NAME, "MX", "10 mail.example.net."),
+        ),
+        SETUP,
+        "dkim.txt_instead_of_cname",
+        Status.ERROR,
+        [
+            remove(f'{DKIM_NAME}. 3600 IN TXT "v=DKIM1; p=MIGf"'),
+            remove(f"{DKIM_NAME}. 3600 IN MX 10 mail.example.net."),
+            add(DKIM_LINE),
+        ],
+    ),
+    (
+        "dkim target unknown",
+        nothing,
+        attrs.evolve(SETUP, dkim_selectors=(DkimSelector(SELECTOR1),), dkim_enabled=True),
+        "dkim.missing",
+        Status.ERROR,
+        [],
+    ),
+    (
+        "dkim as txt, target unknown",
+        put(DKIM_NAME, "TXT", "v=DKIM1; p=MIGf"),
+        attrs.evolve(SETUP, dkim_selectors=(DkimSelector(SELECTOR1),)),
+        "dkim.txt_instead_of_cname",
+        Status.ERROR,
+        [],
     ),
     (
         "dkim elsewhere",
@@ -496,12 +616,64 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         [add(DMARC_LINE)],
     ),
     (
+        "dmarc alias to nothing",
+        both(drop("_dmarc.example.org"), put("_dmarc.example.org", "CNAME", "dmarc.example.net.")),
+        SETUP,
+        "dmarc.missing",
+        Status.WARNING,
+        [remove("_dmarc.example.org. 3600 IN CNAME dmarc.example.net."), add(DMARC_LINE)],
+    ),
+    (
+        "dmarc alias to a bad record",
+        both(
+            drop("_dmarc.example.org"),
+            put("_dmarc.example.org", "CNAME", "dmarc.example.net."),
+            put("dmarc.example.net", "TXT", "v=DMARC1; p=bogus"),
+        ),
+        SETUP,
+        "dmarc.invalid",
+        Status.ERROR,
+        [remove("_dmarc.example.org. 3600 IN CNAME dmarc.example.net."), add(DMARC_LINE)],
+    ),
+    (
+        "dmarc alias to two records",
+        both(
+            drop("_dmarc.example.org"),
+            put("_dmarc.example.org", "CNAME", "dmarc.example.net."),
+            put("dmarc.example.net", "TXT", "v=DMARC1; p=none", "v=DMARC1; p=reject"),
+        ),
+        SETUP,
+        "dmarc.multiple_records",
+        Status.ERROR,
+        [remove("_dmarc.example.org. 3600 IN CNAME dmarc.example.net."), add(DMARC_LINE)],
+    ),
+    (
         "two dmarc",
         put("_dmarc.example.org", "TXT", "v=DMARC1; p=none", "v=DMARC1; p=reject"),
         SETUP,
         "dmarc.multiple_records",
         Status.ERROR,
         [remove('_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=reject"')],
+    ),
+    (
+        "two dmarc, the first invalid",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; p=bogus", "v=DMARC1; p=reject"),
+        SETUP,
+        "dmarc.multiple_records",
+        Status.ERROR,
+        [remove('_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=bogus"')],
+    ),
+    (
+        "two dmarc, none valid",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; p=bogus", "v=DMARC1; p=other"),
+        SETUP,
+        "dmarc.multiple_records",
+        Status.ERROR,
+        [
+            remove('_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=bogus"'),
+            remove('_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=other"'),
+            add(DMARC_LINE),
+        ],
     ),
     (
         "bad policy",
@@ -529,6 +701,32 @@ CASES: list[tuple[str, Callable[[Records], None], DomainSetup, str, Status, list
         put("_dmarc.example.org", "TXT", "v=DMARC1; p=quarantine; colour=blue"),
         SETUP,
         "dmarc.unknown_tag",
+        Status.WARNING,
+        [
+            replace(
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=quarantine; colour=blue"',
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=quarantine"',
+            )
+        ],
+    ),
+    (
+        "no policy tag",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; rua=mailto:d@example.org"),
+        SETUP,
+        "dmarc.missing_policy",
+        Status.WARNING,
+        [
+            replace(
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; rua=mailto:d@example.org"',
+                '_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"',
+            )
+        ],
+    ),
+    (
+        "pct below 100",
+        put("_dmarc.example.org", "TXT", "v=DMARC1; p=reject; pct=50"),
+        SETUP,
+        "dmarc.pct_ignored",
         Status.WARNING,
         [],
     ),
@@ -560,6 +758,9 @@ def test_broken_domain(
     assert found.message
     assert found.name.endswith(".")
     assert all(line.startswith(("add", "remove", "replace")) for line in fix_text(found))
+    # A finding that asks for action and has no fix says why (SPF: its own rules).
+    if status is not Status.OK and not found.fix and found.check is not Check.SPF:
+        assert found.fix_reason
 
 
 @pytest.mark.parametrize(
@@ -713,6 +914,10 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 redirect=_spf.example.org"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            # The redirect becomes an include; _spf.example.org has no record, so the
+            # provider's include goes first to pass its mail whatever happens after.
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com '
+            'include:_spf.example.org -all"',
         ],
     ),
     (
@@ -722,28 +927,40 @@ MORE: list[tuple[str, Callable[[Records], None], str, list[str]]] = [
         [
             remove('example.org. 3600 IN TXT "v=spf1 ip4:1.2.3 -all"'),
             remove('example.org. 3600 IN TXT "v=spf1 -all"'),
+            'add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -all"',
         ],
     ),
     (
-        "two spf, include refused",
+        "two spf, one with a qualified include",
         put(DOMAIN, "TXT", "v=spf1 -include:mx.ovh.com", "v=spf1 mx ~all"),
         "spf.multiple_records",
         [
             remove('example.org. 3600 IN TXT "v=spf1 -include:mx.ovh.com"'),
             remove('example.org. 3600 IN TXT "v=spf1 mx ~all"'),
+            'add     example.org. 3600 IN TXT "v=spf1 mx include:mx.ovh.com ~all"',
         ],
     ),
     (
         "provider excluded first",
         put(DOMAIN, "TXT", "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"),
         "spf.provider_not_authorized",
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 -ip4:198.51.100.0/24 include:mx.ovh.com ~all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -ip4:198.51.100.0/24 ~all"',
+            )
+        ],
     ),
     (
         "include qualified",
         put(DOMAIN, "TXT", "v=spf1 ?include:mx.ovh.com -all"),
         "spf.provider_not_authorized",
-        [],
+        [
+            replace(
+                'example.org. 3600 IN TXT "v=spf1 ?include:mx.ovh.com -all"',
+                'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com -all"',
+            )
+        ],
     ),
     (
         "right and wrong srv",
@@ -785,31 +1002,31 @@ def test_record_dnspython_cannot_present() -> None:
 
 
 @pytest.mark.parametrize(
-    ("provider", "address"),
+    ("provider", "space"),
     [
-        ({"mx.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.7 -all"]}}, "198.51.100.7"),
-        ({"mx.ovh.com": {"TXT": ["v=spf1 ip6:2001:db8:1::/48 -all"]}}, "2001:db8:1::1"),
+        ({"mx.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.7 -all"]}}, "198.51.100.7/32"),
+        ({"mx.ovh.com": {"TXT": ["v=spf1 ip6:2001:db8:1::/48 -all"]}}, "2001:db8:1::/48"),
         (
             {
                 "mx.ovh.com": {"TXT": ["v=spf1 redirect=_s.ovh.com"]},
                 "_s.ovh.com": {"TXT": ["v=spf1 ip4:203.0.113.0/31 -all"]},
             },
-            "203.0.113.0",
+            "203.0.113.0/31",
         ),
         (
             {
                 "mx.ovh.com": {"TXT": ["v=spf1 -ip4:198.51.100.0/25 include:_s.ovh.com -all"]},
                 "_s.ovh.com": {"TXT": ["v=spf1 ip4:198.51.100.0/24 ip4:203.0.113.9 -all"]},
             },
-            "203.0.113.9",
+            "198.51.100.128/25, 203.0.113.9/32",
         ),
     ],
 )
-def test_provider_address_is_learned(provider: Records, address: str) -> None:
-    """The address comes from a network the include authorises, nested records followed."""
+def test_provider_space_is_learned(provider: Records, space: str) -> None:
+    """The sending space is what the include passes, nested records followed, exclusions out."""
     diagnosis = diagnose(lambda records: records.update(provider))
     found = finding(diagnosis, "spf.ok")
-    assert f"mail from {address} " in found.message
+    assert f"({space} of mx.ovh.com)" in found.message
 
 
 def test_provider_check_that_fails_is_temperror() -> None:
@@ -821,3 +1038,23 @@ def test_provider_check_that_fails_is_temperror() -> None:
     )
     found = finding(diagnosis, "spf.temperror")
     assert (Status.UNKNOWN, "timeout") == (found.status, found.cause)
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        ('"v=DMARC1; " "p=bogus"', '"v=DMARC1; " "p=bogus"'),
+        ('"v=DMARC1; p=bogus"', '"v=DMARC1; p=bogus"'),
+        ('"v=DMARC1; p=bogus; rua=mailto:d@example.org" ""', None),
+    ],
+)
+def test_split_txt_is_named_as_published(published: str, shown: str | None) -> None:
+    """A fix removes or replaces a TXT record by its character-strings as published."""
+    zone = ZoneSource.from_text(
+        f"@ 300 SOA ns1 hm 1 2 3 4 5\n@ 300 NS ns1\n_dmarc 300 TXT {published}\n",
+        origin="example.org",
+    )
+    found = finding(check_domain(SETUP, zone), "dmarc.invalid")
+    (fix,) = found.fix
+    assert f"_dmarc.example.org. 300 IN TXT {shown or published}" == fix.old
+    assert found.observed == (fix.old,)

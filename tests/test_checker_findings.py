@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import pytest
 
@@ -114,7 +115,9 @@ def test_dict_form() -> None:
     """The JSON form has stable keys; ok and worst are included for readers."""
     data = Diagnosis("example.org", (make(Check.SPF, Status.ERROR, "spf.missing", ADD),)).to_dict()
     assert data == {
+        "version": 1,
         "domain": "example.org",
+        "status": "error",
         "ok": False,
         "worst": "error",
         "findings": [
@@ -128,6 +131,7 @@ def test_dict_form() -> None:
                 "observed": [],
                 "fix": [{"action": "add", "line": ADD.line}],
                 "cause": None,
+                "fix_reason": "",
             }
         ],
     }
@@ -153,6 +157,7 @@ def test_pickle_keeps_every_field(protocol: int) -> None:
         observed=("b", "c"),
         fix=(ADD, REPLACE),
         cause="timeout",
+        fix_reason="retry later",
     )
     diagnosis = Diagnosis("example.org", (finding, make(Check.SPF, Status.OK, "spf.ok")))
     back = pickle.loads(pickle.dumps(diagnosis, protocol=protocol))
@@ -160,6 +165,7 @@ def test_pickle_keeps_every_field(protocol: int) -> None:
     (first, second) = back.findings
     assert (first.check, first.status, first.cause) == (Check.MX, Status.UNKNOWN, "timeout")
     assert (first.expected, first.observed) == (("a",), ("b", "c"))
+    assert first.fix_reason == "retry later"
     assert [(f.action, f.line, f.old) for f in first.fix] == [
         (FixAction.ADD, ADD.line, ""),
         (FixAction.REPLACE, REPLACE.line, REPLACE.old),
@@ -184,10 +190,40 @@ def test_pickle_rebuilds_through_the_classes() -> None:
             (),
             (ADD,),
             None,
+            "",
         ),
     )
     diagnosis = Diagnosis("example.org", (finding,))
     assert diagnosis.__reduce__() == (Diagnosis, ("example.org", (finding,)))
+
+
+def test_fix_reason_round_trips_and_shows() -> None:
+    """fix_reason is kept by JSON (absent reads as empty) and shown by Finding.to_text()."""
+    finding = Finding(
+        Check.DKIM,
+        Status.ERROR,
+        "dkim.key_revoked",
+        "the key is revoked",
+        "s._domainkey.example.org.",
+        fix_reason="the provider holds the key",
+    )
+    data = finding.to_dict()
+    assert "the provider holds the key" == data["fix_reason"]
+    assert finding == Finding.from_dict(data)
+    del data["fix_reason"]
+    assert "" == Finding.from_dict(data).fix_reason
+    assert finding.to_text().splitlines() == [
+        "ERROR dkim.key_revoked: the key is revoked",
+        "  no fix: the provider holds the key",
+    ]
+    fixed = make(Check.MX, Status.WARNING, "mx.cname_target", REPLACE)
+    assert fixed.to_text().splitlines() == [
+        "WARNING mx.cname_target: mx.cname_target happened",
+        "  replace example.org. 3600 IN MX 1 mail.example.org.",
+        "     with example.org. 3600 IN MX 1 mx0.mail.ovh.net.",
+    ]
+    with pytest.raises(ValueError, match="fix_reason"):
+        Finding.from_dict({**finding.to_dict(), "fix_reason": 3})
 
 
 @pytest.mark.parametrize(
@@ -276,3 +312,48 @@ def test_fix_line_from_dict_refuses_a_non_mapping() -> None:
     """A fix line that is not a mapping is refused."""
     with pytest.raises(TypeError):
         FixLine.from_dict([])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "status"),
+    [
+        ((), Status.OK),
+        ((Status.SKIPPED,), Status.SKIPPED),
+        ((Status.SKIPPED, Status.SKIPPED), Status.SKIPPED),
+        ((Status.OK, Status.SKIPPED), Status.OK),
+        ((Status.SKIPPED, Status.WARNING), Status.WARNING),
+        ((Status.SKIPPED, Status.UNKNOWN, Status.OK), Status.UNKNOWN),
+        ((Status.ERROR, Status.SKIPPED, Status.UNKNOWN), Status.ERROR),
+    ],
+)
+def test_overall_status_leaves_skipped_aside(statuses: tuple[Status, ...], status: Status) -> None:
+    """status is the worst checked status; SKIPPED only when every finding is."""
+    diagnosis = Diagnosis("example.org", tuple(make(Check.MX, s, "x.y") for s in statuses))
+    assert status is diagnosis.status
+    assert status.value == diagnosis.to_dict()["status"]
+    assert f"example.org: {status.name}" == diagnosis.to_text().splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("version", "error"),
+    [
+        (None, None),
+        (1, None),
+        (2, "version 2 is not one this release reads"),
+        (0, "version 0 is not one this release reads"),
+        (True, "version True is not one this release reads"),
+        ("1", "'version' must be a int, not str"),
+    ],
+)
+def test_from_dict_reads_version_one(version: object, error: str | None) -> None:
+    """A document of version 1, or without a version, reads back; any other is refused."""
+    data = _real().to_dict()
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    if error is None:
+        assert _real() == Diagnosis.from_dict(data)
+    else:
+        with pytest.raises(ValueError, match=re.escape(error)):
+            Diagnosis.from_dict(data)

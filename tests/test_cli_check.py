@@ -6,13 +6,14 @@ Live lookups go to a :class:`faults.FaultResponder` on 127.0.0.1, never further.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from emailpro_core import cli_common, cli_setup
+from emailpro_core import cli_common, cli_setup, source_zone
 from emailpro_core.findings import Diagnosis, Status
 from emailpro_core.records import expected_records
 from emailpro_core.setup import DomainSetup
@@ -116,10 +117,10 @@ def test_example_zone_with_the_full_setup(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_ready_zone_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    """A zone with every record right exits 0; the provider's own names are SKIPPED."""
+    """A zone with every record right exits 0; SPF is judged offline, DKIM keys are SKIPPED."""
     result = invoke(capsys, ["check", "example.org", "--zone", READY, *READY_OPTIONS])
     assert 0 == result.code
-    assert result.out.startswith("example.org: OK (7 ok, 3 skipped)\n")
+    assert result.out.startswith("example.org: OK (8 ok, 2 skipped)\n")
     assert "fix:" not in result.out
 
 
@@ -174,13 +175,11 @@ def test_colour_only_on_a_terminal(
 def test_replacement_fixes_are_aligned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A replace fix shows the old line and, aligned below, the new one."""
     zone = tmp_path / "example.org.zone"
-    zone.write_text(
-        Path(READY).read_text().replace('"v=spf1 include:mx.ovh.com ~all"', '"v=spf1 +all"')
-    )
+    zone.write_text(Path(READY).read_text().replace("mx.ovh.com ~all", "mx.ovh.com +all"))
     result = invoke(capsys, ["check", "example.org", "--zone", str(zone)])
     assert (
-        '         fix: replace example.org. 3600 IN TXT "v=spf1 +all"\n'
-        '                 with example.org. 3600 IN TXT "v=spf1 ~all"\n'
+        '         fix: replace example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com +all"\n'
+        '                 with example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"\n'
     ) in result.out
 
 
@@ -265,6 +264,7 @@ def test_unknown_findings_show_their_cause(
     """An UNKNOWN row says why the DNS gave no answer."""
     result = invoke(capsys, ["check", "servfail.example", *at(responder)])
     assert "[cause: servfail]" in result.out
+    assert "no fix: the DNS did not answer, so no record is known to be wrong" in result.out
 
 
 @pytest.mark.parametrize(
@@ -366,3 +366,150 @@ def test_live_sources_are_built_without_the_default_resolver() -> None:
     stub = cli_setup.live_source(["192.0.2.1"], 5353, concurrent=True)
     assert isinstance(stub, AsyncStubSource)
     assert ("192.0.2.1", 5353) == (stub.transport.host, stub.transport.port)
+
+
+# --- input bounds -------------------------------------------------------------
+
+
+def _not_a_file(kind: str, directory: Path) -> str:
+    if kind == "a named pipe":
+        os.mkfifo(directory / "fifo")
+        return str(directory / "fifo")
+    return {"a character device": "/dev/zero", "a directory": str(directory)}[kind]
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a character device", "a directory"])
+def test_zone_and_resolv_conf_must_be_regular_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    """--zone and --resolv-conf refuse a FIFO (it would block), a device, a directory: exit 2."""
+    path = _not_a_file(kind, tmp_path)
+    result = invoke(capsys, ["check", "example.org", "--zone", path])
+    assert 2 == result.code
+    assert f"cannot read the zone {path}: not a regular file ({kind})" == one_error_line(result)
+    result = invoke(capsys, ["check", "example.org", "--resolv-conf", path])
+    assert 2 == result.code
+    assert one_error_line(result).startswith(
+        f"cannot read the nameservers from {path!r} (not a regular file ({kind}));"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "module", "limit", "expected"),
+    [
+        ("--zone", source_zone, "MAX_ZONE_BYTES", "cannot read the zone {path}: larger than"),
+        (
+            "--resolv-conf",
+            cli_setup,
+            "MAX_RESOLV_CONF_BYTES",
+            "cannot read the nameservers from '{path}' (larger than",
+        ),
+    ],
+)
+def test_files_over_their_limit(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    option: str,
+    module: object,
+    limit: str,
+    expected: str,
+) -> None:
+    """A file over its limit is refused having read one byte past the limit, exit 2."""
+    path = tmp_path / "example.org.zone"
+    text = Path(READY).read_text()
+    path.write_text(text)
+    monkeypatch.setattr(module, limit, len(text.encode()) - 1)
+    result = invoke(capsys, ["check", "example.org", option, str(path)])
+    assert 2 == result.code
+    assert one_error_line(result).startswith(expected.format(path=path))
+    monkeypatch.setattr(module, limit, len(text.encode()))
+    result = invoke(capsys, ["check", "example.org", option, str(path)])
+    assert "larger than" not in result.err  # at the limit exactly, the file is read
+
+
+def test_the_documented_limits() -> None:
+    """The limits docs/cli.md states."""
+    assert 64 * 2**20 == source_zone.MAX_ZONE_BYTES
+    assert 2**20 == cli_setup.MAX_RESOLV_CONF_BYTES
+
+
+def test_generate_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """$GENERATE (up to 2**32 records a line) is refused, with the line, exit 2."""
+    zone = tmp_path / "example.org.zone"
+    text = Path(READY).read_text()
+    zone.write_text(text + "$GENERATE 1-4294967295 host$ A 192.0.2.1\n")
+    result = invoke(capsys, ["check", "example.org", "--zone", str(zone)])
+    assert 2 == result.code
+    line = text.count("\n") + 1
+    assert (
+        f"cannot read the zone {zone}, near line {line}: zone file directive '$GENERATE' is "
+        "not allowed (its ranges are not expanded here: write its records out)"
+    ) == one_error_line(result)
+
+
+def test_relay_row(capsys: pytest.CaptureFixture[str], responder: FaultResponder) -> None:
+    """A non-authoritative domain's relay host gets its row: looked up, and why no fix."""
+    options = ["--server", "1", "--managed", "--mode", "nonAuthoritative", *at(responder)]
+    result = invoke(capsys, ["check", "good.example", *options, "--relay", "also.example"])
+    assert 0 == result.code, result.out
+    assert re.search(r"^OK +relay +relay\.ok +the relay host also\.example\. ", result.out, re.M)
+    result = invoke(capsys, ["check", "good.example", *options, "--relay", "gone.good.example"])
+    assert 1 == result.code
+    lines = result.out.splitlines()
+    (row,) = [
+        n
+        for n, line in enumerate(lines)
+        if line.split()[:3] == ["ERROR", "relay", "relay.unresolvable"]
+    ]
+    assert lines[row + 1].strip().startswith("no fix: the relay target is a setting of the service")
+
+
+def test_relay_offline_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
+    """Offline, a relay host outside the zone is SKIPPED, as the provider's names are."""
+    result = invoke(
+        capsys,
+        ["check", "example.org", "--zone", READY, *READY_OPTIONS, "--relay", "relay.example.net"],
+    )
+    assert 0 == result.code
+    assert re.search(r"^SKIPPED +relay +dns\.outside_zone ", result.out, re.M)
+
+
+# --- check: SPF judged offline and over the provider's whole space ----------------
+
+
+@pytest.mark.parametrize(
+    "spf",
+    ["v=spf1 -all", "v=spf1 include:_spf.google.com ~all", "v=spf1 -all include:mx.ovh.com"],
+)
+def test_offline_spf_mistakes_fail(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, spf: str
+) -> None:
+    """--zone alone: a record that leaves the provider out exits 1, the stand-in named."""
+    zone = tmp_path / "example.org.zone"
+    zone.write_text(Path(READY).read_text().replace("v=spf1 include:mx.ovh.com ~all", spf))
+    result = invoke(capsys, ["check", "example.org", "--zone", str(zone), *READY_OPTIONS])
+    assert 1 == result.code
+    row = next(line for line in result.out.splitlines() if "spf.provider_not_authorized" in line)
+    assert row.startswith("ERROR    spf")
+    assert "mx.ovh.com was not read (offline)" in row
+    assert "fix: replace" in result.out
+
+
+def test_live_partly_authorized_is_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    """Live: the ranges of the provider that fail are in the row of the new code."""
+    records = live_records("part.example") | {
+        "part.example": {
+            **live_records("part.example")["part.example"],
+            "TXT": ['"v=spf1 ip4:198.51.100.0/25 -all"'],
+        }
+    }
+    with FaultResponder(records) as server:
+        result = invoke(
+            capsys, ["check", "part.example", "--server", "1", "--managed", *at(server)]
+        )
+    assert 1 == result.code
+    rows = [line for line in result.out.splitlines() if " spf " in line]
+    assert rows[0].startswith("ERROR    spf           spf.provider_partly_authorized")
+    assert "198.51.100.128/25 get fail" in rows[0]
+    assert rows[1].startswith("WARNING  spf           spf.provider_by_address")

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import io
 import json
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -153,9 +154,13 @@ def test_invalid_utf8_line(capsys: pytest.CaptureFixture[str]) -> None:
     """A line that is not UTF-8 is a bad line; the others are checked."""
     result = invoke(capsys, ["check-many", "-", *ZONES], stdin=b"ex\xffample.org\nexample.org\n")
     records = records_of(result)
-    assert {"line": 1, "input": "", "error": "the line is not valid UTF-8", "violations": []} in (
-        records
-    )
+    assert {
+        "version": 1,
+        "line": 1,
+        "input": "",
+        "error": "the line is not valid UTF-8",
+        "violations": [],
+    } in records
     assert 2 == result.code
 
 
@@ -212,7 +217,8 @@ def test_deadline_applies_per_domain(
     ("argv", "expected"),
     [
         (["/nonexistent/domains.txt"], "cannot read '/nonexistent/domains.txt': No such file"),
-        (["."], "cannot read '.': Is a directory"),
+        (["."], "cannot read '.': not a regular file (a directory)"),
+        (["/dev/zero"], "cannot read '/dev/zero': not a regular file (a character device)"),
         (["-", "--concurrency", "1025"], "--concurrency is at most 1024"),
         (["-"], "no nameserver in '/nonexistent'; give --nameserver or --zone"),
     ],
@@ -345,6 +351,7 @@ def test_offline_domains_outside_the_zones_are_refused(capsys: pytest.CaptureFix
     result = invoke(capsys, ["check-many", "-", "--zone", READY], stdin="mydomain.ovh\n")
     assert [
         {
+            "version": 1,
             "line": 1,
             "input": "mydomain.ovh",
             "error": "mydomain.ovh is in none of the zones given",
@@ -419,3 +426,139 @@ def test_no_total_for_a_stream_that_cannot_seek() -> None:
 
     assert cli_check._count_lines(Pipe(b"a.org\n")) is None
     assert 2 == cli_check._count_lines(io.BytesIO(b"a.org\n\n# c\nb.org\n"))
+
+
+# --- input bounds -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("[" * 5000, "not valid JSON: nested too deeply"),
+        ("{" * 5000, "not valid JSON: "),
+        ('{"domain": ' + "[" * 5000, "not valid JSON: nested too deeply"),
+        ("[" * 100 + "]" * 100, "not a domain setup: a setup must be a mapping, not list"),
+    ],
+)
+def test_hostile_lines_are_error_lines(
+    capsys: pytest.CaptureFixture[str], line: str, error: str
+) -> None:
+    """A line nested past the interpreter's recursion limit is an error line; the run goes on."""
+    result = invoke(capsys, ["check-many", "-", *ZONES], stdin=f"{line}\nexample.org\n")
+    assert 2 == result.code
+    records = records_of(result)
+    (bad,) = [r for r in records if "error" in r]
+    assert 1 == bad["line"]
+    assert line[:200] == bad["input"]
+    assert str(bad["error"]).startswith(error)
+    assert ["example.org"] == [r["domain"] for r in records if "domain" in r]
+    assert summary_of(result).endswith("; 1 bad line")
+
+
+@pytest.mark.parametrize(
+    ("size", "bad"),
+    [
+        (cli_check.MAX_LINE_BYTES, False),
+        (cli_check.MAX_LINE_BYTES + 1, True),
+        (10 * cli_check.MAX_LINE_BYTES, True),
+    ],
+)
+def test_lines_longer_than_the_limit(
+    capsys: pytest.CaptureFixture[str], size: int, bad: bool
+) -> None:
+    """A line over 64 KiB (its newline aside) is an error line, not read into memory."""
+    stdin = " " * (size - len("example.org")) + "example.org\nmydomain.ovh\n"
+    result = invoke(capsys, ["check-many", "-", *ZONES], stdin=stdin)
+    records = records_of(result)
+    errors = [r for r in records if "error" in r]
+    expected = ["mydomain.ovh"] if bad else ["example.org", "mydomain.ovh"]
+    assert expected == sorted(r["domain"] for r in records if "domain" in r)
+    if bad:
+        too_long = {"line": 1, "input": "", "error": "the line is longer than 65536 bytes"}
+        assert [too_long] == [{k: r[k] for k in ("line", "input", "error")} for r in errors]
+    else:
+        assert [] == errors
+    assert (2 if bad else 1) == result.code
+
+
+def test_long_lines_count_once_in_the_total() -> None:
+    """The progress total counts a line too long as one line, read in bounded pieces."""
+    data = b"a.org\n" + b"x" * (3 * cli_check.MAX_LINE_BYTES) + b"\nb.org\n"
+    assert 3 == cli_check._count_lines(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda tmp: _fifo(tmp), "a named pipe"),
+        (lambda tmp: "/dev/zero", "a character device"),
+        (lambda tmp: str(tmp), "a directory"),
+    ],
+)
+def test_input_must_be_a_regular_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Any, kind: str
+) -> None:
+    """FILE must be a regular file (a FIFO would block, /dev/zero never end): exit 2 at once."""
+    path = make(tmp_path)
+    result = invoke(capsys, ["check-many", path, *ZONES])
+    assert 2 == result.code
+    assert f"cannot read {path!r}: not a regular file ({kind})" == one_error_line(result)
+
+
+def _fifo(directory: Path) -> str:
+    path = directory / "fifo"
+    os.mkfifo(path)
+    return str(path)
+
+
+def _invoke_with_stdin(capsys: pytest.CaptureFixture[str], argv: list[str], path: str) -> Result:
+    saved = sys.stdin
+    with open(path, encoding="utf-8") as stream:
+        sys.stdin = stream
+        try:
+            code = main(argv)
+        finally:
+            sys.stdin = saved
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
+
+
+def test_standard_input_from_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """``- < /dev/zero`` would be read for ever: refused, exit 2."""
+    result = _invoke_with_stdin(capsys, ["check-many", "-", *ZONES], "/dev/zero")
+    assert 2 == result.code
+    assert (
+        "standard input is a character device: give a file, a pipe or a terminal"
+        == one_error_line(result)
+    )
+
+
+def test_standard_input_from_dev_null_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    """``- < /dev/null`` is an empty input, as a shell user means it."""
+    result = _invoke_with_stdin(capsys, ["check-many", "-", *ZONES], os.devnull)
+    assert 0 == result.code
+    assert "" == result.out
+
+
+def test_standard_input_from_a_file_or_a_pipe(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A regular file and a pipe given as standard input are read."""
+    source = tmp_path / "in.txt"
+    source.write_text("example.org\n")
+    result = _invoke_with_stdin(capsys, ["check-many", "-", *ZONES], str(source))
+    assert ["example.org"] == [r["domain"] for r in records_of(result)]
+    read, write = os.pipe()
+    os.write(write, b"example.org\n")
+    os.close(write)
+    saved = sys.stdin
+    with os.fdopen(read, encoding="utf-8") as stream:
+        sys.stdin = stream
+        try:
+            code = main(["check-many", "-", *ZONES])
+        finally:
+            sys.stdin = saved
+    assert 0 == code
+    assert ["example.org"] == [
+        r["domain"] for r in records_of(Result(0, capsys.readouterr().out, ""))
+    ]

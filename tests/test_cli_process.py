@@ -101,7 +101,7 @@ def test_sigint_stops_check_many_cleanly() -> None:
         child.stdout.close()
         child.stderr.close()
     assert 130 == code
-    assert first.startswith('{"line": 1, "input": "not..a.domain"')
+    assert first.startswith('{"version": 1, "line": 1, "input": "not..a.domain"')
     assert "" == out
     assert err.strip().startswith("interrupted after 0 domains in ")
     assert "Traceback" not in err

@@ -366,7 +366,9 @@ def test_expected_records_by_check(
     )
     records = expected_records(setup)
     ctx = Context(setup, OVH_EMAIL_PRO, records)
-    assert {**counts, "domain": 0, "dmarc": 1} == {c.value: len(ctx.expected(c)) for c in Check}
+    assert {**counts, "domain": 0, "dmarc": 1, "relay": 0} == {
+        c.value: len(ctx.expected(c)) for c in Check
+    }
     assert all(records.for_check(c.value) == ctx.expected(c) for c in Check)
 
 

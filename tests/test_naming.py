@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+from collections.abc import Iterable
 
 import pytest
 
@@ -346,7 +347,18 @@ def test_str_subclass_is_accepted() -> None:
         ("José_", "_García", "jose.garcia"),
         ("ÅBC", "DÉF", "abc.def"),
         ("Ｍａｒｙ", "X", "mary.x"),
-        ("Maximilian-Alexander", "Wolfeschlegelsteinhausen", "maximilian-alexander.wolfeschleg"),
+        # Too long: cut after the last whole word that fits...
+        ("Maximilian-Alexander", "Wolfeschlegelsteinhausen", "maximilian-alexander"),
+        ("Maximilian-Alexander", "von Hohenzollern", "maximilian-alexander.von"),
+        ("Anna", "de la Cruz y Fernández de Córdoba", "anna.de.la.cruz.y.fernandez.de"),
+        ("Jean_Baptiste", "Poquelin-Molièreeeeeeeeeeeeeee", "jean_baptiste.poquelin"),
+        # ... exactly 32 characters end on a whole word...
+        ("Abcdefghij", "Klmnopqrst Uvwxyz 012 X", "abcdefghij.klmnopqrst.uvwxyz.012"),
+        ("Abcdefghij", "Klmnopqrst.Uvwxyz-0123", "abcdefghij.klmnopqrst.uvwxyz"),
+        ("Jean--Luc", "Le__Blanc", "jean-luc.le_blanc"),
+        # ... and inside a word only when a whole word would keep fewer than 16.
+        ("Jo", "Wolfeschlegelsteinhausenbergerdorff", "jo.wolfeschlegelsteinhausenberge"),
+        ("abcdefghijklmnopqrstuvwxyz012345678", "b", "abcdefghijklmnopqrstuvwxyz012345"),
         ("abcdefghijklmnopqrstuvwxyz01234", "b", "abcdefghijklmnopqrstuvwxyz01234"),
     ],
 )
@@ -371,6 +383,74 @@ def test_suggest_login_type_error() -> None:
     """Non-str names are a TypeError."""
     with pytest.raises(TypeError, match="a last name must be a str"):
         suggest_login("Mary", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "taken", "expected"),
+    [
+        ("Mary", "Johnson", (), "mary.johnson"),
+        ("Mary", "Johnson", ("john.smith",), "mary.johnson"),
+        # The next free form: the initial, then numbers from 2.
+        ("Mary", "Johnson", ("mary.johnson",), "m.johnson"),
+        ("Mary", "Johnson", ("mary.johnson", "m.johnson"), "mary.johnson2"),
+        ("Mary", "Johnson", ("Mary.Johnson", "M.JOHNSON", "mary.johnson2"), "mary.johnson3"),
+        ("Mary", "Johnson", ("mary.johnson", "m.johnson", "mary.johnson3"), "mary.johnson2"),
+        # One name only: no initial form.
+        ("Zoë", "", ("zoe",), "zoe2"),
+        ("", "Li", ("li", "li2"), "li3"),
+        # A cut name: the initial keeps the last name whole; a number cuts more.
+        (
+            "Maximilian-Alexander",
+            "von Hohenzollern",
+            ("maximilian-alexander.von",),
+            "m.von.hohenzollern",
+        ),
+        (
+            "Maximilian-Alexander",
+            "von Hohenzollern",
+            ("maximilian-alexander.von", "m.von.hohenzollern"),
+            "maximilian-alexander.von2",
+        ),
+        (
+            "abcdefghijklmnopqrstuvwxyz01234",
+            "",
+            (
+                "abcdefghijklmnopqrstuvwxyz01234",
+                *(f"abcdefghijklmnopqrstuvwxyz01234{n}" for n in range(2, 10)),
+            ),
+            "abcdefghijklmnopqrstuvwxyz012310",
+        ),
+        # A generator is read once.
+        ("Mary", "Johnson", (login for login in ["mary.johnson"]), "m.johnson"),
+    ],
+)
+def test_suggest_login_avoids_taken(
+    first: str, last: str, taken: Iterable[str], expected: str
+) -> None:
+    """With taken logins, the suggestion is the first free form, case-insensitively."""
+    suggestion = suggest_login(first, last, taken=taken)
+    assert expected == suggestion
+    assert check_login(suggestion) == ()
+
+
+@pytest.mark.parametrize(
+    ("taken", "match"),
+    [
+        ("mary.johnson", "taken must be a collection of logins, not a str"),
+        (["mary.johnson", 42], "a taken login must be a str, not int"),
+    ],
+)
+def test_suggest_login_taken_type_error(taken: object, match: str) -> None:
+    """taken is a collection of str: a bare str, or anything else inside, is a TypeError."""
+    with pytest.raises(TypeError, match=match):
+        suggest_login("Mary", "Johnson", taken=taken)  # type: ignore[arg-type]
+
+
+def test_suggest_login_taken_does_not_rescue_nothing_usable() -> None:
+    """Names with nothing usable raise, whatever is taken."""
+    with pytest.raises(InvalidLogin) as info:
+        suggest_login("李", "小龙", taken=["li"])
+    assert ("login.nothing_usable",) == info.value.codes
 
 
 # --- addresses ----------------------------------------------------------------

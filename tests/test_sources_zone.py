@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emailpro_core import source_zone
 from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
 from emailpro_core.errors import EmailProError
 from emailpro_core.sources import StaticSource, ZoneFileError, ZoneSource
@@ -262,6 +264,8 @@ def test_from_file(tmp_path: Path) -> None:
     )
 
 
+# The line after ZONE_TEXT's own.
+AFTER = ZONE_TEXT.count("\n") + 1
 UNKNOWN_TYPE = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nx FOO bar\n"
 BAD_RDATA = "$ORIGIN example.org.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.999\n"
 
@@ -275,6 +279,11 @@ BAD_RDATA = "$ORIGIN example.org.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 
         ("$TTL 60\n@ SOA ns h 1 2 3 4 5\n", "example.org", None, "no NS"),
         ("$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n", None, None, "origin is unknown"),
         ("@ SOA ns h 1 2 3 4 5\n@ NS ns\n", "a..b", None, "empty"),
+        # $GENERATE makes up to 2**32 records a line: refused, as $INCLUDE is.
+        (ZONE_TEXT + "$GENERATE 1-4294967295 h$ A 192.0.2.1\n", None, AFTER, "'$GENERATE'"),
+        (ZONE_TEXT + "$GENERATE 1-2 h$ A 192.0.2.$\n", None, AFTER, "write its records out"),
+        (ZONE_TEXT + "$INCLUDE /etc/passwd\n", None, AFTER, "'$INCLUDE' is not allowed"),
+        (ZONE_TEXT + "x SOA ns h 1 2 3 4 5\n", None, None, "non-origin SOA"),
     ],
 )
 def test_bad_zone_text(text: str, origin: str | None, line: int | None, problem: str) -> None:
@@ -374,3 +383,36 @@ def test_zone_file_paths_never_escape_as_other_errors(tail: str) -> None:
         ZoneSource.from_file(path, origin="example.org")
     assert path == info.value.source
     assert str(info.value).isprintable()
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a character device", "a directory"])
+def test_zone_file_must_be_a_regular_file(tmp_path: Path, kind: str) -> None:
+    """A FIFO would block the reader, /dev/zero never end: refused before reading."""
+    path = {"a character device": Path("/dev/zero"), "a directory": tmp_path}.get(kind)
+    if path is None:
+        path = tmp_path / "fifo"
+        os.mkfifo(path)
+    with pytest.raises(ZoneFileError) as info:
+        ZoneSource.from_file(path, origin="example.org")
+    assert (str(path), f"not a regular file ({kind})") == (info.value.source, info.value.problem)
+
+
+def test_zone_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zone file over MAX_ZONE_BYTES (64 MiB) is refused; one at the limit is read."""
+    path = tmp_path / "example.org.zone"
+    path.write_text(ZONE_TEXT, encoding="utf-8")
+    size = len(ZONE_TEXT.encode())
+    assert 64 * 2**20 == source_zone.MAX_ZONE_BYTES
+    monkeypatch.setattr(source_zone, "MAX_ZONE_BYTES", size - 1)
+    with pytest.raises(ZoneFileError, match=f"larger than the limit of {size - 1} bytes"):
+        ZoneSource.from_file(path)
+    monkeypatch.setattr(source_zone, "MAX_ZONE_BYTES", size)
+    assert MXS == ZoneSource.from_file(path).lookup("example.org", "MX").records
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_zone_file_line_ends(tmp_path: Path, newline: str) -> None:
+    """CR LF and CR end lines in a file, as for a file opened as text."""
+    path = tmp_path / "example.org.zone"
+    path.write_bytes(ZONE_TEXT.replace("\n", newline).encode())
+    assert MXS == ZoneSource.from_file(path).lookup("example.org", "MX").records

@@ -114,6 +114,8 @@ NOT_PLAIN = [
     ("no TTL known", "$ORIGIN example.org.\n@ 60 SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"),
     ("a blank start with no owner yet", "$ORIGIN example.org.\n$TTL 60\n  A 192.0.2.1\n"),
     ("nothing", ""),
+    ("an SOA below the apex", HEAD + "x SOA ns1 hostmaster 1 2 3 4 5\n"),
+    ("an SOA below the apex, absolute", HEAD + "x.example.org. SOA ns1 h 1 2 3 4 5\n"),
 ]
 
 
@@ -151,3 +153,23 @@ def test_soa_names_as_dnspython_prints_them() -> None:
         "Example.org. Host.Provider.example. 1 2 3 4 5",
     )
     assert zone == _read_zone(dns.zone.from_text(text, origin="Example.org."))
+
+
+@pytest.mark.parametrize(
+    "below", ["x", "a.b", "X.Example.ORG.", "*"], ids=["one label", "two", "absolute", "wildcard"]
+)
+def test_an_soa_below_the_apex_is_refused(below: str) -> None:
+    """An SOA away from the apex: dnspython refuses the zone, so the quick reader declines."""
+    text = HEAD + f"{below} SOA ns1 hostmaster 1 2 3 4 5\n"
+    assert read_plain(text) is None
+    with pytest.raises(ZoneFileError, match="non-origin SOA"):
+        ZoneSource.from_text(text)
+
+
+def test_large_record_sets_keep_each_record_once_in_order() -> None:
+    """Records of one set are kept once each, in the order written, however many there are."""
+    lines = [f'x TXT "v{i % 3000}"\n' for i in range(6000)]
+    zone = read_plain(HEAD + "".join(lines))
+    assert zone is not None
+    records = zone[1]["x.example.org"]["TXT"].records
+    assert [TXT((f"v{i}".encode(),)) for i in range(3000)] == list(records)

@@ -59,6 +59,7 @@ async def _one(
                     "setup.invalid",
                     f"not checked: {error}",
                     setup.domain.ascii + ".",
+                    fix_reason="the setup is wrong, not the zone: correct the setup",
                 ),
             ),
         )

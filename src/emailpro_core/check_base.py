@@ -13,19 +13,37 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
+import dns.rdataclass
+import dns.rdatatype
+import dns.rdtypes.ANY.TXT
 
-from .dnsdata import MX, SRV, TXT, Answer, AnswerStatus, Batch, Query, RData, Resolution
+from .dnsdata import (
+    MX,
+    SRV,
+    TXT,
+    Answer,
+    AnswerStatus,
+    Batch,
+    Query,
+    RData,
+    Resolution,
+    lookup_many,
+)
 from .findings import Check, Finding, FixAction, FixLine, Status
 from .profiles import Profile
 from .records import ExpectedRecord, RecordSet
 from .setup import DomainSetup
-from .zonetext import zone_line
+from .zonetext import MAX_CHARACTER_STRING, split_txt, zone_line
 
 __all__ = [
+    "OCCUPANT_TYPES",
     "OUTSIDE_ZONE",
     "Context",
     "absolute",
+    "alias_lines",
     "gather",
+    "held_lines",
+    "occupants",
     "pair",
     "remove_lines",
     "undetermined",
@@ -97,6 +115,9 @@ class Context:
         # line(), inline: a diagnosis renders a few dozen records.
         known, found = self._lines, []
         for record in chosen:
+            if isinstance(record, TXT) and _split_elsewhere(record):
+                found.append(_txt_line(name, ttl, record))
+                continue
             key = (name, ttl, rdtype, value_text(record, rdtype))
             line = known.get(key)
             if line is None:
@@ -119,8 +140,12 @@ class Context:
         return tuple(found)
 
     def add(self, records: Iterable[ExpectedRecord], /) -> tuple[FixLine, ...]:
-        """Fix lines adding expected records."""
-        return tuple(FixLine(FixAction.ADD, line) for line in self.lines(records))
+        """Fix lines adding expected records; a record whose value is not known adds nothing.
+
+        (Its comment line, shown in ``expected``, is no record: pasted, it changes nothing.)
+        """
+        exact = [record for record in records if record.is_exact]
+        return tuple(FixLine(FixAction.ADD, line) for line in self.lines(exact))
 
 
 def absolute(name: str, /) -> str:
@@ -155,9 +180,75 @@ def _line(name: str, ttl: int, rdtype: str, value: str) -> str:
         return f"{absolute(name)} {ttl} IN {rdtype} {value}"
 
 
+def _split_elsewhere(record: TXT) -> bool:
+    """Whether a TXT record's strings are not those its joined text renders to.
+
+    A line to remove or replace must name the record as published (RFC 1035
+    §3.3.14: its character-strings), not another record with the same joined text.
+    """
+    strings = record.strings
+    if len(strings) == 1 and len(strings[0]) <= MAX_CHARACTER_STRING and strings[0].isascii():
+        return False  # the common case: one short ASCII string renders back as it is
+    return strings != split_txt(record.text)
+
+
+def _txt_line(name: str, ttl: int, record: TXT) -> str:
+    text = dns.rdtypes.ANY.TXT.TXT(dns.rdataclass.IN, dns.rdatatype.TXT, record.strings).to_text()
+    return f"{absolute(name)} {ttl} IN TXT {text}"
+
+
 def remove_lines(lines: Iterable[str], /) -> tuple[FixLine, ...]:
     """Fix lines removing observed records."""
     return tuple(FixLine(FixAction.REMOVE, line) for line in lines)
+
+
+#: The types asked at a name before a fix adds a CNAME there. RFC 1034 §3.6.2 and
+#: RFC 2181 §10.1: a CNAME owns its name alone, and every server refuses a zone
+#: with "CNAME and other data", so the fix removes what the name holds. No
+#: question lists every type of a name (RFC 8482 answers ANY with one), so the
+#: types asked are those found at such names.
+OCCUPANT_TYPES = ("A", "AAAA", "TXT", "MX", "SRV", "CAA")
+
+
+def occupants(
+    name: str, cname: Answer, /, *, known: Iterable[Answer] = ()
+) -> Resolution[tuple[Answer, ...]]:
+    """The answers of :data:`OCCUPANT_TYPES` at ``name``, which has no CNAME.
+
+    Asked only when the name exists (``cname`` is NODATA): a name that does not
+    exist holds no record of any type (RFC 8020 §2). ``known`` are answers at
+    the name already in hand; their types are not asked again.
+    """
+    held = tuple(known)
+    if cname.status is not AnswerStatus.NODATA:
+        return ()
+    asked = {answer.query.rdtype for answer in held}
+    answers = yield from lookup_many(
+        *(Query(name, rdtype) for rdtype in OCCUPANT_TYPES if rdtype not in asked)
+    )
+    return (*held, *answers)
+
+
+def alias_lines(ctx: Context, name: str, answer: Answer, /) -> Resolution[tuple[str, ...]]:
+    """The CNAME line at ``name`` when ``answer`` was reached through it, else nothing.
+
+    A record added at a name that holds a CNAME would sit beside it, which no
+    server loads (RFC 1034 §3.6.2): a fix adding one there removes the alias first.
+    Asked only when the answer followed a CNAME.
+    """
+    if not answer.via_cname or answer.is_failure:
+        return ()
+    (cname,) = yield (Query(name, "CNAME"),)
+    return ctx.observed(cname) if cname.status is AnswerStatus.ANSWER else ()
+
+
+def held_lines(ctx: Context, answers: Iterable[Answer], /) -> tuple[str, ...]:
+    """Zone lines of the records that answers found at their own name (no CNAME followed)."""
+    lines: list[str] = []
+    for answer in answers:
+        if answer.status is AnswerStatus.ANSWER and not answer.via_cname:
+            lines.extend(ctx.observed(answer))
+    return tuple(lines)
 
 
 def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
@@ -175,6 +266,8 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
             f"{what} not checked: {where} is outside the records this source holds{detail}",
             absolute(answer.query.name),
             cause=OUTSIDE_ZONE,
+            fix_reason="the name is not in this zone, so nothing here is known to be wrong: "
+            "give the zone a fallback source for it, or check live",
         )
     cause = answer.cause.value if answer.cause is not None else "other"
     return Finding(
@@ -184,6 +277,8 @@ def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
         f"{what} unknown: the lookup of {where} failed ({cause}){detail}",
         absolute(answer.query.name),
         cause=cause,
+        fix_reason="the DNS did not answer, so no record is known to be wrong: retry, "
+        "or repair the name servers that failed",
     )
 
 

@@ -8,9 +8,14 @@ round; without a CNAME, it shows a TXT record published where the CNAME belongs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .check_base import (
     Context,
     absolute,
+    gather,
+    held_lines,
+    occupants,
     remove_lines,
     undetermined,
 )
@@ -20,6 +25,12 @@ from .findings import Check, Finding, FixAction, FixLine, Status
 from .records import ExpectedRecord
 
 __all__ = ["check_dkim"]
+
+#: Why a key finding has no fix: the key is published in the provider's zone (D-DKIM).
+_PROVIDER_KEY = (
+    "the key is published by the provider, behind the CNAME, not in this zone: "
+    "ask the provider to publish a valid key or a new selector"
+)
 
 
 def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
@@ -34,17 +45,29 @@ def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 "dkim.no_selectors",
                 f"not checked: {omission.message}",
                 absolute(ctx.domain),
+                fix_reason="the selectors come from the service: give dkim_selectors",
             ),
         )
     queries = [Query(r.name, rdtype) for r in expected for rdtype in ("CNAME", "TXT")]
     answers = yield from lookup_many(*queries)
+    # A name that exists without the CNAME: what it holds goes when the CNAME comes
+    # (RFC 1034 §3.6.2), so the fix must name it. Asked in one more round, rarely.
+    held: list[tuple[Answer, ...]] = yield from gather(
+        [
+            occupants(record.name, answers[2 * i], known=(answers[2 * i + 1],))
+            for i, record in enumerate(expected)
+        ]
+    )
     findings: list[Finding] = []
     for index, record in enumerate(expected):
-        findings.extend(_selector(ctx, record, answers[2 * index], answers[2 * index + 1]))
+        cname, txt = answers[2 * index], answers[2 * index + 1]
+        findings.extend(_selector(ctx, record, cname, txt, held[index]))
     return tuple(findings)
 
 
-def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) -> list[Finding]:
+def _selector(
+    ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer, held: tuple[Answer, ...]
+) -> list[Finding]:
     selector = record.name.split(".", 1)[0]
     if cname.is_failure:
         return [undetermined(Check.DKIM, cname, f"the DKIM record of {selector}")]
@@ -52,6 +75,8 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
     expected = ctx.lines((record,))
     if not cname.records:
         txt_lines = ctx.observed(txt) if txt.records and not txt.via_cname else ()
+        # Everything at the name goes when the CNAME comes (RFC 1034 §3.6.2).
+        lines = held_lines(ctx, held) if held else txt_lines
         if txt_lines:
             return [
                 Finding(
@@ -62,21 +87,24 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
                     "so publish the CNAME instead",
                     owner,
                     expected=expected,
-                    observed=txt_lines,
-                    fix=remove_lines(txt_lines) + ctx.add((record,)),
+                    observed=lines,
+                    **_fix(record, remove_lines(lines) + ctx.add((record,))),
                 )
             ]
         required = ctx.setup.dkim_enabled
+        also = "; remove the records it holds: a CNAME owns its name alone" if lines else ""
         return [
             Finding(
                 Check.DKIM,
                 Status.ERROR if required else Status.WARNING,
                 "dkim.missing",
                 f"{owner} has no CNAME: mail cannot be signed with {selector}"
-                + ("" if required else " (needed before DKIM signing is enabled)"),
+                + ("" if required else " (needed before DKIM signing is enabled)")
+                + also,
                 owner,
                 expected=expected,
-                fix=ctx.add((record,)),
+                observed=lines,
+                **_fix(record, remove_lines(lines) + ctx.add((record,))),
             )
         ]
     target = str(cname.records[0])
@@ -93,7 +121,7 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
                 owner,
                 expected=expected,
                 observed=observed,
-                fix=(FixLine(FixAction.REPLACE, expected[0], observed[0]),),
+                **_fix(record, (FixLine(FixAction.REPLACE, expected[0], observed[0]),)),
             )
         ]
     found = Finding(
@@ -106,6 +134,17 @@ def _selector(ctx: Context, record: ExpectedRecord, cname: Answer, txt: Answer) 
         observed=observed,
     )
     return [found, _key(ctx, selector, target, txt)]
+
+
+def _fix(record: ExpectedRecord, fix: tuple[FixLine, ...]) -> dict[str, Any]:
+    """The ``fix`` of a finding, or why there is none: the CNAME's target is not known."""
+    if record.is_exact:
+        return {"fix": fix}
+    return {
+        "fix_reason": "the exact CNAME target of the selector is not known, only its pattern: "
+        "give the selector's target (the API's targetRecord), and the line comes with the "
+        "diagnosis"
+    }
 
 
 def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
@@ -122,6 +161,7 @@ def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
             f"{name} publishes no key yet: signatures with {selector} cannot be verified; "
             "the provider publishes it (wait, or ask the provider if it stays missing)",
             name,
+            fix_reason=_PROVIDER_KEY,
         )
     parsed = parse_dkim_key(keys[0].text)
     if parsed.key is not None and parsed.key.revoked:
@@ -140,6 +180,7 @@ def _key(ctx: Context, selector: str, target: str, txt: Answer) -> Finding:
             f"{name}: {strength.message}; ask the provider for a new selector",
             name,
             observed=observed,
+            fix_reason=_PROVIDER_KEY,
         )
     bits = parsed.key.key_bits
     return Finding(
@@ -160,4 +201,5 @@ def _bad_key(ctx: Context, code: str, message: str, txt: Answer) -> Finding:
         f"{message}: mail signed with it fails DKIM; ask the provider to publish a valid key",
         absolute(txt.canonical_name),
         observed=ctx.observed(txt),
+        fix_reason=_PROVIDER_KEY,
     )

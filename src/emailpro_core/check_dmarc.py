@@ -9,17 +9,44 @@ profile's own first step, monitoring only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .check_base import (
     Context,
     absolute,
+    alias_lines,
     remove_lines,
     undetermined,
 )
 from .dmarc import DmarcPolicy, is_dmarc_record, parse_dmarc
 from .dnsdata import TXT, Query, Resolution
 from .findings import Check, Finding, FixAction, FixLine, Status
+from .records import ExpectedRecord
 
 __all__ = ["check_dmarc"]
+
+
+def _keep_one(
+    ctx: Context,
+    found: tuple[TXT, ...],
+    lines: tuple[str, ...],
+    expected: tuple[ExpectedRecord, ...],
+    aliased: tuple[str, ...],
+    rewrite: Callable[[str, str], tuple[FixLine, ...]],
+) -> tuple[FixLine, ...]:
+    """The fix of several records: keep the first valid one, else publish the profile's."""
+    kept = next((i for i, r in enumerate(found) if _valid(r.text)), None)
+    if aliased:
+        value = found[kept].text if kept is not None else expected[0].value or ""
+        return rewrite(value, lines[0])
+    if kept is None:
+        return remove_lines(lines) + ctx.add(expected)
+    return remove_lines(lines[:kept] + lines[kept + 1 :])
+
+
+def _valid(text: str) -> bool:
+    parsed = parse_dmarc(text)
+    return parsed.record is not None and not parsed.errors
 
 
 def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
@@ -31,6 +58,17 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         return (undetermined(Check.DMARC, answer, "the DMARC record"),)
     owner = absolute(record.name)
     wanted = ctx.lines(expected)
+    # A record reached through a CNAME lives in another zone, maybe another's: the fix
+    # puts the record at the name, in place of the alias (a CNAME owns its name alone,
+    # RFC 1034 §3.6.2). Asked only when the answer followed a CNAME.
+    aliased = yield from alias_lines(ctx, record.name, answer)
+
+    def rewrite(value: str, old: str) -> tuple[FixLine, ...]:
+        line = ctx.line(record.name, answer.ttl or record.ttl, "TXT", value)
+        if aliased:
+            return (*remove_lines(aliased), FixLine(FixAction.ADD, line))
+        return (FixLine(FixAction.REPLACE, line, old),)
+
     # RFC 9989 §4.10 (RFC 7489 §6.6.3): records not starting with v=DMARC1 are ignored.
     found = tuple(r for r in answer.records if isinstance(r, TXT) and is_dmarc_record(r.text))
     if not found:
@@ -43,7 +81,8 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 "that fails SPF and DKIM; add one (p=none first, to monitor)",
                 owner,
                 expected=wanted,
-                fix=ctx.add(expected),
+                observed=aliased,
+                fix=remove_lines(aliased) + ctx.add(expected),
             ),
         )
     lines = ctx.observed(answer, found)
@@ -58,7 +97,7 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 owner,
                 expected=wanted,
                 observed=lines,
-                fix=remove_lines(lines[1:]),
+                fix=_keep_one(ctx, found, lines, expected, aliased, rewrite),
             ),
         )
     parsed = parse_dmarc(found[0].text)
@@ -66,7 +105,6 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         problems = "; ".join(f"{v.message} [{v.code}]" for v in parsed.errors)
         # Keep what receivers understood; with nothing usable, start from the profile's.
         value = parsed.record.to_text() if parsed.record is not None else record.value or ""
-        line = ctx.line(record.name, answer.ttl or record.ttl, "TXT", value)
         return (
             Finding(
                 Check.DMARC,
@@ -76,9 +114,16 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 owner,
                 expected=wanted,
                 observed=lines,
-                fix=(FixLine(FixAction.REPLACE, line, lines[0]),),
+                fix=rewrite(value, lines[0]),
             ),
         )
+    # A warning's fix is the record as receivers read it (an unknown tag dropped,
+    # the default policy written out), when that differs from the text published.
+    understood = parsed.record.to_text()
+    fix: tuple[FixLine, ...] = ()
+    if understood != found[0].text:
+        fix = rewrite(understood, lines[0])
+    reason = "" if fix else "receivers apply the record as it is: edit it by hand if you mean to"
     findings = [
         Finding(
             Check.DMARC,
@@ -88,6 +133,8 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
             owner,
             expected=wanted,
             observed=lines,
+            fix=fix,
+            fix_reason=reason,
         )
         for warning in parsed.warnings
     ]

@@ -34,6 +34,8 @@ def check_exists(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 f"{name} does not exist (NXDOMAIN): register the domain, or create its "
                 "zone at its DNS host, then add the records",
                 name,
+                fix_reason="a zone that does not exist cannot be edited: register the domain "
+                "or create its zone first",
             ),
         )
     if answer.is_failure:

@@ -19,43 +19,125 @@ a network excluded earlier in the include is never chosen.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
+from typing import TypeVar
 
 import attrs
 
-from .dnsdata import Answer, AnswerStatus, Batch, Query, Resolution, lookup_many, normalize_name
+from .dnsdata import (
+    TXT,
+    Answer,
+    AnswerStatus,
+    Batch,
+    Query,
+    Resolution,
+    lookup_many,
+    normalize_name,
+)
 from .findings import Status
 from .profiles import Profile
-from .spf import SpfOutcome, spf_resolution
+from .spf import SpfOutcome
 from .spf_eval import spf_texts
+from .spf_ranges import judge_spans, spans_of
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, parse_spf
 
-__all__ = ["ProviderSender", "provider_sender", "remembered_sender"]
+__all__ = [
+    "STAND_IN",
+    "ProviderSender",
+    "provider_sender",
+    "remembered_sender",
+    "stand_in_record",
+    "stand_in_sender",
+    "standing_in",
+    "substituted",
+]
 
 #: RFC 7208 §4.6.4 allows 10 DNS-querying terms: the walk reads at most as many records.
 _MAX_RECORDS = 10
-#: How many candidate addresses are tried against the include.
-_MAX_CANDIDATES = 3
+#: How many networks of the include's records are judged.
+_MAX_NETWORKS = 64
+#: How many networks a message names.
+_SHOWN = 4
+
+T = TypeVar("T")
 
 
 @attrs.frozen
 class ProviderSender:
-    """An address the provider's SPF include authorises, or why none was learned.
+    """The addresses the provider's SPF include authorises, or why they are not known.
 
     Attributes:
-        address: The address (``"198.51.100.1"``), or ``None``.
-        origin: Where it comes from (``"ip4:198.51.100.0/24 of mx.ovh.com"``), or
-            why there is none.
-        status: When there is no address because the DNS did not tell:
-            ``UNKNOWN`` (a failure) or ``SKIPPED`` (outside an offline source).
+        address: One of them (``"198.51.100.1"``), or ``None``.
+        origin: Where they come from (``"ip4:198.51.100.0/24 of mx.ovh.com"``), or
+            why there are none.
+        status: When there are none because the DNS did not tell: ``UNKNOWN``
+            (a failure) or ``SKIPPED``.
         cause: The cause of that status (a ``FailureCause`` value, ``"outside_zone"``).
+        networks: Every address the include passes, as CIDR networks (its
+            sending space), in address order.
+        stand_in: Whether the include's records could not be read (offline), so
+            that :data:`STAND_IN` stands for its addresses: the include is
+            taken to authorise that one address and nothing else.
     """
 
     address: str | None
     origin: str
     status: Status | None = None
     cause: str | None = None
+    networks: tuple[str, ...] = ()
+    stand_in: bool = False
+
+
+#: The address that stands for the provider's offline: reserved (RFC 1112 §4,
+#: RFC 6890 §2.2.2: 240.0.0.0/4, "reserved for future use"), so no real record
+#: names it and the domain's policy can reach it only through the include.
+STAND_IN = "240.0.0.2"
+
+
+def stand_in_record() -> str:
+    """The record that stands for the provider's include offline."""
+    return f"v=spf1 ip4:{STAND_IN} -all"
+
+
+def stand_in_sender(profile: Profile, /) -> ProviderSender:
+    """The provider's stand-in address, for when its records cannot be read (offline)."""
+    return ProviderSender(
+        STAND_IN,
+        f"the SPF record of {profile.spf_include} was not read (offline); "
+        f'"{stand_in_record()}" stood in for it',
+        networks=(f"{STAND_IN}/32",),
+        stand_in=True,
+    )
+
+
+def standing_in(resolution: Resolution[T], profile: Profile, /) -> Resolution[T]:
+    """``resolution``, with the stand-in record as the SPF record of the provider's include."""
+    return substituted(resolution, profile.spf_include, stand_in_record())
+
+
+def substituted(resolution: Resolution[T], name: str, text: str, /) -> Resolution[T]:
+    """``resolution``, with ``text`` as the one TXT record of ``name`` whatever the source says.
+
+    The answers are replaced as they come in, so this works inside :func:`.gather`
+    (each resolution sees its own record) and over any source, sync or async.
+    """
+    record = (TXT((text.encode("utf-8"),)),)
+    try:
+        batch = next(resolution)
+        while True:
+            answers = yield batch
+            batch = resolution.send(
+                tuple(
+                    Answer(a.query, AnswerStatus.ANSWER, record, 3600)
+                    if a.query.name == name and a.query.rdtype == "TXT"
+                    else a
+                    for a in answers
+                )
+            )
+    except StopIteration as done:
+        result: T = done.value
+    finally:
+        resolution.close()
+    return result
 
 
 def _spf_record(answer: Answer) -> SpfRecord | None:
@@ -63,19 +145,14 @@ def _spf_record(answer: Answer) -> SpfRecord | None:
     return parse_spf(texts[0]).record if len(texts) == 1 else None
 
 
-# Every domain's check reads the same provider record: its networks are worked
-# out once (a mechanism is a frozen value).
-@functools.lru_cache(maxsize=256)
-def _address(mechanism: Mechanism) -> str | None:
-    """A host address of an ``ip4:`` / ``ip6:`` mechanism that passes, else ``None``."""
+def _network(mechanism: Mechanism) -> str | None:
+    """The network of an ``ip4:`` / ``ip6:`` mechanism that passes, else ``None``."""
     if mechanism.address is None or mechanism.qualifier is not Qualifier.PASS:
         return None
     length = mechanism.cidr6 if mechanism.kind is MechanismKind.IP6 else mechanism.cidr4
     if length is None:
         length = mechanism.address.max_prefixlen
-    network = ipaddress.ip_network(f"{mechanism.address}/{length}", strict=False)
-    # A host inside the network rather than its network address, when it has others.
-    return str(network[1] if network.num_addresses > 2 else network[0])
+    return f"{mechanism.address}/{length}"
 
 
 def _unknown(name: str, answer: Answer) -> ProviderSender:
@@ -89,14 +166,16 @@ def _unknown(name: str, answer: Answer) -> ProviderSender:
     )
 
 
-def _candidates(
-    profile: Profile,
-) -> Resolution[tuple[list[tuple[str, str]], ProviderSender | None]]:
-    """Addresses of the include's networks in evaluation order, or why they are unknown."""
-    found: list[tuple[str, str]] = []
+def _candidates(profile: Profile) -> Resolution[tuple[list[str], ProviderSender | None]]:
+    """The ``+ip4:`` / ``+ip6:`` networks of the include's records, or why they are unknown.
+
+    RFC 7208 §4.6.4 bounds an evaluation to 10 DNS-querying terms: the walk reads
+    at most as many records, and keeps at most :data:`_MAX_NETWORKS` networks.
+    """
+    found: list[str] = []
     level = [profile.spf_include]
     seen: set[str] = set()
-    while level and len(seen) < _MAX_RECORDS and len(found) < _MAX_CANDIDATES:
+    while level and len(seen) < _MAX_RECORDS:
         level = [n for n in dict.fromkeys(level) if n not in seen][: _MAX_RECORDS - len(seen)]
         seen.update(level)
         answers = yield from lookup_many(*(Query(name, "TXT") for name in level))
@@ -108,9 +187,9 @@ def _candidates(
             if record is None:
                 continue
             for mechanism in record.mechanisms:
-                address = _address(mechanism)
-                if address is not None:
-                    found.append((address, f"{mechanism.to_text()} of {name}"))
+                network = _network(mechanism)
+                if network is not None:
+                    found.append(network)
                 elif mechanism.kind is MechanismKind.INCLUDE and mechanism.domain is not None:
                     below.append(normalize_name(mechanism.domain.text))
             if record.redirect is not None:
@@ -118,33 +197,51 @@ def _candidates(
         # Names with macros cannot be read without a client: they fail the lookup
         # harmlessly (no SPF record) and are never chosen.
         level = [n for n in below if "%" not in n]
-    return found[:_MAX_CANDIDATES], None
+    return found[:_MAX_NETWORKS], None
+
+
+def _shown(networks: tuple[str, ...]) -> str:
+    if len(networks) <= _SHOWN:
+        return ", ".join(networks)
+    return ", ".join(networks[:_SHOWN]) + f" and {len(networks) - _SHOWN} more"
 
 
 def provider_sender(profile: Profile, /) -> Resolution[ProviderSender]:
-    """Learn an address the profile's SPF include authorises, from the include's records."""
+    """Learn the addresses the profile's SPF include authorises, from the include's records.
+
+    The ``+ip4:`` / ``+ip6:`` networks of its records are judged against the
+    include itself (see :mod:`.spf_ranges`), so that a part excluded earlier in
+    the include is left out. Offline, when a record of the include is outside
+    the source, the provider's addresses are the stand-in (:func:`stand_in_sender`).
+    """
     include = profile.spf_include
     candidates, stop = yield from _candidates(profile)
-    for address, origin in candidates:
-        result = yield from spf_resolution(address, include, f"postmaster@{include}")
+    if stop is not None:
+        return stand_in_sender(profile) if stop.status is Status.SKIPPED else stop
+    report = yield from judge_spans(spans_of(candidates), include, sender=f"postmaster@{include}")
+    passing: list[str] = []
+    for verdict in report.verdicts:
+        result = verdict.result
         if result.result is SpfOutcome.PASS:
-            return ProviderSender(address, origin)
-        if result.result is SpfOutcome.TEMPERROR:
-            outside = result.code == "spf.outside_zone"
-            cause = AnswerStatus.OUTSIDE_ZONE.value if outside else None
-            if not outside:
-                cause = result.cause.value if result.cause is not None else "other"
+            passing.extend(verdict.span.networks())
+        elif result.result is SpfOutcome.TEMPERROR:
+            if result.code == "spf.outside_zone":
+                return stand_in_sender(profile)
+            cause = result.cause.value if result.cause is not None else "other"
             return ProviderSender(
                 None,
-                f"cannot tell whether {include} passes {address}: {result.detail}",
-                Status.SKIPPED if outside else Status.UNKNOWN,
+                f"cannot tell whether {include} passes {verdict.span.text()}: {result.detail}",
+                Status.UNKNOWN,
                 cause,
             )
-    if stop is not None:
-        return stop
-    return ProviderSender(
-        None, f"no ip4: or ip6: network of the SPF records of {include} passes their own check"
-    )
+    if not passing:
+        return ProviderSender(
+            None, f"no ip4: or ip6: network of the SPF records of {include} passes their own check"
+        )
+    first = spans_of(passing[:1])[0]
+    address = first.address(1 if first.size > 2 else 0)
+    networks = tuple(passing)
+    return ProviderSender(address, f"{_shown(networks)} of {include}", networks=networks)
 
 
 @attrs.frozen

@@ -23,12 +23,21 @@ from .check_base import (
     undetermined,
 )
 from .check_sender import ProviderSender, provider_sender, remembered_sender
-from .check_spf_eval import evaluate, fixed_record
+from .check_spf_eval import LIMITS as _LIMITS
+from .check_spf_eval import evaluate
+from .check_spf_fix import Rewrite, cleaned, good_record, without_bad_terms
 from .dnsdata import TXT, Resolution, lookup
 from .findings import Check, Finding, FixAction, FixLine, Status
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
 
 __all__ = ["ProviderSender", "check_spf", "provider_sender"]
+
+#: Findings whose fix replaces the whole record: another fix of it must be the same line.
+_REPAIRED = (
+    "spf.provider_not_authorized",
+    "spf.provider_partly_authorized",
+    "spf.provider_by_address",
+)
 
 
 def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tuple[Finding, ...]]:
@@ -72,7 +81,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
                 name,
                 expected=ctx.lines(expected),
                 observed=lines,
-                fix=remove_lines(lines) + _merged(ctx, found, answer.ttl),
+                fix=remove_lines(lines) + (yield from _merged(ctx, sender, found, answer.ttl)),
             ),
         )
     text = found[0].text
@@ -81,26 +90,95 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
         problems = "; ".join(
             f"{v.message} at position {v.params.get('position')}" for v in parsed.violations
         )
+        rewrite = without_bad_terms(ctx, text, parsed.violations)
+        if rewrite.record is not None:
+            dropped = rewrite.dropped
+            rewrite = yield from good_record(ctx, sender, rewrite.record)
+            rewrite = attrs.evolve(rewrite, dropped=dropped)
+        if rewrite.record is None:
+            how = f"correct it ({rewrite.reason})"
+            fix: tuple[FixLine, ...] = ()
+        else:
+            how = "correct it, or publish the record without " + ", ".join(
+                repr(term) for term in rewrite.dropped
+            )
+            new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
+            fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
         return (
             Finding(
                 Check.SPF,
                 Status.ERROR,
                 "spf.syntax",
-                f"the SPF record of {name} is invalid (permerror): {problems}; correct it",
+                f"the SPF record of {name} is invalid (permerror): {problems}; {how}",
                 name,
                 expected=ctx.lines(expected),
                 observed=lines,
+                fix=fix,
             ),
         )
     tightened = _tightened(ctx, parsed.record, text)
     findings = _term_warnings(ctx, parsed.record, lines, tightened)
-    evaluated = yield from evaluate(ctx, sender, found[0], tightened or text, lines)
-    # One record, one replacement: when the include must be added too, the
-    # permissive ``all`` is fixed by the same line.
-    repair = next((f.fix for f in evaluated if f.code == "spf.provider_not_authorized"), ())
-    if repair:
-        findings = [attrs.evolve(f, fix=repair) if f.fix else f for f in findings]
-    return (*findings, *evaluated)
+    base = tightened or text
+    evaluated = yield from evaluate(ctx, sender, found[0], base, lines)
+    findings.extend(evaluated)
+    if not any(f.fix or f.code in _LIMITS for f in findings):
+        return tuple(findings)
+    # One record, one replacement: every fix of the record is the same line, the
+    # one that repairs all at once (the all tightened, the include where it
+    # passes all of the provider's mail, the limits met), checked by evaluating it.
+    rewrite = yield from good_record(ctx, sender, base)
+    if rewrite.record is None:
+        # No record repairs everything: each finding keeps the fix of its own
+        # problem when they agree, none otherwise.
+        fixes = {f.fix for f in findings if f.fix}
+        keep = len(fixes) == 1
+        return tuple(
+            _within(ctx, f, rewrite, lines)
+            if f.code in _LIMITS
+            else f
+            if keep
+            else attrs.evolve(f, fix=())
+            for f in findings
+        )
+    new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
+    repair = (FixLine(FixAction.REPLACE, new, lines[0]),)
+    return tuple(
+        _within(ctx, f, rewrite, lines)
+        if f.code in _LIMITS
+        else attrs.evolve(f, fix=repair)
+        if f.fix or f.code in _REPAIRED
+        else f
+        for f in findings
+    )
+
+
+def _names(mechanism: Mechanism, include: str) -> bool:
+    """Whether ``mechanism`` names ``include`` (its domain-spec, case and final dot aside)."""
+    spec = mechanism.domain
+    return spec is not None and spec.text.rstrip(".").lower() == include
+
+
+def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, ...]) -> Finding:
+    """A lookup-limit finding with the rewrite that is within the limits."""
+    if rewrite.record is None:
+        return attrs.evolve(
+            finding, message=f"{finding.message}; no rewrite within the limits: {rewrite.reason}"
+        )
+    dropped = ", ".join(rewrite.dropped)
+    one = len(rewrite.dropped) == 1
+    them, they = ("it", "it stands") if one else ("them", "they stand")
+    new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
+    how = (
+        f"; to be within the limits, drop {dropped} (or flatten {them} into the ip4:/ip6: "
+        f"networks {they} for)"
+        if rewrite.dropped
+        else "; the record below is within the limits"
+    )
+    return attrs.evolve(
+        finding,
+        message=finding.message + how,
+        fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
+    )
 
 
 def _final(record: SpfRecord) -> tuple[int, Mechanism | None]:
@@ -126,7 +204,7 @@ def _term_warnings(
     ctx: Context, record: SpfRecord, lines: tuple[str, ...], tightened: str | None
 ) -> list[Finding]:
     name = absolute(ctx.domain)
-    findings = []
+    findings: list[Finding] = []
     _, final = _final(record)
     if final is not None and tightened is not None:
         new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", tightened)
@@ -158,26 +236,42 @@ def _term_warnings(
     return findings
 
 
-def _merged(ctx: Context, found: tuple[TXT, ...], ttl: int) -> tuple[FixLine, ...]:
+def _merged(
+    ctx: Context, sender: ProviderSender, found: tuple[TXT, ...], ttl: int
+) -> Resolution[tuple[FixLine, ...]]:
     """One record for several: their live terms, one ``all``, and the provider's include.
 
     Terms after a record's first ``all`` are never evaluated, so they are dropped;
     the ``all`` is kept when the records agree on it, else the profile's is used.
-    Records with modifiers (``redirect=``, ``exp=``) are not merged automatically.
+    A term that does not parse is dropped; a ``redirect=`` (used only when its
+    record has no ``all``, RFC 7208 §6.1) becomes an ``include:`` of the same
+    target, which keeps the senders it authorises; ``exp=`` is dropped.
     """
+    include = ctx.profile.spf_include
     terms: dict[str, None] = {}
     finals: set[str] = set()
     for txt in found:
-        record = parse_spf(txt.text).record
-        if record is None or record.modifiers:
-            return ()
+        parsed = parse_spf(txt.text)
+        record = parsed.record
+        if record is None:
+            clean = cleaned(txt.text, parsed.violations)
+            record = parse_spf(clean.record).record if clean.record is not None else None
+            if record is None:
+                continue
         for mechanism in record.mechanisms:
             if mechanism.kind is MechanismKind.ALL:
                 finals.add(mechanism.to_text())
                 break
+            if mechanism.kind is MechanismKind.INCLUDE and _names(mechanism, include):
+                continue  # put back once, plain, where it takes effect
             terms[mechanism.to_text()] = None
+        else:
+            if record.redirect is not None:
+                terms[f"include:{record.redirect.text}"] = None
     final = finals.pop() if len(finals) == 1 else ctx.profile.spf_all
-    merged = fixed_record(" ".join(["v=spf1", *terms, final]), ctx.profile.spf_include)
+    merged = yield from good_record(ctx, sender, " ".join(["v=spf1", *terms, final]))
     if merged.record is None:
-        return ()
+        # No merge passes the provider within the limits: the profile's record alone,
+        # so that the fix still leaves one valid record.
+        return ctx.add(ctx.expected(Check.SPF))
     return (FixLine(FixAction.ADD, ctx.line(ctx.domain, ttl, "TXT", merged.record)),)

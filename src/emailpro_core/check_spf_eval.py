@@ -1,52 +1,134 @@
-"""The evaluation half of the SPF check: does the provider's mail pass, within the limits.
+"""The evaluation half of the SPF check: does all of the provider's mail pass, within the limits.
 
-:func:`evaluate` runs ``check_host`` (RFC 7208 §4) twice, side by side: for the
-provider's address (see :mod:`~emailpro_core.check_sender`), and for an address
-no record names, whose evaluation walks every term as a stranger's mail would,
-so a lookup limit hit after the provider's include is still found (§4.6.4).
+:func:`evaluate` judges the domain's policy over the provider's whole sending
+space (every address its include passes, see :mod:`.spf_ranges`), and runs
+``check_host`` (RFC 7208 §4) side by side for an address no record names, whose
+evaluation walks every term as a stranger's mail would, so a lookup limit hit
+after the provider's include is still found (§4.6.4).
+
+Offline, when the provider's records cannot be read, a stand-in stands for them
+(:func:`~.check_sender.stand_in_sender`): the include authorises one reserved
+address and nothing else, so the domain's own terms decide, and the finding says
+so. An include of a third party that cannot be read offline is taken as not
+matching the provider's addresses; when the provider passes, the evaluation is
+run again with it matching, and a pass that would not hold is ``SKIPPED``.
 """
 
 from __future__ import annotations
 
 from .check_base import OUTSIDE_ZONE, Context, absolute, pair
-from .check_sender import ProviderSender
+from .check_sender import ProviderSender, standing_in
 from .dnsdata import TXT, Resolution
 from .findings import Check, Finding, FixAction, FixLine, Status
-from .spf import SpfMerge, SpfOutcome, SpfResult, merge_spf, spf_resolution
+from .spf import SpfMerge, SpfOutcome, SpfResult, merge_spf, parse_spf, spf_resolution
+from .spf_merge import insertion_point
+from .spf_probe import Probe
+from .spf_ranges import RangeReport, SpanVerdict, judge_spans, spans_of
+from .spf_syntax import Mechanism, MechanismKind, Qualifier, SpfRecord
 
-__all__ = ["evaluate", "fixed_record"]
+__all__ = ["LIMITS", "evaluate", "fixed_record"]
 
 #: An address no record is expected to authorise (RFC 1112 §4: class E, reserved).
 _STRANGER = "240.0.0.1"
 #: Permerror codes of ``check_host`` that the check reports under their own code.
-_LIMITS = ("spf.too_many_lookups", "spf.too_many_void_lookups")
+LIMITS = ("spf.too_many_lookups", "spf.too_many_void_lookups")
+_LIMITS = LIMITS
+#: Mechanisms that name addresses: a pass through them alone names the provider's
+#: current addresses rather than its include.
+_BY_ADDRESS = frozenset({MechanismKind.IP4, MechanismKind.IP6, MechanismKind.A, MechanismKind.MX})
+#: How many ranges a message names.
+_SHOWN = 6
 
 
-def fixed_record(text: str, include: str, /) -> SpfMerge:
+def fixed_record(
+    text: str, include: str, /, *, first: bool = False, limit: bool = True
+) -> SpfMerge:
     """``text`` with ``include:<include>`` where it takes effect (via ``merge_spf``).
 
-    An include already written after the ``all`` term is never evaluated; it is
-    taken out first so that ``merge_spf`` puts it back before the ``all``.
+    An include already written after the ``all`` term is never evaluated, and a
+    qualified one (``-include:``, ``~include:``, ``?include:``) never passes the
+    provider's mail: either is taken out first, so that ``merge_spf`` puts a
+    plain include back before the ``all``. With ``first``, the include goes
+    before every term instead: a term that excludes part of the provider's
+    addresses (``-ip4:``) then no longer decides for them. Without ``limit``, a
+    record over the 10 DNS-querying terms is returned all the same (for a
+    rewrite that drops some of them next).
     """
-    own = {f"{prefix}include:{include}{dot}" for prefix in ("", "+") for dot in ("", ".")}
+    own = {
+        f"{prefix}include:{include}{dot}"
+        for prefix in ("", "+", "-", "~", "?")
+        for dot in ("", ".")
+    }
     tokens = [token for token in text.split(" ") if token.lower() not in own]
+    if not limit:
+        parsed = parse_spf(text)
+        if not first and parsed.record is not None and _in_effect(parsed.record, include):
+            return SpfMerge(text, False)
+        parsed = parse_spf(" ".join(tokens))
+        if parsed.record is None:
+            return SpfMerge(None, False, parsed.violations)
+        tokens = [token for token in tokens if token]
+        tokens.insert(
+            1 if first else 1 + insertion_point(parsed.record.terms), f"include:{include}"
+        )
+        return SpfMerge(" ".join(tokens), True)
+    if first and tokens:
+        tokens.insert(1, f"include:{include}")
     return merge_spf(" ".join(tokens), include)
+
+
+def _in_effect(record: SpfRecord, include: str) -> bool:
+    """Whether ``record`` has a plain ``include:<include>`` before its ``all``."""
+    for term in record.terms:
+        if not isinstance(term, Mechanism):
+            continue
+        if term.kind is MechanismKind.ALL:
+            return False
+        if (
+            term.kind is MechanismKind.INCLUDE
+            and term.qualifier is Qualifier.PASS
+            and term.domain is not None
+            and term.domain.text.rstrip(".").lower() == include
+        ):
+            return True
+    return False
 
 
 def evaluate(
     ctx: Context, sender: ProviderSender, record: TXT, base: str, lines: tuple[str, ...]
 ) -> Resolution[list[Finding]]:
-    """Run ``check_host`` for the provider's address and for a stranger's, side by side."""
+    """Judge the provider's sending space, and a stranger's address, side by side."""
     mail_from = f"postmaster@{ctx.domain}"
+    probe = Probe()
     if sender.address is None:
         stranger = yield from spf_resolution(_STRANGER, ctx.domain, mail_from)
         return [_sender_unknown(ctx, sender), *_limits(ctx, stranger, lines, None)]
-    ours, stranger = yield from pair(
-        spf_resolution(sender.address, ctx.domain, mail_from),
-        spf_resolution(_STRANGER, ctx.domain, mail_from),
+    both = pair(
+        judge_spans(
+            spans_of(sender.networks),
+            ctx.domain,
+            sender=mail_from,
+            branching=True,
+            through=ctx.profile.spf_include,
+        ),
+        spf_resolution(_STRANGER, ctx.domain, mail_from, probe=probe),
     )
-    authorised = _authorised(ctx, sender, ours, (record.text, base), lines)
-    return [authorised, *_limits(ctx, stranger, lines, ours)]
+    report, stranger = yield from (standing_in(both, ctx.profile) if sender.stand_in else both)
+    ours = _deciding(report)
+    findings = [_authorised(ctx, sender, report, ours, (record.text, base), lines)]
+    if findings[0].status in (Status.OK, Status.ERROR) and findings[0].code != "spf.permerror":
+        findings.extend(_by_address(ctx, sender, report, probe, base, lines))
+    return [*findings, *_limits(ctx, stranger, lines, ours)]
+
+
+def _deciding(report: RangeReport) -> SpfResult:
+    """The result that decides the verdict: the first error, else the first non-pass."""
+    results = [v.result for v in report.verdicts]
+    for wanted in (SpfOutcome.TEMPERROR, SpfOutcome.PERMERROR):
+        for result in results:
+            if result.result is wanted:
+                return result
+    return next((r for r in results if r.result is not SpfOutcome.PASS), results[0])
 
 
 def _sender_unknown(ctx: Context, sender: ProviderSender) -> Finding:
@@ -90,26 +172,48 @@ def _undecided(ctx: Context, result: SpfResult, what: str) -> Finding:
     )
 
 
+def _shown(items: list[str]) -> str:
+    if len(items) <= _SHOWN:
+        return ", ".join(items)
+    return ", ".join(items[:_SHOWN]) + f" and {len(items) - _SHOWN} more"
+
+
+def _who(ctx: Context, sender: ProviderSender) -> str:
+    """The provider's mail, as the messages name it."""
+    if sender.stand_in:
+        return "the provider's mail"
+    count = len(sender.networks)
+    ranges = "its address range" if count == 1 else f"all {count} of its address ranges"
+    return f"the provider's mail from {ranges} ({sender.origin})"
+
+
+def _note(report: RangeReport, sender: ProviderSender) -> str:
+    """What a verdict rests on offline: the stand-in, and the includes that could not be read."""
+    note = f"; {sender.origin}" if sender.stand_in else ""
+    return note + _presumed(report)
+
+
+def _presumed(report: RangeReport) -> str:
+    if not report.unknown:
+        return ""
+    names = ", ".join(f"include:{name}" for name in report.unknown)
+    return (
+        f"; {names} could not be read (offline) and was taken as not listing the "
+        "provider's addresses"
+    )
+
+
 def _authorised(
     ctx: Context,
     sender: ProviderSender,
+    report: RangeReport,
     ours: SpfResult,
     texts: tuple[str, str],
     lines: tuple[str, ...],
 ) -> Finding:
     name = absolute(ctx.domain)
     include = ctx.profile.spf_include
-    who = f"mail from {sender.address} ({sender.origin})"
-    if ours.result is SpfOutcome.PASS:
-        return Finding(
-            Check.SPF,
-            Status.OK,
-            "spf.ok",
-            f"the SPF record of {name} passes {who}, through {ours.term}",
-            name,
-            expected=ctx.lines(ctx.expected(Check.SPF)),
-            observed=lines,
-        )
+    who = _who(ctx, sender)
     if ours.result is SpfOutcome.TEMPERROR:
         return _undecided(ctx, ours, f"whether {who} passes")
     if ours.result is SpfOutcome.PERMERROR:
@@ -123,22 +227,59 @@ def _authorised(
             name,
             observed=lines,
         )
-    how = f"at {ours.term}" if ours.term else ours.detail
+    verdicts = report.verdicts
+    failing = [v for v in verdicts if v.result.result is not SpfOutcome.PASS]
+    if not failing:
+        depends = list(dict.fromkeys(n for v in verdicts for n in v.depends))
+        if depends:
+            names = ", ".join(f"include:{n}" for n in depends)
+            return Finding(
+                Check.SPF,
+                Status.SKIPPED,
+                "dns.outside_zone",
+                f"whether {who} passes the SPF record of {name} not checked: it passes unless "
+                f"{names} matches it first, and that record cannot be read offline"
+                + _note(report, sender),
+                name,
+                cause=OUTSIDE_ZONE,
+            )
+        terms = ", ".join(dict.fromkeys(v.result.term or "" for v in verdicts))
+        return Finding(
+            Check.SPF,
+            Status.OK,
+            "spf.ok",
+            f"the SPF record of {name} passes {who}, through {terms}{_note(report, sender)}",
+            name,
+            expected=ctx.lines(ctx.expected(Check.SPF)),
+            observed=lines,
+        )
     original, base = texts
-    merged = fixed_record(base, include)
-    message = (
-        f"the SPF record of {name} gives {ours.result.value} for {who}, {how}: "
-        "receivers may refuse the provider's mail"
-    )
+    front = not all(_at_all(v) for v in failing)
+    merged = fixed_record(base, include, first=front)
+    first = failing[0].result
+    how = f"at {first.term}" if first.term else first.detail
+    if len(failing) < len(verdicts):
+        code = "spf.provider_partly_authorized"
+        ranges = _ranges(failing)
+        message = (
+            f"the SPF record of {name} passes only part of {who}: {ranges} get "
+            f"{_outcomes(failing)} ({how}); receivers may refuse that part of its mail"
+        )
+    else:
+        code = "spf.provider_not_authorized"
+        message = (
+            f"the SPF record of {name} gives {first.result.value} for {who}, {how}: "
+            "receivers may refuse the provider's mail"
+        )
+    message += _note(report, sender)
     if merged.record is None or merged.record == original:
         reasons = "; ".join(v.message for v in merged.violations)
         return Finding(
             Check.SPF,
             Status.ERROR,
-            "spf.provider_not_authorized",
-            f"{message}; no safe change of the record was found"
-            + (f" ({reasons})" if reasons else "")
-            + f": make it pass the addresses of {include}",
+            code,
+            f"{message}; make it pass the addresses of {include}"
+            + (f" ({reasons})" if reasons else ""),
             name,
             expected=ctx.lines(ctx.expected(Check.SPF)),
             observed=lines,
@@ -147,13 +288,73 @@ def _authorised(
     return Finding(
         Check.SPF,
         Status.ERROR,
-        "spf.provider_not_authorized",
-        f"{message}; include {include} before the all term",
+        code,
+        f"{message}; include {include} "
+        + ("before the terms that exclude them" if front else "before the all term"),
         name,
         expected=(new,),
         observed=lines,
         fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
     )
+
+
+def _at_all(verdict: SpanVerdict) -> bool:
+    """Whether the verdict was reached at the ``all`` term, or at the record's end."""
+    term = verdict.result.term
+    return term is None or term.lstrip("+-~?").lower() == "all"
+
+
+def _ranges(verdicts: list[SpanVerdict]) -> str:
+    """The addresses of ``verdicts``, joined: a network, or a first-last range."""
+    spans = spans_of(n for v in verdicts for n in v.span.networks())
+    shown = []
+    for span in spans:
+        networks = span.networks()
+        last = span.address(span.size - 1)
+        shown.append(networks[0] if len(networks) == 1 else f"{span.address()}-{last}")
+    return _shown(shown)
+
+
+def _outcomes(verdicts: list[SpanVerdict]) -> str:
+    return "/".join(dict.fromkeys(v.result.result.value for v in verdicts))
+
+
+def _by_address(
+    ctx: Context,
+    sender: ProviderSender,
+    report: RangeReport,
+    stranger: Probe,
+    base: str,
+    lines: tuple[str, ...],
+) -> list[Finding]:
+    """A WARNING when the provider passes by its current addresses, never through its include."""
+    include = ctx.profile.spf_include
+    passing = [v for v in report.verdicts if v.result.result is SpfOutcome.PASS]
+    if any(include in v.visited for v in report.verdicts) or include in stranger.visited:
+        return []
+    named = [v for v in passing if v.matched in _BY_ADDRESS]
+    if not named:
+        return []
+    name = absolute(ctx.domain)
+    ranges = _ranges(named)
+    merged = fixed_record(base, include)
+    fix: tuple[FixLine, ...] = ()
+    if merged.record is not None and merged.changed:
+        new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", merged.record)
+        fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
+    return [
+        Finding(
+            Check.SPF,
+            Status.WARNING,
+            "spf.provider_by_address",
+            f"the SPF record of {name} authorises the provider's current addresses ({ranges}) "
+            f"by address, not through include:{include}: its mail fails when the provider "
+            f"renumbers; include {include}",
+            name,
+            observed=lines,
+            fix=fix,
+        )
+    ]
 
 
 def _limit(ctx: Context, result: SpfResult, lines: tuple[str, ...]) -> Finding:
@@ -163,8 +364,7 @@ def _limit(ctx: Context, result: SpfResult, lines: tuple[str, ...]) -> Finding:
         Check.SPF,
         Status.ERROR,
         result.code,
-        f"the SPF record of {name} needs too many {kind} (permerror): {result.detail}; "
-        "replace includes by the ip4:/ip6: networks they stand for, or remove unused ones",
+        f"the SPF record of {name} needs too many {kind} (permerror): {result.detail}",
         name,
         observed=lines,
     )

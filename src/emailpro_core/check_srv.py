@@ -16,6 +16,9 @@ import functools
 from .check_base import (
     Context,
     absolute,
+    alias_lines,
+    held_lines,
+    occupants,
     remove_lines,
     undetermined,
 )
@@ -32,7 +35,8 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     (record,) = ctx.expected(Check.AUTODISCOVER)
     alias = f"autodiscover.{ctx.domain}"
     srv, a = yield from lookup_many(Query(record.name, "SRV"), Query(alias, "A"))
-    findings = _srv_findings(ctx, record, srv)
+    aliased = yield from alias_lines(ctx, record.name, srv)
+    findings = _srv_findings(ctx, record, srv, aliased)
     if a.status is AnswerStatus.NXDOMAIN and not a.via_cname:
         # The name does not exist, so it holds no CNAME or AAAA record either
         # (RFC 8020 §2): most domains have no such name, and two questions are spared.
@@ -40,6 +44,13 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     cname, aaaa = yield from lookup_many(Query(alias, "CNAME"), Query(alias, "AAAA"))
     findings.extend(_shadow_findings(ctx, cname, a, aaaa))
     return tuple(findings)
+
+
+#: Why an SRV finding has no fix: its target depends on a server number not given.
+_UNKNOWN_HOST = (
+    "the service host (pro<N>) is not known: give the server number, and the record "
+    "to publish comes with the diagnosis"
+)
 
 
 # Domains share a few service hosts: each is made (and its number checked) once.
@@ -56,12 +67,16 @@ def _host_ok(ctx: Context, target: str) -> bool:
     return target == _service_host(ctx.profile, number)
 
 
-def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[Finding]:
+def _srv_findings(
+    ctx: Context, record: ExpectedRecord, answer: Answer, alias: tuple[str, ...] = ()
+) -> list[Finding]:
+    """The SRV record's findings; ``alias``: the CNAME line at its name, when it is one."""
     if answer.is_failure:
         return [undetermined(Check.AUTODISCOVER, answer, "the autodiscover SRV record")]
     name = absolute(record.name)
     expected = ctx.lines((record,))
     found = tuple(r for r in answer.records if isinstance(r, SRV))
+    unknown_host = "" if record.is_exact else _UNKNOWN_HOST
     if not found:
         return [
             Finding(
@@ -71,7 +86,9 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
                 f"{name} has no SRV record: mail clients cannot find their settings; add it",
                 name,
                 expected=expected,
-                fix=ctx.add((record,)),
+                observed=alias,
+                fix=remove_lines(alias) + ctx.add((record,)) if record.is_exact else (),
+                fix_reason=unknown_host,
             )
         ]
     port = ctx.profile.autodiscover_port
@@ -100,9 +117,18 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
             continue
         lines = ctx.observed(answer, records)
         fix = list(remove_lines(lines))
-        if replace_first:
+        reason = ""
+        if alias:
+            # Reached through a CNAME: the record goes where the alias was.
+            fix = list(remove_lines(alias) + ctx.add((record,))) if record.is_exact else []
+            reason = unknown_host
+        elif replace_first and not record.is_exact:
+            # Every record is wrong and the right one is not known: removing them
+            # alone would leave none, so nothing is offered.
+            fix, reason = [], _UNKNOWN_HOST
+        elif replace_first:
             fix[0] = FixLine(FixAction.REPLACE, expected[0], lines[0])
-            replace_first = False
+        replace_first = False
         findings.append(
             Finding(
                 Check.AUTODISCOVER,
@@ -113,6 +139,7 @@ def _srv_findings(ctx: Context, record: ExpectedRecord, answer: Answer) -> list[
                 expected=expected,
                 observed=ctx.observed(answer),
                 fix=fix,
+                fix_reason=reason,
             )
         )
     return findings
@@ -190,6 +217,8 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 "ownership.token_unknown",
                 f"not checked: {omission.message}",
                 name,
+                fix_reason="the record's name is made from the token: give ownership_token "
+                "(the API's cnameToCheck)",
             ),
         )
     (record,) = expected
@@ -199,15 +228,20 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     owner = absolute(record.name)
     lines = ctx.lines(expected)
     if answer.status is not AnswerStatus.ANSWER or not answer.records:
+        # The records the name holds go with the CNAME's arrival (RFC 1034 §3.6.2).
+        held = held_lines(ctx, (yield from occupants(record.name, answer)))
+        also = "; remove the records it holds: a CNAME owns its name alone" if held else ""
         return (
             Finding(
                 Check.OWNERSHIP,
                 Status.ERROR,
                 "ownership.missing",
-                f"{owner} has no CNAME: the provider cannot confirm the domain is yours; add it",
+                f"{owner} has no CNAME: the provider cannot confirm the domain is yours; "
+                f"add it{also}",
                 owner,
                 expected=lines,
-                fix=ctx.add(expected),
+                observed=held,
+                fix=remove_lines(held) + ctx.add(expected),
             ),
         )
     observed = ctx.observed(answer)

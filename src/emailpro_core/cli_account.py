@@ -17,6 +17,7 @@ from .cli_common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    JSON_VERSION,
     Output,
     UsageError,
     is_terminal,
@@ -54,6 +55,14 @@ def register(commands: Any, /) -> None:
     login.add_argument("name", nargs="?", metavar="NAME")
     login.add_argument("--policy", choices=sorted(_LOGIN_POLICIES), default="default")
     login.add_argument("--suggest", nargs=2, metavar=("FIRST", "LAST"))
+    login.add_argument(
+        "--taken",
+        action="append",
+        default=[],
+        metavar="LOGIN",
+        help="a login already in use, which --suggest avoids; repeat for each",
+    )
+    _add_json_option(login, "the result")
     login.set_defaults(run=run_login)
 
     password = commands.add_parser(
@@ -64,6 +73,7 @@ def register(commands: Any, /) -> None:
         redact=True,
     )
     _add_policy_options(password)
+    _add_json_option(password, "the result (never the password)")
     password.set_defaults(run=run_password)
 
     generate = commands.add_parser(
@@ -74,6 +84,7 @@ def register(commands: Any, /) -> None:
     _add_policy_options(generate)
     generate.add_argument("--length", type=positive_int, metavar="N")
     generate.add_argument("--count", type=positive_int, default=1, metavar="N")
+    _add_json_option(generate, "the passwords")
     generate.set_defaults(run=run_generate)
 
     records = commands.add_parser(
@@ -82,7 +93,18 @@ def register(commands: Any, /) -> None:
         description="Print the records DOMAIN needs, ready to paste into its zone.",
     )
     records.add_argument("domain", metavar="DOMAIN")
-    records.add_argument("--format", choices=("zone", "json"), default="zone")
+    records.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        default="zone",
+        help="print the records as JSON (a versioned document)",
+    )
+    # The first spelling, kept: two forms need no --format, but scripts use it.
+    records.add_argument(
+        "--format", choices=("zone", "json"), help="zone (the default) or json, as --json"
+    )
     records.add_argument("--no-comments", action="store_true", help="zone lines only")
     add_setup_options(records)
     records.set_defaults(run=run_records)
@@ -95,8 +117,30 @@ def register(commands: Any, /) -> None:
     settings.add_argument("--server", type=int, required=True, metavar="N")
     settings.add_argument("--address", metavar="A", help="the account's address")
     settings.add_argument("--domain", metavar="D", help="the domain (for autoconfig)")
-    settings.add_argument("--format", choices=("text", "json", "autoconfig"), default="text")
+    settings.add_argument(
+        "--format",
+        choices=("text", "json", "autoconfig"),
+        default="text",
+        help="text (the default), json, or a Thunderbird autoconfig document",
+    )
+    settings.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="print the settings as JSON, as --format json",
+    )
     settings.set_defaults(run=run_settings)
+
+
+def _add_json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help=f"print {what} as JSON (a versioned document)"
+    )
+
+
+def _print_json(out: Output, data: dict[str, Any]) -> None:
+    out.print(json.dumps({"version": JSON_VERSION, **data}, indent=2, ensure_ascii=False))
 
 
 def _date(text: str) -> datetime.date:
@@ -162,26 +206,49 @@ def _violation_lines(violations: tuple[Violation, ...]) -> list[str]:
     return [f"  {v.code}: {v.message}" for v in violations]
 
 
+def _suggestion(args: argparse.Namespace) -> tuple[str | None, tuple[Violation, ...]]:
+    try:
+        return suggest_login(*args.suggest, taken=args.taken), ()
+    except InvalidLogin as exc:
+        return None, exc.violations
+
+
 def run_login(args: argparse.Namespace, out: Output, /) -> int:
-    """``login NAME`` / ``login --suggest FIRST LAST``."""
+    """``login NAME`` / ``login --suggest FIRST LAST [--taken LOGIN ...]``."""
     if args.name is None and args.suggest is None:
         raise UsageError("give a login to check, or --suggest FIRST LAST")
+    if args.taken and args.suggest is None:
+        raise UsageError("--taken is for --suggest FIRST LAST")
     policy = _LOGIN_POLICIES[args.policy]()
-    code = EXIT_OK
-    if args.suggest is not None:
-        try:
-            out.print(f"suggested: {suggest_login(*args.suggest)}")
-        except InvalidLogin as exc:
-            out.print_lines(["no suggestion:", *_violation_lines(exc.violations)])
-            code = EXIT_ERROR
+    suggested, unusable = (None, ()) if args.suggest is None else _suggestion(args)
+    found = () if args.name is None else check_login(args.name, policy=policy)
+    code = EXIT_ERROR if found or unusable else EXIT_OK
+    if args.json:
+        _print_json(
+            out,
+            {
+                "policy": policy.name,
+                "login": None
+                if args.name is None
+                else {
+                    "name": args.name,
+                    "valid": not found,
+                    "violations": [v.to_dict() for v in found],
+                },
+                "suggestion": None
+                if args.suggest is None
+                else {"login": suggested, "violations": [v.to_dict() for v in unusable]},
+            },
+        )
+        return code
+    if suggested is not None:
+        out.print(f"suggested: {suggested}")
+    elif unusable:
+        out.print_lines(["no suggestion:", *_violation_lines(unusable)])
     if args.name is not None:
-        found = check_login(args.name, policy=policy)
-        if found:
-            out.print_lines([f"{shown(args.name)}: invalid ({policy.name} policy)"])
-            out.print_lines(_violation_lines(found))
-            code = EXIT_ERROR
-        else:
-            out.print(f"{shown(args.name)}: valid ({policy.name} policy)")
+        verdict = "invalid" if found else "valid"
+        out.print_lines([f"{shown(args.name)}: {verdict} ({policy.name} policy)"])
+        out.print_lines(_violation_lines(found))
     return code
 
 
@@ -211,6 +278,17 @@ def run_password(args: argparse.Namespace, out: Output, /) -> int:
         return EXIT_INTERRUPTED
     found = check_password(password, policy=policy, personal=personal)
     del password
+    if args.json:
+        _print_json(
+            out,
+            {
+                "policy": policy.name,
+                "rules": policy.describe(),
+                "valid": not found,
+                "violations": [v.to_dict() for v in found],
+            },
+        )
+        return EXIT_ERROR if found else EXIT_OK
     if found:
         out.print(f"the password breaks the {policy.name} policy ({policy.describe()}):")
         out.print_lines(_violation_lines(found))
@@ -232,7 +310,10 @@ def run_generate(args: argparse.Namespace, out: Output, /) -> int:
         ]
     except (ValueError, RuntimeError) as exc:
         raise UsageError(str(exc)) from None
-    out.print_lines(passwords)
+    if args.json:
+        _print_json(out, {"policy": policy.name, "passwords": passwords})
+    else:
+        out.print_lines(passwords)
     return EXIT_OK
 
 
@@ -257,7 +338,7 @@ def run_settings(args: argparse.Namespace, out: Output, /) -> int:
         return EXIT_OK
     settings = client_settings(OVH_EMAIL_PRO, args.server, address=address)
     if args.format == "json":
-        out.print(json.dumps(settings.to_dict(), indent=2, ensure_ascii=False))
+        _print_json(out, settings.to_dict())
         return EXIT_OK
     lines = [
         f"server    {settings.host}",

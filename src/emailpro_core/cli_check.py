@@ -2,7 +2,8 @@
 
 ``check`` prints a table (or JSON) and exits 0 (no ERROR), 1 (an ERROR) or 3
 (only UNKNOWN findings stand in the way). ``check-many`` writes one JSON line per
-input line as results complete, a progress bar on a terminal, and a summary.
+input line as results complete, a progress bar on a terminal (at most ten redraws
+a second; none with ``--no-progress``), and a summary.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import stat
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -24,6 +27,7 @@ from .cli_common import (
     PATH_LIMIT,
     Output,
     UsageError,
+    dumb_terminal,
     positive_float,
     positive_int,
     shown,
@@ -40,7 +44,8 @@ from .collector import PausedCollector
 from .dnsdata import AsyncRecordSource
 from .domains import is_subdomain
 from .errors import ValidationError
-from .findings import Diagnosis, Status
+from .findings import SCHEMA_VERSION, Diagnosis, Status
+from .inputfiles import InputFileError, bounded_lines, file_kind, open_regular_file
 from .parallel import SourceFactory, check_domains_parallel
 from .setup import DomainSetup, check_setup
 from .source_stub import AsyncStubSource
@@ -49,6 +54,10 @@ __all__ = ["register"]
 
 # How much of a bad input line an error line repeats.
 _SHOWN_INPUT = 200
+#: The longest input line read (its newline aside): a domain is at most 253
+#: characters, a JSON setup a few hundred; a longer line is an error line, and
+#: is not held in memory.
+MAX_LINE_BYTES = 64 * 2**10
 # check-many refuses more domains in flight than this: each holds sockets.
 _MAX_CONCURRENCY = 1024
 # ...and more processes than this: each is a whole interpreter.
@@ -70,7 +79,9 @@ def register(commands: Any, /) -> None:
     add_source_options(check)
     add_setup_options(check)
     check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
-    check.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    check.add_argument(
+        "--json", action="store_true", help="print the diagnosis as JSON (a versioned document)"
+    )
     check.add_argument("-v", "--verbose", action="store_true", help="show the records too")
     check.add_argument(
         "--color",
@@ -110,6 +121,17 @@ def register(commands: Any, /) -> None:
         help="diagnose in N processes, each asking the nameservers itself (default 1; "
         "not with --zone)",
     )
+    many.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON lines (the only form; accepted so that every command takes --json)",
+    )
+    many.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar, even on a terminal",
+    )
     add_source_options(many)
     many.set_defaults(run=run_check_many)
 
@@ -145,6 +167,7 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
 
 def _error_line(number: int, text: str, message: str, violations: Any = ()) -> str:
     data = {
+        "version": SCHEMA_VERSION,
         "line": number,
         "input": text[:_SHOWN_INPUT],
         "error": message,
@@ -178,6 +201,10 @@ class _Lines:
                     data = json.loads(text)
                 except ValueError as exc:
                     return _error_line(number, text, f"not valid JSON: {exc}")
+                except RecursionError:
+                    # json's decoder recurses per bracket: a line of "[" goes past
+                    # the interpreter's limit; no setup is nested so deep.
+                    return _error_line(number, text, "not valid JSON: nested too deeply")
                 setup = DomainSetup.from_dict(data)
             else:
                 setup = DomainSetup(text)
@@ -197,7 +224,12 @@ class _Lines:
         return setup
 
     def __iter__(self) -> Iterator[DomainSetup]:
-        for number, raw in enumerate(self.stream, start=1):
+        for number, raw in enumerate(bounded_lines(self.stream, MAX_LINE_BYTES), start=1):
+            if raw is None:
+                self._refuse(
+                    _error_line(number, "", f"the line is longer than {MAX_LINE_BYTES} bytes")
+                )
+                continue
             try:
                 text = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
@@ -221,7 +253,11 @@ def _count_lines(stream: BinaryIO) -> int | None:
     # The bar shows a total only for a regular file: a pipe cannot be read twice.
     if not stream.seekable():
         return None
-    total = sum(1 for line in stream if line.strip() and not line.lstrip().startswith(b"#"))
+    total = sum(
+        1
+        for line in bounded_lines(stream, MAX_LINE_BYTES)
+        if line is None or (line.strip() and not line.lstrip().startswith(b"#"))
+    )
     stream.seek(0)
     return total
 
@@ -243,7 +279,9 @@ def _emit(lines: _Lines, diagnosis: Diagnosis) -> None:
     progress = lines.progress
     progress.tally.add(diagnosis)
     number = lines.pending.pop(diagnosis.domain, None)
-    progress.emit(json.dumps({"line": number, **diagnosis.to_dict()}, ensure_ascii=False))
+    # "version" first, as in every document (to_dict repeats it: the first place stays).
+    data = {"version": SCHEMA_VERSION, "line": number, **diagnosis.to_dict()}
+    progress.emit(json.dumps(data, ensure_ascii=False))
     lines.collector.tick()
 
 
@@ -258,16 +296,35 @@ def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Names
         _emit(lines, diagnosis)
 
 
+def _check_stdin(buffer: BinaryIO) -> None:
+    """Refuse a standard input that is a device other than a terminal or ``/dev/null``.
+
+    A file, a pipe, a socket or a terminal is what a user gives; ``< /dev/zero``
+    (or any other device) would be read for ever. A stream without a descriptor
+    (a test's, an embedding program's) is taken as it is.
+    """
+    try:
+        mode = os.fstat(buffer.fileno()).st_mode
+    except (AttributeError, ValueError, OSError):
+        return
+    if not stat.S_ISCHR(mode) and not stat.S_ISBLK(mode):
+        return
+    if buffer.isatty() or os.fstat(buffer.fileno()).st_rdev == os.stat(os.devnull).st_rdev:
+        return
+    raise UsageError(f"standard input is {file_kind(mode)}: give a file, a pipe or a terminal")
+
+
 def _open(path: str, out: Output) -> BinaryIO:
     if path == "-":
         stdin = out.stdin
         buffer = getattr(stdin, "buffer", None)
         if buffer is None:
             raise UsageError("standard input cannot be read as bytes")
+        _check_stdin(buffer)
         return buffer  # type: ignore[no-any-return]
     try:
-        return open(path, "rb")
-    except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
+        return open_regular_file(path)
+    except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
         problem = getattr(exc, "strerror", None) or exc
         raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
 
@@ -291,8 +348,14 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     run, offline = _runner(args)
     stream = _open(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
-    tally = Tally()
-    progress = Progress(out, tally, total, enabled=out.stderr_is_terminal)
+    tally = Tally(out.clock)
+    progress = Progress(
+        out,
+        tally,
+        total,
+        enabled=args.progress and out.stderr_is_terminal,
+        plain=dumb_terminal(),
+    )
     interrupted = False
     try:
         # This process is the command's own: see collector.py for why, and the cost.

@@ -16,7 +16,8 @@ import argparse
 import math
 import os
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 import attrs
@@ -27,12 +28,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNKNOWN",
     "EXIT_USAGE",
+    "JSON_VERSION",
     "PATH_LIMIT",
     "PROG",
     "Output",
     "Parser",
     "ParserExit",
     "UsageError",
+    "dumb_terminal",
     "is_terminal",
     "one_line",
     "positive_float",
@@ -51,6 +54,11 @@ EXIT_USAGE = 2
 EXIT_UNKNOWN = 3
 #: Stopped by Ctrl-C (128 + SIGINT, the shell convention).
 EXIT_INTERRUPTED = 130
+
+#: The ``version`` of the JSON documents of ``login``, ``password``,
+#: ``generate-password`` and ``settings`` (docs/cli.md); ``check`` and ``records``
+#: print the library's own versioned documents.
+JSON_VERSION = 1
 
 # How much of an input an error message repeats: enough to recognise it.
 _SHOWN = 60
@@ -141,13 +149,19 @@ def is_terminal(stream: TextIO, /) -> bool:
         return False
 
 
+def dumb_terminal() -> bool:
+    """Whether ``TERM`` names a terminal that understands no escape sequence (``dumb``)."""
+    return os.environ.get("TERM") == "dumb"
+
+
 def _wants_color(stream: TextIO, choice: str) -> bool:
     if choice == "always":
         return True
     if choice == "never":
         return False
-    # https://no-color.org: a NO_COLOR that is present and not empty turns colour off.
-    return not os.environ.get("NO_COLOR") and is_terminal(stream)
+    # https://no-color.org: a NO_COLOR that is present and not empty turns colour off;
+    # a dumb terminal (Emacs' shell, some CI logs) would show the escapes as text.
+    return not os.environ.get("NO_COLOR") and not dumb_terminal() and is_terminal(stream)
 
 
 @attrs.define
@@ -155,12 +169,14 @@ class Output:
     """Where a command reads and writes: results to ``stdout``, the rest to ``stderr``.
 
     Text is written with characters the stream cannot encode escaped, so an odd
-    terminal encoding or a lone surrogate from argv never raises.
+    terminal encoding or a lone surrogate from argv never raises. ``clock``
+    gives the time in seconds for rates and progress (a test gives its own).
     """
 
     stdout: TextIO
     stderr: TextIO
     stdin: TextIO
+    clock: Callable[[], float] = time.monotonic
 
     def _write(self, stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -201,3 +217,8 @@ class Output:
     def stderr_is_terminal(self) -> bool:
         """Whether progress may be drawn on ``stderr``."""
         return is_terminal(self.stderr)
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        """Whether results go to a terminal (where they could cross a progress bar)."""
+        return is_terminal(self.stdout)

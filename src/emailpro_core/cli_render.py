@@ -15,14 +15,14 @@ ERROR    spf           spf.missing               no SPF record
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
 from .cli_common import Output, one_line
 from .findings import Diagnosis, Finding, Status
 
-__all__ = ["Progress", "Tally", "diagnosis_table", "paint", "verdict"]
+__all__ = ["REDRAW_INTERVAL", "Progress", "Tally", "diagnosis_table", "paint", "verdict"]
 
 # SGR codes (ECMA-48 §8.3.117): green, yellow, bold red, magenta, dim.
 _COLORS = {
@@ -33,11 +33,13 @@ _COLORS = {
     Status.SKIPPED: "2",
 }
 _FIX_COLOR = "36"
+# Findings whose missing fix is explained under them (a skipped check says why in its message).
+_NEEDS_ACTION = frozenset({Status.WARNING, Status.ERROR, Status.UNKNOWN})
 # Statuses in the order the heading counts them.
 _ORDER = (Status.OK, Status.WARNING, Status.ERROR, Status.UNKNOWN, Status.SKIPPED)
 _BAR_WIDTH = 24
-# A progress bar redraws at most this often (seconds): redrawing costs more than it shows.
-_REDRAW = 0.1
+#: A progress bar redraws at most this often (seconds): redrawing costs more than it shows.
+REDRAW_INTERVAL = 0.1
 
 
 def paint(text: str, code: str, *, color: bool) -> str:
@@ -76,6 +78,8 @@ def _fix_lines(finding: Finding, color: bool) -> Iterator[str]:
         for index, line in enumerate(fix.to_text().split("\n")):
             prefix = "fix: " if index == 0 else "     "
             yield " " * 9 + paint(prefix + one_line(line), _FIX_COLOR, color=color)
+    if not finding.fix and finding.fix_reason and finding.status in _NEEDS_ACTION:
+        yield " " * 9 + paint("no fix: " + one_line(finding.fix_reason), _FIX_COLOR, color=color)
 
 
 def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = False) -> list[str]:
@@ -83,12 +87,8 @@ def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = Fal
 
     With ``verbose``, each finding also lists the records expected and observed.
     """
-    # SKIPPED ranks above OK in ``Diagnosis.worst``; a heading shows what needs doing.
-    worst = max(
-        (f.status for f in diagnosis.findings if f.status is not Status.SKIPPED),
-        key=lambda status: status.severity,
-        default=diagnosis.worst,
-    )
+    # The overall status (SKIPPED findings aside), as the JSON's "status" says it.
+    worst = diagnosis.status
     heading = f"{diagnosis.domain}: {paint(worst.name, _COLORS[worst], color=color)}"
     lines = [f"{heading} ({_counts(diagnosis.findings)})"]
     lines.append(f"{'STATUS':<8} {'CHECK':<13} {'CODE':<25} MESSAGE")
@@ -107,9 +107,14 @@ def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = Fal
 
 @attrs.define
 class Tally:
-    """What a run over many domains has seen so far."""
+    """What a run over many domains has seen so far.
 
-    started: float = attrs.field(factory=time.monotonic)
+    ``clock`` gives the time in seconds (``time.monotonic`` unless a test
+    gives its own).
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    started: float = attrs.field(default=attrs.Factory(lambda self: self.clock(), True))
     ok: int = 0
     warning: int = 0
     error: int = 0
@@ -117,9 +122,14 @@ class Tally:
     bad_lines: int = 0
 
     @property
+    def checked(self) -> int:
+        """Domains diagnosed."""
+        return self.ok + self.warning + self.error + self.unknown
+
+    @property
     def done(self) -> int:
         """Domains diagnosed, and lines refused."""
-        return self.ok + self.warning + self.error + self.unknown + self.bad_lines
+        return self.checked + self.bad_lines
 
     def add(self, diagnosis: Diagnosis, /) -> None:
         """Count one diagnosis under its verdict (a WARNING-only one as ``warning``)."""
@@ -128,22 +138,24 @@ class Tally:
             self.error += 1
         elif result is Status.UNKNOWN:
             self.unknown += 1
-        elif diagnosis.worst is Status.WARNING:
+        elif diagnosis.status is Status.WARNING:
             self.warning += 1
         else:
             self.ok += 1
 
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return self.clock() - self.started
+
     def rate(self) -> float:
-        """Lines handled per second so far."""
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return self.done / elapsed
+        """Domains diagnosed per second so far (refused lines cost nothing to count)."""
+        return self.checked / max(self.elapsed(), 1e-9)
 
     def summary(self, *, interrupted: bool = False) -> str:
         """One line for the end of a run."""
-        elapsed = time.monotonic() - self.started
-        checked = self.done - self.bad_lines
+        checked = self.checked
         text = (
-            f"{checked} domain{'' if checked == 1 else 's'} in {elapsed:.1f} s "
+            f"{checked} domain{'' if checked == 1 else 's'} in {self.elapsed():.1f} s "
             f"({self.rate():.1f}/s): {self.ok} ok, {self.warning} with warnings, "
             f"{self.error} with errors, {self.unknown} unknown; "
             f"{self.bad_lines} bad line{'' if self.bad_lines == 1 else 's'}"
@@ -153,22 +165,38 @@ class Tally:
 
 @attrs.define
 class Progress:
-    """A one-line progress bar on ``stderr``, drawn only when ``stderr`` is a terminal.
+    """A one-line progress bar on ``stderr``, drawn only when ``enabled``.
 
-    Results written to ``stdout`` go through :meth:`emit`, which clears the bar
-    first: when both streams are the same terminal, lines and bar never mix.
+    The bar is redrawn at most once every ``interval`` seconds of the tally's
+    clock, however fast the results come: a redraw costs a write to the
+    terminal, and nobody reads ten thousand of them. Results written to
+    ``stdout`` go through :meth:`emit`; when ``stdout`` is a terminal too (the
+    same one, as like as not), the bar is erased before a line so that lines
+    and bar never mix, and comes back at the next redraw. With ``plain`` (a
+    ``TERM=dumb`` terminal) the bar is erased with spaces, never with an escape
+    sequence.
     """
 
     out: Output
     tally: Tally
     total: int | None
     enabled: bool
-    _drawn: bool = False
-    _last: float = 0.0
+    plain: bool = False
+    interval: float = REDRAW_INTERVAL
+    #: How many times the bar was drawn.
+    redraws: int = 0
+    _drawn: int = 0  # the width of the bar on the screen, 0 when erased
+    _last: float | None = None
+    _shared: bool = attrs.field(init=False, default=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Lines to a file or a pipe never cross the bar: no need to erase it for them.
+        self._shared = self.enabled and self.out.stdout_is_terminal
 
     def emit(self, line: str, /) -> None:
-        """Write one result line to ``stdout``, then redraw the bar."""
-        self.clear()
+        """Write one result line to ``stdout``, then redraw the bar if it is time."""
+        if self._shared:
+            self.clear()
         self.out.print_lines([line])
         self.draw()
 
@@ -183,18 +211,26 @@ class Progress:
         return f"{done} done  {counts}"
 
     def draw(self, *, force: bool = False) -> None:
-        """Redraw the bar (at most every tenth of a second unless ``force``)."""
+        """Redraw the bar (at most once every ``interval`` seconds unless ``force``)."""
         if not self.enabled:
             return
-        now = time.monotonic()
-        if not force and self._drawn and now - self._last < _REDRAW:
+        now = self.tally.clock()
+        if not force and self._last is not None and now - self._last < self.interval:
             return
-        self.out.raw_err("\r\x1b[K" + self.bar())
-        self._drawn = True
+        text = self.bar()
+        if self.plain:
+            # No "erase line" sequence: spaces cover what a longer bar left.
+            text = text.ljust(self._drawn)
+            self.out.raw_err("\r" + text)
+        else:
+            self.out.raw_err("\r\x1b[K" + text)
+        self._drawn = len(text)
         self._last = now
+        self.redraws += 1
 
     def clear(self) -> None:
         """Erase the bar, if it is drawn."""
         if self._drawn:
-            self.out.raw_err("\r\x1b[K")
-            self._drawn = False
+            erase = " " * self._drawn + "\r" if self.plain else "\x1b[K"
+            self.out.raw_err("\r" + erase)
+            self._drawn = 0

@@ -26,12 +26,14 @@ from pathlib import Path
 from .cli_common import PATH_LIMIT, UsageError, shown
 from .domains import normalize_domain
 from .errors import InvalidDomain
+from .inputfiles import InputFileError, read_regular_file
 from .parallel import SourceFactory
 from .setup import DkimSelector, DomainSetup
 from .source_stub import AsyncStubSource
 from .source_zone import DualSource, ZoneFileError, ZoneSource
 
 __all__ = [
+    "MAX_RESOLV_CONF_BYTES",
     "RESOLV_CONF",
     "add_setup_options",
     "add_source_options",
@@ -46,6 +48,9 @@ __all__ = [
 
 #: Where the system's nameservers are read from, unless ``--resolv-conf`` says otherwise.
 RESOLV_CONF = "/etc/resolv.conf"
+#: The largest resolv.conf read: a few lines name the nameservers; 1 MiB leaves room
+#: for long search lists and comments, and refuses a file given by mistake.
+MAX_RESOLV_CONF_BYTES = 2**20
 _DNS_PORT = 53
 _MODES = {
     "authoritative": "authoritative",
@@ -207,13 +212,14 @@ def live_source(nameservers: Sequence[str], port: int, /, *, concurrent: bool) -
 
 def _system_nameservers(path: str) -> tuple[str, ...]:
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
+        data = read_regular_file(path, limit=MAX_RESOLV_CONF_BYTES)
+    except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
         where = shown(path, limit=PATH_LIMIT)
         raise UsageError(
             f"cannot read the nameservers from {where} ({getattr(exc, 'strerror', None) or exc}); "
             "give --nameserver or --zone"
         ) from None
+    text = data.decode("utf-8", errors="replace")
     found = nameservers_of_resolv_conf(text)
     if not found:
         raise UsageError(

@@ -55,9 +55,17 @@ def _failure_options(value: str) -> tuple[str, ...]:
 
 def _number(maximum: int, expected: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
-        if not value.isascii() or not value.isdigit() or int(value) > maximum:
+        # Leading zeros aside, more digits than the maximum has is too large: known
+        # without int(), which refuses over 4300 digits and is quadratic below that.
+        significant = value.lstrip("0")
+        if (
+            not value.isascii()
+            or not value.isdigit()
+            or len(significant) > len(str(maximum))
+            or int(significant or "0") > maximum
+        ):
             raise _BadValue(f"expected {expected}")
-        return int(value)
+        return int(significant or "0")
 
     return parse
 

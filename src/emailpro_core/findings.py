@@ -21,6 +21,16 @@ example.org: ERROR
 add     example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"
 >>> Diagnosis.from_json(diagnosis.to_json()) == diagnosis
 True
+
+A finding that no zone change can repair says why in ``fix_reason``:
+
+>>> weak = Finding(
+...     Check.DKIM, Status.WARNING, "dkim.key_weak", "a 1024-bit key", "s._domainkey.example.org.",
+...     fix_reason="the provider holds the key: ask it for a new selector",
+... )
+>>> print(weak.to_text())
+WARNING dkim.key_weak: a 1024-bit key
+  no fix: the provider holds the key: ask it for a new selector
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import attrs
 
 __all__ = [
     "DEADLINE",
+    "SCHEMA_VERSION",
     "Check",
     "Diagnosis",
     "Finding",
@@ -46,6 +57,9 @@ __all__ = [
 #: The cause of an ``UNKNOWN`` finding whose check ran out of time. Other causes
 #: are the values of :class:`~emailpro_core.dnsdata.FailureCause`.
 DEADLINE = "deadline"
+#: The version of the :meth:`Diagnosis.to_dict` schema (docs/checker.md). It rises
+#: when a key changes meaning or goes away; a new key does not change it.
+SCHEMA_VERSION = 1
 
 
 class Status(enum.Enum):
@@ -76,6 +90,7 @@ class Check(enum.Enum):
     OWNERSHIP = "ownership"  # the ownership-verification CNAME
     DKIM = "dkim"
     DMARC = "dmarc"
+    RELAY = "relay"  # the relay host of a non-authoritative domain receives mail
 
 
 class FixAction(enum.Enum):
@@ -155,6 +170,8 @@ class Finding:
         cause: For ``UNKNOWN``, why the DNS gave no answer: a
             :class:`~emailpro_core.dnsdata.FailureCause` value or ``"deadline"``;
             for ``SKIPPED``, why it was not checked (``"outside_zone"``).
+        fix_reason: When a finding that is not ``OK`` has no fix lines, why no
+            zone change can repair it and what to do instead (empty otherwise).
     """
 
     check: Check
@@ -166,6 +183,7 @@ class Finding:
     observed: tuple[str, ...] = attrs.field(default=(), converter=_lines)
     fix: tuple[FixLine, ...] = attrs.field(default=(), converter=_fixes)
     cause: str | None = None
+    fix_reason: str = ""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Diagnoses cross processes in bulk (check_domains_parallel): rebuilt
@@ -183,6 +201,7 @@ class Finding:
                 self.observed,
                 self.fix,
                 self.cause,
+                self.fix_reason,
             ),
         )
 
@@ -198,7 +217,16 @@ class Finding:
             "observed": list(self.observed),
             "fix": [line.to_dict() for line in self.fix],
             "cause": self.cause,
+            "fix_reason": self.fix_reason,
         }
+
+    def to_text(self) -> str:
+        """The status, code and message, then each fix line (or why there is none)."""
+        lines = [f"{self.status.name} {self.code}: {self.message}"]
+        lines.extend("  " + fix.to_text().replace("\n", "\n  ") for fix in self.fix)
+        if not self.fix and self.fix_reason:
+            lines.append(f"  no fix: {self.fix_reason}")
+        return "\n".join(lines)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Finding:
@@ -221,6 +249,7 @@ class Finding:
             observed=_get_strings(data, "observed"),
             fix=tuple(FixLine.from_dict(item) for item in _get(data, "fix", list, [])),
             cause=cause,
+            fix_reason=_get(data, "fix_reason", str, ""),
         )
 
 
@@ -244,6 +273,20 @@ class Diagnosis:
     def worst(self) -> Status:
         """The most severe status among the findings (``OK`` when there are none)."""
         return max((f.status for f in self.findings), key=_severity, default=Status.OK)
+
+    @property
+    def status(self) -> Status:
+        """The overall status: the worst of the findings that were checked.
+
+        ``SKIPPED`` findings are left aside (a check that could not run says
+        nothing about the others); the status is ``SKIPPED`` only when every
+        finding is, and ``OK`` when there is none. The command's headings and
+        its JSON ``status`` show this one.
+        """
+        checked = [f.status for f in self.findings if f.status is not Status.SKIPPED]
+        if not checked and self.findings:
+            return Status.SKIPPED
+        return max(checked, key=_severity, default=Status.OK)
 
     @property
     def ok(self) -> bool:
@@ -270,12 +313,12 @@ class Diagnosis:
         return tuple(dict.fromkeys(line for f in self.findings for line in f.fix))
 
     def to_text(self) -> str:
-        """A heading with the worst status, then one line per check.
+        """A heading with the overall :attr:`status`, then one line per check.
 
         A line shows the check, its worst status and that finding's code and
         message; ``(+N: codes)`` lists the check's other findings.
         """
-        lines = [f"{self.domain}: {self.worst.name}"]
+        lines = [f"{self.domain}: {self.status.name}"]
         for check in Check:
             found = sorted(self.of(check), key=lambda f: -_severity(f.status))
             if not found:
@@ -292,9 +335,11 @@ class Diagnosis:
         return "\n".join(line.to_text() for line in self.fix)
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view: ``{"domain", "ok", "worst", "findings"}``."""
+        """A JSON-ready view: ``{"version", "domain", "status", "ok", "worst", "findings"}``."""
         return {
+            "version": SCHEMA_VERSION,
             "domain": self.domain,
+            "status": self.status.value,
             "ok": self.ok,
             "worst": self.worst.value,
             "findings": [f.to_dict() for f in self.findings],
@@ -306,12 +351,18 @@ class Diagnosis:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Diagnosis:
-        """Read :meth:`to_dict`'s form back (``ok`` and ``worst`` are derived, not read).
+        """Read :meth:`to_dict`'s form back (``status``, ``ok`` and ``worst`` are derived).
+
+        A document without ``version`` is read as version 1.
 
         Raises:
-            ValueError: a key is missing or a value is not one the checker writes.
+            ValueError: a key is missing, a value is not one the checker writes,
+                or the ``version`` is not one this release reads.
             TypeError: ``data`` is not a mapping.
         """
+        version = _get(data, "version", int, SCHEMA_VERSION)
+        if version != SCHEMA_VERSION or isinstance(version, bool):
+            raise ValueError(f"version {version!r} is not one this release reads (1)")
         findings = _get(data, "findings", list)
         return cls(
             _get(data, "domain", str),

@@ -18,13 +18,17 @@ accepted by both (principle 1 of the design).
 ['login.accented', 'login.leading_separator', 'login.doubled_separator']
 >>> suggest_login("Élodie", "D'Arc-Ünal")
 'elodie.d.arc-unal'
+>>> suggest_login("Maximilian-Alexander", "von Hohenzollern")
+'maximilian-alexander.von'
+>>> suggest_login("Maximilian-Alexander", "von Hohenzollern", taken=["maximilian-alexander.von"])
+'m.von.hohenzollern'
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import MappingProxyType
 
 import attrs
@@ -216,8 +220,10 @@ _EXTRA_FOLDS = MappingProxyType(
         "ı": "i",
     }
 )
-# Punctuation runs that contain at least one dot collapse to a single dot.
+# Punctuation runs that contain at least one dot collapse to a single dot; other
+# runs to their first character: every separator then sits between two words.
 _SEPARATOR_RUN = re.compile(r"[-_]*\.[-._]*")
+_DASH_RUN = re.compile(r"([-_])[-_]+")
 _EDGE_PUNCTUATION = "._-"
 
 
@@ -232,39 +238,82 @@ def _login_part(text: str) -> str:
             # Spaces, apostrophes and other punctuation separate words.
             out.append(".")
         # Anything else (CJK, emoji, symbols) has no ASCII spelling: dropped.
-    return _SEPARATOR_RUN.sub(".", "".join(out)).strip(_EDGE_PUNCTUATION)
+    joined = _SEPARATOR_RUN.sub(".", "".join(out))
+    return _DASH_RUN.sub(r"\1", joined).strip(_EDGE_PUNCTUATION)
 
 
-def suggest_login(first_name: str, last_name: str, /) -> str:
-    """Suggest a login for a person that the default policy accepts.
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word if it can be.
 
-    Accents are folded, spaces and punctuation become single ``.`` separators,
-    the result is lower case and cut at 32 characters without a trailing separator.
+    A word ends before a ``.``, ``-`` or ``_``. A cut that would keep fewer than
+    half the characters (one very long word) cuts inside the word instead.
+    """
+    if len(text) <= limit:
+        return text
+    boundary = max(text.rfind(char, 0, limit + 1) for char in _EDGE_PUNCTUATION)
+    if boundary >= limit // 2:
+        return text[:boundary].rstrip(_EDGE_PUNCTUATION)
+    return text[:limit].rstrip(_EDGE_PUNCTUATION)
+
+
+def _used(taken: Iterable[str]) -> set[str]:
+    if isinstance(taken, str):
+        raise TypeError("taken must be a collection of logins, not a str")
+    # Mailboxes are case-insensitive: "Mary.Johnson" takes "mary.johnson" too.
+    return {require_str(login, "a taken login").lower() for login in taken}
+
+
+def _candidates(first: str, last: str, limit: int) -> Iterator[str]:
+    """The forms a suggestion tries, in order: the names, an initial, then numbers."""
+    full = ".".join(part for part in (first, last) if part)
+    yield _cut(full, limit)
+    if first and last:
+        # The initial keeps the last name whole when the full form was cut.
+        yield _cut(f"{first[0]}.{last}", limit)
+    number = 2
+    while True:
+        suffix = str(number)
+        yield _cut(full, limit - len(suffix)) + suffix
+        number += 1
+
+
+def suggest_login(first_name: str, last_name: str, /, *, taken: Iterable[str] = ()) -> str:
+    """Suggest a login for a person that the default policy accepts, and that is free.
+
+    Accents are folded, spaces and punctuation become single ``.`` separators
+    (a run of ``-`` and ``_`` becomes its first one), and the result is lower
+    case. A login longer than 32 characters is cut after its last whole word
+    that fits (inside a word only when the cut would keep fewer than 16
+    characters). When the login is in ``taken``, the next free form is
+    proposed: the first name's initial with the last name (``m.johnson``), then
+    the login followed by 2, 3, ... (``mary.johnson2``).
+    ``taken`` is compared case-insensitively, as mailboxes are, and read once.
 
     >>> suggest_login("Mary", "Johnson")
     'mary.johnson'
+    >>> suggest_login("Mary", "Johnson", taken={"mary.johnson", "M.Johnson"})
+    'mary.johnson2'
 
     Raises:
         InvalidLogin: ``login.nothing_usable`` when fewer than two usable
             characters remain (for instance a name written only in CJK).
-        TypeError: an argument is not a ``str``.
+        TypeError: a name is not a ``str``, or ``taken`` is a ``str`` or holds
+            something else.
     """
-    parts = [
-        _login_part(require_str(first_name, "a first name")),
-        _login_part(require_str(last_name, "a last name")),
-    ]
-    login = ".".join(part for part in parts if part)
-    limit = DEFAULT_LOGIN_POLICY.max_length or len(login)
-    login = login[:limit].rstrip(_EDGE_PUNCTUATION)
-    if len(login) < (DEFAULT_LOGIN_POLICY.min_length or 1):
+    first = _login_part(require_str(first_name, "a first name"))
+    last = _login_part(require_str(last_name, "a last name"))
+    used = _used(taken)
+    if len(first) + len(last) < DEFAULT_LOGIN_POLICY._low:
         raise InvalidLogin(
             (
                 violation(
                     "nothing_usable",
                     "the names have fewer than 2 characters with an ASCII spelling; "
                     "choose a login by hand",
-                    usable=login,
+                    usable=first + last,
                 ),
             )
         )
-    return login
+    # Each number gives a new form, so a free one comes within len(used) + 2 tries.
+    forms = _candidates(first, last, DEFAULT_LOGIN_POLICY._high)
+    return next(login for login in forms if login not in used)

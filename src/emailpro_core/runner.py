@@ -18,6 +18,7 @@ from .check_base import Context, absolute
 from .check_dkim import check_dkim
 from .check_dmarc import check_dmarc
 from .check_mx import check_exists, check_mx
+from .check_relay import check_relay, relay_host
 from .check_spf import ProviderSender, check_spf
 from .check_srv import check_autodiscover, check_ownership
 from .dnsdata import Answer, AsyncRecordSource, Query, RecordSource, Resolution
@@ -42,6 +43,7 @@ _CHECKS: tuple[tuple[Check, _Run], ...] = (
     (Check.OWNERSHIP, lambda ctx, _: check_ownership(ctx)),
     (Check.DKIM, lambda ctx, _: check_dkim(ctx)),
     (Check.DMARC, lambda ctx, _: check_dmarc(ctx)),
+    (Check.RELAY, lambda ctx, _: check_relay(ctx)),
 )
 
 
@@ -66,6 +68,8 @@ def assemble(
     missing = _missing(results)
     findings: list[Finding] = []
     for index, (check, _) in enumerate(_CHECKS):
+        if check is Check.RELAY and relay_host(ctx.setup) is None:
+            continue  # only a non-authoritative domain with a relay target has one
         if index and missing:
             findings.append(
                 Finding(
@@ -74,6 +78,7 @@ def assemble(
                     "dns.skipped",
                     "not checked: the domain does not exist",
                     absolute(ctx.domain),
+                    fix_reason="there is no zone to change yet: create it, then check again",
                 )
             )
         elif index in results:
@@ -87,6 +92,8 @@ def assemble(
                     f"not finished within the deadline of {deadline} s",
                     absolute(ctx.domain),
                     cause=DEADLINE,
+                    fix_reason="the check did not finish, so nothing is known to be wrong: "
+                    "retry with a longer deadline",
                 )
             )
     return Diagnosis(ctx.domain, tuple(findings))

@@ -30,6 +30,7 @@ import dns.zone
 
 from .dnsdata import Answer, AnswerStatus, AsyncRecordSource, Query, RecordSource
 from .errors import require_str
+from .inputfiles import InputFileError, read_regular_file
 from .memtable import (
     MAX_CNAME_CHAIN,
     Elsewhere,
@@ -46,7 +47,17 @@ from .memtable import (
 from .rdataconv import SourceDataError, name_text, rdata_value
 from .zoneplain import ZoneData, read_plain
 
-__all__ = ["DualSource", "ZoneFileError", "ZoneSource"]
+__all__ = ["MAX_ZONE_BYTES", "DualSource", "ZoneFileError", "ZoneSource"]
+
+#: The largest zone file :meth:`ZoneSource.from_file` reads: 64 MiB, several times
+#: the largest zones of the domains one mail service holds, and a bound on the
+#: memory and time a file given by mistake (or a device) can take.
+MAX_ZONE_BYTES = 64 * 2**20
+# The directives dnspython reads. $GENERATE is left out: one line of it makes up
+# to 2**32 records (BIND's range syntax), so a short hostile zone could take the
+# reader hours and the memory of the machine. $INCLUDE is refused as well (a zone
+# text must not make the reader open other files).
+_DIRECTIVES = ("$ORIGIN", "$TTL")
 
 #: The negative-answer TTL of a zone without an SOA record.
 _DEFAULT_NEGATIVE_TTL = 3600
@@ -87,6 +98,8 @@ class DualSource(RecordSource, AsyncRecordSource, Protocol):
 
 def _zone_error(source: str, exc: BaseException) -> ZoneFileError:
     text = str(exc) or type(exc).__name__
+    if "'$GENERATE'" in text:
+        text += " (its ranges are not expanded here: write its records out)"
     located = _LOCATED.match(text)
     if located is not None:
         return ZoneFileError(source, located["problem"], int(located["line"]))
@@ -186,7 +199,9 @@ class ZoneSource(TableSource):
     ) -> ZoneSource:
         """Read zone text (RFC 1035 §5 master-file format).
 
-        ``origin`` is the zone's name, unless the text sets ``$ORIGIN``.
+        ``origin`` is the zone's name, unless the text sets ``$ORIGIN``. The
+        directives read are ``$ORIGIN`` and ``$TTL``: ``$INCLUDE`` and
+        ``$GENERATE`` (whose ranges make up to 2**32 records) are refused.
 
         Raises:
             ZoneFileError: the text is not a valid zone (it names the line).
@@ -203,6 +218,7 @@ class ZoneSource(TableSource):
                 text,
                 origin=origin,
                 filename=source_name,
+                allow_directives=_DIRECTIVES,
             )
         except (dns.exception.DNSException, ValueError, KeyError) as exc:
             raise _zone_error(source_name, exc) from None
@@ -220,17 +236,24 @@ class ZoneSource(TableSource):
     ) -> ZoneSource:
         """Read a zone file (UTF-8 text); ``origin`` unless the file sets ``$ORIGIN``.
 
+        The path must name a regular file (not a named pipe, a device or a
+        directory) of at most :data:`MAX_ZONE_BYTES`.
+
         Raises:
-            ZoneFileError: the file cannot be read or is not a valid zone.
+            ZoneFileError: the file cannot be read, is not a regular file, is too
+                large, or is not a valid zone.
         """
         shown = os.fspath(path)
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            data = read_regular_file(path, limit=MAX_ZONE_BYTES).decode("utf-8")
+        except InputFileError as exc:
+            raise ZoneFileError(shown, str(exc)) from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             # ValueError: a path no file can have (a NUL character, a lone surrogate).
             problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ZoneFileError(shown, problem) from None
+        # Line ends as a file opened as text has them (universal newlines).
+        text = data.replace("\r\n", "\n").replace("\r", "\n")
         return cls.from_text(
             text, origin=origin, fallback=fallback, max_chain=max_chain, source_name=shown
         )

@@ -30,6 +30,7 @@ from .errors import require_str
 from .spf_eval import DEFAULT_LIMITS, SpfLimits, SpfOutcome, SpfResult, evaluate
 from .spf_macros import IPAddress, Macro, MacroContext, MacroString, target_name
 from .spf_merge import SpfMerge, merge_spf
+from .spf_probe import Probe
 from .spf_syntax import (
     Mechanism,
     MechanismKind,
@@ -141,6 +142,7 @@ def spf_resolution(
     limits: SpfLimits = DEFAULT_LIMITS,
     receiver: str = "unknown",
     timestamp: int | None = None,
+    probe: Probe | None = None,
 ) -> Resolution[SpfResult]:
     """The ``check_host(ip, domain, sender)`` of RFC 7208 §4 as a resolution.
 
@@ -153,6 +155,7 @@ def spf_resolution(
         limits: The processing limits (the RFC's by default).
         receiver: The receiving host's name, for ``%{r}`` in explanations.
         timestamp: Seconds since the epoch, for ``%{t}`` (the clock when not given).
+        probe: Filled with what the run tested, when given (see :mod:`.spf_ranges`).
 
     Raises:
         TypeError: an argument has the wrong type (checked at once, not when driven).
@@ -178,7 +181,7 @@ def spf_resolution(
     context = MacroContext.create(
         address, name, sender, helo=helo, receiver=receiver, timestamp=stamp
     )
-    return evaluate(context, limits)
+    return evaluate(context, limits, probe)
 
 
 def _finished(result: SpfResult) -> Resolution[SpfResult]:

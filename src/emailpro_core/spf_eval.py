@@ -40,6 +40,7 @@ from .spf_macros import (
     target_name,
     validated_names,
 )
+from .spf_probe import Probe, reads_address
 from .spf_result import DEFAULT_LIMITS, SpfLimits, SpfOutcome, SpfResult
 from .spf_syntax import Mechanism, MechanismKind, Qualifier, is_spf_text, parse_spf
 
@@ -101,9 +102,10 @@ def _in_network(ip: IPAddress, network: IPAddress, length: int | None) -> bool:
 class _Evaluation:
     """The state of one ``check_host()`` run: the client, the limits and the counters."""
 
-    def __init__(self, context: MacroContext, limits: SpfLimits) -> None:
+    def __init__(self, context: MacroContext, limits: SpfLimits, probe: Probe | None) -> None:
         self.context = context
         self.limits = limits
+        self.probe = probe
         self.dns_terms = 0
         self.voids = 0
         self.record: str | None = None
@@ -145,6 +147,8 @@ class _Evaluation:
     def expand(self, spec: MacroString, domain: str) -> Resolution[str]:
         if is_literal(spec):
             return expand_with(spec, self.context)  # no macro: the context is not read
+        if self.probe is not None and reads_address(spec):
+            self.probe.address_bound = True
         validated = (yield from self.reverse()).names if needs_dns(spec) else ()
         return expand_with(spec, attrs.evolve(self.context, domain=domain), validated)
 
@@ -165,6 +169,9 @@ def spf_texts(answer: Answer, /) -> list[str]:
 
 def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]:
     """``check_host()`` for one domain (§4.4 to §4.7)."""
+    probe = ev.probe
+    if probe is not None:
+        probe.visit(domain)
     (answer,) = yield (Query(domain, "TXT"),)  # lookup(), without a generator of its own
     if answer.is_failure:
         raise _dns_stop(answer, domain, None)
@@ -198,9 +205,13 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
         elif mechanism.address is not None:
             length = mechanism.cidr4 if kind is MechanismKind.IP4 else mechanism.cidr6
             matched = _in_network(ev.context.ip, mechanism.address, length)
+            if probe is not None and mechanism.address.version == ev.context.ip.version:
+                probe.network(mechanism.address, length)
         else:
             matched = yield from _matches(ev, domain, mechanism)
         if matched:
+            if probe is not None:
+                probe.matched.append(kind)
             term, result, _, _ = _term(mechanism)
             explanation = None
             if explain and result is SpfOutcome.FAIL and record.explanation is not None:
@@ -234,6 +245,31 @@ def _nested(
         return (yield from _check(ev, target, explain))
     except _Stop as stop:
         raise _inside(stop, term, domain) from None
+
+
+def _included(ev: _Evaluation, target: str | None, term: str, domain: str) -> Resolution[bool]:
+    """Whether an ``include`` matches: its target's result is pass (§5.2)."""
+    try:
+        inner = yield from _nested(ev, target, False, term, domain)
+    except _Stop as stop:
+        probe = ev.probe
+        found = stop.result
+        if (
+            probe is None
+            or not probe.branching
+            or found.code != "spf.outside_zone"
+            or found.domain != target
+            or target is None
+        ):
+            raise
+        # Offline, the target's own record cannot be read: an unknown, which the
+        # caller decides both ways (see Probe).
+        probe.unknown.append(target)
+        return target in probe.assume
+    if inner is None or inner.result is SpfOutcome.NONE:
+        detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
+        raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)
+    return inner.result is SpfOutcome.PASS
 
 
 def _inside(stop: _Stop, term: str, domain: str) -> _Stop:
@@ -274,14 +310,12 @@ def _matches(ev: _Evaluation, domain: str, mechanism: Mechanism) -> Resolution[b
         target = target_name((yield from ev.expand(mechanism.domain, domain)))
     if kind is MechanismKind.INCLUDE:
         # §5.2: the included result only matches on pass; none is a permerror.
-        inner = yield from _nested(ev, target, False, term, domain)
-        if inner is None or inner.result is SpfOutcome.NONE:
-            detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
-            raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)
-        return inner.result is SpfOutcome.PASS
+        return (yield from _included(ev, target, term, domain))
     if target is None:
         return False
     if kind is MechanismKind.PTR:
+        if ev.probe is not None:
+            ev.probe.address_bound = True
         reverse = yield from ev.reverse()
         if not reverse.ptr.is_failure:  # §5.5: a failed PTR lookup just does not match
             ev.count_void(reverse.ptr, domain, term)
@@ -292,13 +326,19 @@ def _matches(ev: _Evaluation, domain: str, mechanism: Mechanism) -> Resolution[b
         return answer.status is AnswerStatus.ANSWER and bool(answer.records)
     if kind is MechanismKind.A:
         answer = ev.answered((yield from lookup(target, address_type(ip))), domain, term)
-        return _any_in(ip, addresses(answer), mechanism)
+        return _any_in(ev, addresses(answer), mechanism)
     answer = ev.answered((yield from lookup(target, "MX")), domain, term)
     return (yield from _mx_matches(ev, domain, term, answer, mechanism))
 
 
-def _any_in(ip: IPAddress, addresses: tuple[IPAddress, ...], mechanism: Mechanism) -> bool:
+def _any_in(ev: _Evaluation, addresses: tuple[IPAddress, ...], mechanism: Mechanism) -> bool:
+    ip = ev.context.ip
     length = mechanism.cidr4 if ip.version == 4 else mechanism.cidr6
+    probe = ev.probe
+    if probe is not None:
+        for address in addresses:
+            if address.version == ip.version:
+                probe.network(address, length)
     return any(_in_network(ip, address, length) for address in addresses)
 
 
@@ -320,7 +360,7 @@ def _mx_matches(
     for found in answers:
         if found.is_failure:
             raise _dns_stop(found, domain, term)
-        if _any_in(ip, addresses(found), mechanism):
+        if _any_in(ev, addresses(found), mechanism):
             return True
     return False
 
@@ -343,9 +383,14 @@ def _explain(ev: _Evaluation, domain: str, spec: MacroString) -> Resolution[str 
     return (yield from ev.expand(text, domain))
 
 
-def evaluate(context: MacroContext, limits: SpfLimits) -> Resolution[SpfResult]:
-    """``check_host()`` for ``context.domain`` (already checked well-formed, §4.3)."""
-    ev = _Evaluation(context, limits)
+def evaluate(
+    context: MacroContext, limits: SpfLimits, probe: Probe | None = None
+) -> Resolution[SpfResult]:
+    """``check_host()`` for ``context.domain`` (already checked well-formed, §4.3).
+
+    ``probe``, when given, is filled with what the run tested (see :class:`.Probe`).
+    """
+    ev = _Evaluation(context, limits, probe)
     try:
         result = yield from _check(ev, context.domain, True)
     except _Stop as stop:

@@ -20,7 +20,7 @@ import attrs
 from .errors import Violation, require_str
 from .spf_syntax import Mechanism, MechanismKind, Modifier, Qualifier, is_spf_text, parse_spf
 
-__all__ = ["MAX_DNS_TERMS", "SpfMerge", "merge_spf"]
+__all__ = ["MAX_DNS_TERMS", "SpfMerge", "insertion_point", "merge_spf"]
 
 #: RFC 7208 §4.6.4: at most 10 DNS-querying terms per evaluation.
 MAX_DNS_TERMS = 10
@@ -146,7 +146,7 @@ def merge_spf(existing: str | Sequence[str] | None, include: str, /) -> SpfMerge
     if present:
         record, changed = text, False
     else:
-        tokens.insert(_insertion_point(terms), new_term)
+        tokens.insert(insertion_point(terms), new_term)
         record, changed = " ".join([text.split(" ", 1)[0], *tokens]), True
     merged = parse_spf(record).record
     assert merged is not None  # a valid record plus a valid include term still parses
@@ -162,7 +162,8 @@ def merge_spf(existing: str | Sequence[str] | None, include: str, /) -> SpfMerge
     return SpfMerge(record, changed)
 
 
-def _insertion_point(terms: tuple[Mechanism | Modifier, ...]) -> int:
+def insertion_point(terms: tuple[Mechanism | Modifier, ...], /) -> int:
+    """Where a new mechanism takes effect: before ``all``, else ``redirect=``, else at the end."""
     for index, term in enumerate(terms):
         if isinstance(term, Mechanism) and term.kind is MechanismKind.ALL:
             return index

@@ -64,7 +64,8 @@ class SpfResult:
             ``spf.invalid_domain``, ``spf.invalid_ip``, ``spf.multiple_records``,
             ``spf.too_many_lookups``, ``spf.too_many_void_lookups``, ``spf.too_many_mx``,
             ``spf.include_none``, ``spf.redirect_none``, ``spf.dns_failure``,
-            ``spf.outside_zone``, or the first syntax code of :func:`parse_spf`.
+            ``spf.outside_zone``, ``spf.work_bound`` (a range left unjudged by
+            :mod:`.spf_ranges`), or the first syntax code of :func:`parse_spf`.
         detail: A sentence for humans (which include failed, the DNS cause).
         domain: The domain whose record decided (the include or redirect target
             where an error happened).

@@ -158,7 +158,9 @@ class _Reader:
             self._set_origin(origin if origin.endswith(".") else origin + ".")
         self.default_ttl: int | None = None
         self.last_owner: str | None = None
-        self.nodes: dict[str, dict[str, list[RData]]] = {}
+        # Each record set as a dict used as an ordered set: a record is kept once,
+        # found in constant time (a list would make a large record set quadratic).
+        self.nodes: dict[str, dict[str, dict[RData, None]]] = {}
         self.ttls: dict[tuple[str, str], int] = {}
         self.soa_minimum: int | None = None
 
@@ -237,19 +239,19 @@ class _Reader:
                 raise _NotPlain
         elif arity is None or len(data) != arity:
             raise _NotPlain
+        if rdtype == "SOA" and owner_key != zone_key:
+            raise _NotPlain  # an SOA below the apex: dnspython refuses the zone, and says why
         value = _value(names, origin, rdtype, data)
         rrsets = self.nodes.setdefault(owner_key, {})
         if rdtype in ("CNAME", "SOA") and rdtype in rrsets:
             raise _NotPlain  # a second record of a singleton type: dnspython's rules decide
         if rrsets and (rdtype == "CNAME" or "CNAME" in rrsets):
             raise _NotPlain  # CNAME and other data (RFC 1034 §3.6.2): dnspython's rules decide
-        records = rrsets.setdefault(rdtype, [])
-        if value not in records:  # a record set holds each record once
-            records.append(value)
+        rrsets.setdefault(rdtype, {})[value] = None  # a record set holds each record once
         key = (owner_key, rdtype)
         # A record set's TTL is the smallest of its records' (dnspython's rule).
         self.ttls[key] = min(ttl, self.ttls.get(key, ttl))
-        if rdtype == "SOA" and owner_key == zone_key:
+        if rdtype == "SOA":
             self.soa_minimum = _number(data[6], _MAX_TTL)
 
     def zone(self) -> ZoneData:

@@ -4,7 +4,7 @@ Import them as ``from strategies import valid_logins`` (this directory is on
 ``sys.path`` when pytest collects it). Each strategy builds its values to be
 valid or invalid *by construction*, never by filtering through the code under test.
 
-The login, domain and password strategies are public, in ``emailpro_core.testing``
+The login, domain and password strategies are public, in ``emailpro_core.testing.strategies``
 (the ``emailpro-core[testing]`` extra); they are re-exported here. The others
 are for this test suite only.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from emailpro_core.testing import (
+from emailpro_core.testing.strategies import (
     LOGIN_ALPHABET,
     domains,
     invalid_logins,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import domains
 
+from emailpro_core.check_relay import relay_host
 from emailpro_core.check_srv import _shadow_findings, _srv_findings, check_autodiscover
 from emailpro_core.checker import (
     Check,
@@ -45,6 +46,8 @@ _selectors = st.lists(
 
 
 _EXAMPLE = st.just(DOMAIN)
+#: A relay target the random zones may hold records for.
+RELAY = "relay.example.net"
 
 
 @st.composite
@@ -59,8 +62,14 @@ def setups(draw: st.DrawFn, domain: st.SearchStrategy[str] = _EXAMPLE) -> Domain
             else f"{name}._domainkey.{target[0]}.{target[1]}.dkim.mail.ovh.net"
         )
         selectors.append(DkimSelector(name, exact))
+    relay = draw(st.sampled_from([None, None, RELAY, "mx1.mail.ovh.net"]))
+    # A relay target is needed in non-authoritative mode, refused in authoritative mode.
+    modes = [None, "nonAuthoritative"] if relay else [None, "authoritative"]
+    mode = draw(st.sampled_from(modes))
     return DomainSetup(
         draw(domain),
+        mode=mode,
+        relay_target=relay,
         server_number=draw(st.one_of(st.none(), st.integers(1, 999))),
         managed_in_account=draw(st.booleans()),
         ownership_token=draw(st.one_of(st.none(), st.from_regex("[a-z0-9]{1,10}", fullmatch=True))),
@@ -83,6 +92,7 @@ _NAMES = [
     "mx0.mail.ovh.net",
     "pro1.mail.ovh.net",
     "ovhemp1-selector1._domainkey.1.ab.dkim.mail.ovh.net",
+    RELAY,
 ]
 _hosts = st.sampled_from([*_NAMES, "", "mail.example.net"])
 _TXT_PARTS = [
@@ -147,14 +157,20 @@ def zones(draw: st.DrawFn) -> tuple[Records, dict[str | tuple[str, str], Failure
     return records, keyed
 
 
-def _sound(diagnosis: Diagnosis) -> None:
-    assert {f.check for f in diagnosis.findings} == set(Check)
+def _sound(diagnosis: Diagnosis, setup: DomainSetup) -> None:
+    # The relay check has findings only for a non-authoritative domain's relay target.
+    relay = set() if relay_host(setup) else {Check.RELAY}
+    assert {f.check for f in diagnosis.findings} == set(Check) - relay
     for finding in diagnosis.findings:
         assert finding.name.endswith(".")
         assert finding.message
         assert (finding.cause is not None) == (finding.status is Status.UNKNOWN) or (
             finding.status is Status.SKIPPED
         )
+        # Every finding that is not OK has its fix, or says why there is none
+        # (the SPF check's own findings excepted: their fixes are its concern).
+        if finding.status is not Status.OK and finding.check is not Check.SPF:
+            assert bool(finding.fix) != bool(finding.fix_reason), finding
     assert diagnosis == Diagnosis.from_json(diagnosis.to_json())
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
 
@@ -168,7 +184,7 @@ def test_never_raises(
     records, failures = zone
     source = StaticSource(records, failures=failures)
     diagnosis = check_domain(setup, source)
-    _sound(diagnosis)
+    _sound(diagnosis, setup)
     assert diagnosis == asyncio.run(check_domain_async(setup, source))
 
 
@@ -186,6 +202,9 @@ def _expected_zone(setup: DomainSetup, server: int, targets: list[str]) -> tuple
         own.setdefault(record.name, {}).setdefault(record.type, []).append(value)
         if record.type == "CNAME" and record.check == "dkim":
             provider[value.rstrip(".")] = {"TXT": [KEY]}
+    host = relay_host(setup)
+    if host is not None:
+        provider[host] = {"A": ["192.0.2.25"]}  # the relay host receives mail (implicit MX)
     return own, provider
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +16,8 @@ from strategies import any_text, domains, valid_logins
 
 from emailpro_core import cli_setup
 from emailpro_core.cli import main
+from emailpro_core.cli_render import diagnosis_table
+from emailpro_core.findings import Check, Diagnosis, Finding, Status
 from emailpro_core.source_static import StaticSource
 from emailpro_core.source_zone import DualSource
 
@@ -51,6 +54,8 @@ OPTIONS = [
     "--length",
     "--count",
     "--suggest",
+    "--taken",
+    "--no-progress",
     "--address",
     "--domain",
     "--help",
@@ -163,3 +168,33 @@ def test_password_never_appears(options: list[str], before: str, after: str) -> 
         code = main(["password", *options])
     assert code in EXIT_CODES
     assert MARK not in out.getvalue() + err.getvalue()
+
+
+_STATUSES = st.sampled_from(Status)
+
+
+@given(st.lists(st.tuples(st.sampled_from(Check), _STATUSES), max_size=10))
+def test_heading_and_json_status_agree(findings: list[tuple[Check, Status]]) -> None:
+    """For any diagnosis, the table's heading shows the JSON "status"; SKIPPED only if all are."""
+    diagnosis = Diagnosis(
+        "example.org",
+        tuple(Finding(c, s, f"{c.value}.x", "m", "example.org.") for c, s in findings),
+    )
+    data = diagnosis.to_dict()
+    heading = diagnosis_table(diagnosis, color=False)[0]
+    assert heading.startswith(f"example.org: {str(data['status']).upper()} ")
+    assert diagnosis.to_text().split("\n")[0] == f"example.org: {str(data['status']).upper()}"
+    statuses = {s for _, s in findings}
+    assert (data["status"] == "skipped") is (statuses == {Status.SKIPPED})
+    assert ["version", "domain", "status"] == list(data)[:3]
+
+
+@given(any_text(max_size=40), st.sampled_from(["default", "guide", "control-panel"]))
+def test_login_json_is_one_versioned_document(name: str, policy: str) -> None:
+    """login NAME --json: one JSON document, version first; "valid" matches the exit code."""
+    with isolated("") as (out, err):
+        code = main(["login", "--policy", policy, "--json", "--", name])
+    data = json.loads(out.getvalue())
+    assert "version" == next(iter(data))
+    assert (code == 0) is data["login"]["valid"]
+    assert "" == err.getvalue()

@@ -15,6 +15,7 @@ from strategies import (
 )
 
 from emailpro_core.errors import InvalidLogin
+from emailpro_core.logins import _login_part
 from emailpro_core.naming import (
     LoginPolicy,
     ServiceName,
@@ -125,6 +126,50 @@ def test_suggest_login_passes_the_default(first: str, last: str) -> None:
     else:
         assert check_login(login) == ()
         assert login == login.lower()
+
+
+@given(any_text(max_size=40), any_text(max_size=40), st.data())
+def test_suggest_login_is_free_valid_and_deterministic(
+    first: str, last: str, data: st.DataObject
+) -> None:
+    """With taken logins, a suggestion is valid, never taken (in any case), and repeatable."""
+    try:
+        free = suggest_login(first, last)
+    except InvalidLogin:
+        return
+    # Take the free form and a few of those that follow it, in mixed case, plus others.
+    taken = {free.upper() if data.draw(st.booleans()) else free}
+    for _ in range(data.draw(st.integers(min_value=0, max_value=12))):
+        taken.add(suggest_login(first, last, taken=taken))
+    taken |= data.draw(st.sets(valid_logins(), max_size=5))
+    login = suggest_login(first, last, taken=taken)
+    assert check_login(login) == ()
+    assert login.lower() not in {t.lower() for t in taken}
+    assert login == suggest_login(first, last, taken=sorted(taken))
+    assert len(login) <= 32
+
+
+@given(
+    st.lists(st.sampled_from(["ab", "c", "defghij", "-", "_", ".", " ", "é"]), max_size=30).map(
+        "".join
+    ),
+    st.lists(st.sampled_from(["xy", "z", "-", " ", "'"]), max_size=30).map("".join),
+)
+def test_suggest_login_cuts_after_a_word(first: str, last: str) -> None:
+    """A shortened suggestion ends on a whole word of the full form (or keeps 31+ characters)."""
+    parts = [_login_part(first), _login_part(last)]
+    full = ".".join(part for part in parts if part)
+    try:
+        login = suggest_login(first, last)
+    except InvalidLogin:
+        assert len(full) < 2
+        return
+    if len(full) <= 32:
+        assert full == login
+    else:
+        assert full.startswith(login)
+        whole_word = full[len(login)] in "._-" and len(login) >= 16
+        assert whole_word or len(login) >= 31
 
 
 @given(valid_logins(), domains())

@@ -1,8 +1,10 @@
-"""Helpers for your own tests: Hypothesis strategies, and an assertion on zone files.
+"""Hypothesis strategies for your own tests: logins, passwords and domain names.
 
 Install with ``pip install 'emailpro-core[testing]'`` (it adds Hypothesis). The
 strategies build their values valid or invalid *by construction*, so they can
-test code that calls emailpro_core without repeating its rules.
+test code that calls emailpro_core without repeating its rules. The assertions
+(:func:`emailpro_core.testing.assert_zone_ready` and its friends) are in
+:mod:`emailpro_core.testing` and do not need Hypothesis.
 
 >>> from hypothesis import given
 >>> from emailpro_core.naming import check_login
@@ -10,37 +12,24 @@ test code that calls emailpro_core without repeating its rules.
 ... def test_my_signup_accepts(login):
 ...     assert check_login(login) == ()
 >>> test_my_signup_accepts()
-
-:func:`assert_zone_ready` checks a zone file offline and fails with every
-finding to fix and the zone lines that fix it (see ``docs/testing.md``).
 """
 
 from __future__ import annotations
 
-import os
 import string
 from collections.abc import Callable
-
-import dns.zone
 
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        "emailpro_core.testing needs Hypothesis: pip install 'emailpro-core[testing]'"
+        "emailpro_core.testing.strategies needs Hypothesis: pip install 'emailpro-core[testing]'"
     ) from exc
 
-from .checker import check_domain
-from .cli_setup import read_zone_file
-from .findings import Diagnosis, Finding, Status
-from .password import DEFAULT_PASSWORD_POLICY, CharacterClass, CharacterSet, PasswordPolicy
-from .profiles import OVH_EMAIL_PRO, Profile
-from .setup import DomainSetup
-from .source_zone import DualSource, ZoneSource
+from ..password import DEFAULT_PASSWORD_POLICY, CharacterClass, CharacterSet, PasswordPolicy
 
 __all__ = [
     "LOGIN_ALPHABET",
-    "assert_zone_ready",
     "domains",
     "invalid_logins",
     "invalid_logins_with_codes",
@@ -198,74 +187,3 @@ def valid_passwords(policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY, /) -> st.S
         return "".join(draw(st.permutations(chars)))
 
     return build()
-
-
-# --- zone files ---------------------------------------------------------------
-
-_FAILING = (Status.ERROR, Status.UNKNOWN)
-
-
-def _describe(finding: Finding) -> list[str]:
-    line = f"  {finding.status.name} {finding.code} ({finding.check.value}): {finding.message}"
-    if finding.cause and finding.status is Status.UNKNOWN:
-        line += f" [cause: {finding.cause}]"
-    lines = [line]
-    for fix in finding.fix:
-        text = fix.to_text().replace("\n", "\n" + " " * 9)
-        lines.append(f"    fix: {text}")
-    return lines
-
-
-def assert_zone_ready(
-    zone: ZoneSource | dns.zone.Zone | str | os.PathLike[str],
-    setup: DomainSetup | str,
-    /,
-    *,
-    profile: Profile = OVH_EMAIL_PRO,
-    fallback: DualSource | None = None,
-    fail_on_warning: bool = False,
-) -> Diagnosis:
-    """Check ``setup`` against ``zone`` offline; fail with every finding to fix.
-
-    Args:
-        zone: A :class:`~emailpro_core.sources.ZoneSource`, a ``dns.zone.Zone``,
-            or the path of a zone file (its ``$ORIGIN``, else the setup's domain,
-            is its origin).
-        setup: The domain's setup, or just its name.
-        profile: The provider's profile.
-        fallback: A source for the names outside the zone (the provider's own
-            records, for instance); without one, those checks are ``SKIPPED``.
-            Give it only with a zone file or a ``dns.zone.Zone``: a
-            ``ZoneSource`` already has its own.
-        fail_on_warning: Fail on ``WARNING`` findings too.
-
-    Returns:
-        The diagnosis, when nothing fails.
-
-    Raises:
-        AssertionError: a finding is ``ERROR`` or ``UNKNOWN`` (or ``WARNING``
-            with ``fail_on_warning``); the message lists each one and its fix.
-        ZoneFileError: the zone file cannot be read.
-        InvalidSetup: the setup contradicts itself or the profile.
-        TypeError: an argument has the wrong type.
-    """
-    if isinstance(setup, str):
-        setup = DomainSetup(setup)
-    if isinstance(zone, ZoneSource):
-        if fallback is not None:
-            raise TypeError("give the fallback when building the ZoneSource, not here")
-        source = zone
-    elif isinstance(zone, dns.zone.Zone):
-        source = ZoneSource(zone, fallback=fallback)
-    else:
-        path = os.fspath(zone)
-        source = read_zone_file(path, default_origin=setup.domain.ascii, fallback=fallback)
-    diagnosis = check_domain(setup, source, profile)
-    failing = (*_FAILING, Status.WARNING) if fail_on_warning else _FAILING
-    bad = [f for f in diagnosis.findings if f.status in failing]
-    if bad:
-        lines = [f"{diagnosis.domain} is not ready: {len(bad)} finding(s) to fix"]
-        for finding in bad:
-            lines.extend(_describe(finding))
-        raise AssertionError("\n".join(lines))
-    return diagnosis
