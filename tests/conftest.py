@@ -23,7 +23,7 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
-# The external test data (RFC 7208 SPF suite, UTS 46 IDNA tests, DKIM key records)
-# lives beside the project, in ../shared/peer-suites; EMAILPRO_PEER_SUITES points
-# elsewhere when a checkout sits on its own.
-PEER_SUITES = Path(os.environ.get("EMAILPRO_PEER_SUITES", ROOT.parent / "shared" / "peer-suites"))
+# The other projects' test data (RFC 7208 SPF suite, UTS 46 IDNA tests, DKIM key
+# records) lives in the repository, with its origin and licence in data/README.md:
+# a plain clone tests itself.
+PEER_SUITES = Path(__file__).resolve().parent / "data"

@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -324,7 +325,11 @@ def test_ctrl_c_stops_after_printing_what_finished(
     class Interrupting(StaticSource):
         async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
             if name.endswith("stop.example"):
-                raise KeyboardInterrupt
+                # Ctrl-C as the terminal sends it: asyncio.run cancels the run and raises
+                # KeyboardInterrupt once it has unwound (a KeyboardInterrupt raised here
+                # instead would leave the run's tasks pending, destroyed later).
+                signal.raise_signal(signal.SIGINT)
+                await asyncio.sleep(0)
             return self.lookup(name, rdtype)
 
     def source(nameservers: Sequence[str], port: int, /, *, concurrent: bool) -> DualSource:

@@ -59,6 +59,7 @@ PUBLIC_MODULES = [
     "dmarc",
     "domains",
     "errors",
+    "examples",
     "naming",
     "password",
     "profiles",

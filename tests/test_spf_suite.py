@@ -1,6 +1,6 @@
 """The OpenSPF RFC 7208 test suite, run through ``check_host`` over a ``StaticSource``.
 
-The suite's format is described in ``../shared/peer-suites/README.md``. This
+The suite's origin and licence are in ``tests/data/README.md``. This
 driver follows the reference driver's reading of ``zonedata``:
 
 - ``SPF`` records are copied to ``TXT`` for a name without an explicit ``TXT``

@@ -10,6 +10,8 @@ too and hold the rest.
 ()
 >>> emailpro_core.normalize_domain("MyDomain.OVH.").ascii
 'mydomain.ovh'
+
+``emailpro_core.__version__`` is the version of the package (PEP 440), as installed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import typing
 
 from . import sources  # owns the lazy names (see __getattr__)
+from ._version import __version__ as __version__
 from .checker import (
     Check,
     Diagnosis,

@@ -1,7 +1,7 @@
 """The ``emailpro-core`` command (also ``python -m emailpro_core``).
 
 Commands: ``check``, ``check-many``, ``records``, ``login``, ``password``,
-``generate-password``, ``settings``; ``emailpro-core COMMAND --help`` describes
+``generate-password``, ``settings``, ``example``; ``emailpro-core COMMAND --help`` describes
 each, and ``docs/cli.md`` shows them all. Exit codes: 0 nothing wrong, 1 something
 wrong (an ERROR finding, an invalid login or password), 2 bad usage or input,
 3 no verdict (only UNKNOWN findings), 130 interrupted.
@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from importlib import metadata
 
-from . import cli_account, cli_check
+from . import cli_account, cli_check, cli_example
+from ._version import __version__
 from .cli_common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -39,13 +39,6 @@ _Command = Callable[[argparse.Namespace, Output], int]
 _EXIT_BROKEN_PIPE = 141
 
 
-def _version() -> str:
-    try:
-        return metadata.version("emailpro-core")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "unknown"
-
-
 def build_parser() -> Parser:
     """The argument parser of every command."""
     parser = Parser(
@@ -55,10 +48,11 @@ def build_parser() -> Parser:
         epilog="Exit codes: 0 nothing wrong, 1 something wrong, 2 bad usage or input, "
         "3 no verdict (DNS failures only), 130 interrupted.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands)
     cli_account.register(commands)
+    cli_example.register(commands)
     return parser
 
 
@@ -68,7 +62,7 @@ def _run(argv: list[str], out: Output) -> int:
     if args.command is None:
         raise UsageError(
             "give a command: check, check-many, records, login, password, "
-            f"generate-password or settings (see {PROG} --help)"
+            f"generate-password, settings or example (see {PROG} --help)"
         )
     if extra:
         if args.command == "password":

@@ -42,7 +42,8 @@ def oracle(types: dict[str, list[str]], failed: set[str]) -> Status:
         return Status.OK if any(v != "0 ." for v in types["MX"]) else Status.ERROR
     if not any(types.values()):
         return Status.ERROR  # the name does not exist: NXDOMAIN answers every type
-    if types["A"] or types["AAAA"]:
+    # An address counts only if its lookup answered: a failed one shows nothing.
+    if any(types[t] for t in ("A", "AAAA") if t not in failed):
         return Status.OK
     return Status.UNKNOWN if failed & {"A", "AAAA"} else Status.ERROR
 
