@@ -470,7 +470,10 @@ def test_no_total_for_a_stream_that_cannot_seek() -> None:
         ("[" * 5000, "not valid JSON: nested too deeply"),
         ("{" * 5000, "not valid JSON: "),
         ('{"domain": ' + "[" * 5000, "not valid JSON: nested too deeply"),
-        ("[" * 100 + "]" * 100, "not a domain setup: a setup must be a mapping, not list"),
+        ("[" * 32 + "]" * 32, "not a domain setup: a setup must be a mapping, not list"),
+        ("[" * 33 + "]" * 33, "not valid JSON: nested too deeply"),
+        # Brackets inside strings are not nesting.
+        ('{"domain": "' + "[" * 100 + '"}', "invalid domain name: "),
     ],
 )
 def test_hostile_lines_are_error_lines(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from emailpro_core import inputfiles
+from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
 from emailpro_core.dmarc import parse_dmarc
 from emailpro_core.inputfiles import (
     InputFileError,
@@ -179,3 +180,25 @@ def _fifo(directory: Path) -> Path:
     path = directory / "fifo"
     os.mkfifo(path)
     return path
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ("{}", False),
+        ('{"domain": "example.org", "dkim_selectors": ["a", "b"]}', False),
+        ("[" * 32 + "]" * 32, False),
+        ("[" * 33 + "]" * 33, True),
+        ("[" * 33, True),
+        ("[{" * 16 + "[", True),
+        ("[]" * 1000, False),  # many brackets, never deep
+        ('["' + "[" * 100 + '"]', False),  # inside a string
+        ('["\\\\"' + "[" * 40, True),  # an escaped backslash ends before the quote
+        ('["\\\\"]' + "[" * 10, False),
+        ('["\\\\""' + "[" * 40, False),  # the quote after the backslashes opens a string
+    ],
+)
+def test_json_depth(text: str, deep: bool) -> None:
+    """Nesting is counted outside strings; deeper than MAX_JSON_DEPTH is too deep."""
+    assert 32 == MAX_JSON_DEPTH
+    assert deep is _too_deep(text)

@@ -175,6 +175,40 @@ def _error_line(number: int, text: str, message: str, violations: Any = ()) -> s
     return json.dumps(data, default=str)
 
 
+#: The deepest nesting of brackets a JSON line may have: a setup is an object whose
+#: values are at most lists of strings (depth 2); the rest is room, not need.
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(text: str) -> bool:
+    """Whether the JSON text nests objects and arrays deeper than MAX_JSON_DEPTH.
+
+    One pass over the text (brackets inside strings do not count), skipped when
+    the text has too few brackets to be that deep.
+    """
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
 class _Lines:
     """Reads the input lines and turns each into a setup, or an error line."""
 
@@ -196,13 +230,17 @@ class _Lines:
     def _setup(self, number: int, text: str) -> DomainSetup | str:
         try:
             if text[0] in "{[":  # JSON: a setup object (anything else is refused)
+                # No setup is nested deeper than MAX_JSON_DEPTH; deeper lines are
+                # refused before decoding, the same way on every Python (json's
+                # decoder recurses per bracket: 3.11 raises RecursionError on a
+                # line of "[", 3.13 decodes it).
+                if _too_deep(text):
+                    return _error_line(number, text, "not valid JSON: nested too deeply")
                 try:
                     data = json.loads(text)
                 except ValueError as exc:
                     return _error_line(number, text, f"not valid JSON: {exc}")
-                except RecursionError:
-                    # json's decoder recurses per bracket: a line of "[" goes past
-                    # the interpreter's limit; no setup is nested so deep.
+                except RecursionError:  # pragma: no cover - _too_deep refuses it first
                     return _error_line(number, text, "not valid JSON: nested too deeply")
                 setup = DomainSetup.from_dict(data)
             else:

@@ -8,11 +8,13 @@ it (the former regular expression) and to the former label-by-label cutting.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
 from emailpro_core.dmarc import parse_dmarc
 from emailpro_core.inputfiles import bounded_lines
 from emailpro_core.spf_macros import MAX_NAME_LENGTH, target_name
@@ -75,3 +77,27 @@ def test_dmarc_numbers_as_int(tag: str, zeros: int, number: int) -> None:
     maximum = 100 if tag == "pct" else 2**32 - 1
     parsed = parse_dmarc(f"v=DMARC1; p=none; {tag}={'0' * zeros}{number}")
     assert (number <= maximum) is ("dmarc.bad_value" not in [v.code for v in parsed.errors])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab'),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=60,
+)
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    return 0
+
+
+@given(_JSON, st.integers(min_value=0, max_value=40))
+def test_json_depth_as_decoded(value: object, wrap: int) -> None:
+    """The scan's verdict is the depth of what json decodes, strings full of brackets aside."""
+    wrapped: object = value
+    for _ in range(wrap):
+        wrapped = [wrapped]
+    assert (_depth(wrapped) > MAX_JSON_DEPTH) is _too_deep(json.dumps(wrapped))
