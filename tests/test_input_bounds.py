@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from emailpro_core import inputfiles
+from emailpro_core import inputfiles, zonetext
 from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
 from emailpro_core.dmarc import parse_dmarc
 from emailpro_core.inputfiles import (
@@ -202,3 +202,23 @@ def test_json_depth(text: str, deep: bool) -> None:
     """Nesting is counted outside strings; deeper than MAX_JSON_DEPTH is too deep."""
     assert 32 == MAX_JSON_DEPTH
     assert deep is _too_deep(text)
+
+
+@pytest.mark.parametrize(
+    ("rdtype", "value", "shown"),
+    [
+        # The longest name there is (255 octets, every one written \DDD) is rendered.
+        ("CNAME", ".".join(["\\097" * 63] * 3 + ["\\097" * 61]) + ".", None),
+        ("MX", "10 " + ".".join(["a" * 63] * 3 + ["a" * 61]) + ".", None),
+        ("CNAME", "a" * 1053, "1053 characters is too long"),
+        ("SRV", "0 0 443 " + "a" * 2000, "2008 characters is too long"),
+        ("NS", "a" * 65536, "65536 characters is too long"),
+    ],
+)
+def test_name_values_are_bounded_before_parsing(rdtype: str, value: str, shown: str | None) -> None:
+    """A name-valued record longer than any name can be is refused before it is parsed."""
+    if shown is None:
+        assert zonetext.zone_line("example.org", 300, rdtype, value).startswith("example.org. 300")
+    else:
+        with pytest.raises(ValueError, match=shown):
+            zonetext.zone_line("example.org", 300, rdtype, value)

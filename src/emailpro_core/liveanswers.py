@@ -40,6 +40,7 @@ import dns.resolver
 import idna
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query
+from .dnswire import NEGATIVE_TTL_WITHOUT_SOA
 from .rdataconv import name_text, rdata_value
 
 __all__ = ["CAUSE_ORDER", "answer_from_error", "answer_from_result", "open_target", "qname_of"]
@@ -119,9 +120,12 @@ def _negative(query: Query, status: AnswerStatus, response: object) -> Answer:
             chain = response.resolve_chaining()
         except (dns.exception.DNSException, KeyError):  # pragma: no cover - checked before
             return Answer(query, status)
-        return Answer(
-            query, status, ttl=chain.minimum_ttl, canonical_name=name_text(chain.canonical_name)
-        )
+        ttl = chain.minimum_ttl
+        if not any(rrset.rdtype == dns.rdatatype.SOA for rrset in response.authority):
+            # No SOA to take the negative TTL from (RFC 2308 §5): the stub sources'
+            # stated value. dnspython 2.9 gives it as well; 2.8 gives 2**32 - 1.
+            ttl = min(ttl, NEGATIVE_TTL_WITHOUT_SOA)
+        return Answer(query, status, ttl=ttl, canonical_name=name_text(chain.canonical_name))
     return Answer(query, status)
 
 

@@ -134,6 +134,12 @@ def _quoted(string: bytes) -> str:
     return '"' + "".join(_TXT_ESCAPES[octet] for octet in string) + '"'
 
 
+# Types whose value is a name, with at most a few numbers before it: a name is at
+# most 255 octets (RFC 1035 §2.3.4), each written in at most 4 characters (\DDD).
+_NAME_VALUED = frozenset({"CNAME", "DNAME", "NS", "PTR", "MX", "SRV"})
+_MAX_NAMED_VALUE = 4 * 255 + 32
+
+
 # Values repeat from one domain to the next (the provider's hosts, the SPF and
 # DMARC texts): each is rendered once.
 @functools.lru_cache(maxsize=4096)
@@ -147,6 +153,10 @@ def _rdata_text(rdtype: str, value: str) -> str:
             pieces = range(0, len(value), MAX_CHARACTER_STRING)
             return " ".join([f'"{value[i : i + MAX_CHARACTER_STRING]}"' for i in pieces]) or '""'
         return " ".join(_quoted(string) for string in split_txt(value))
+    if rdtype in _NAME_VALUED and len(value) > _MAX_NAMED_VALUE:
+        # Refused before dnspython reads it: some of its versions take more than
+        # linear time to refuse a name this long (64 KiB: seconds).
+        raise ValueError(f"not a valid {rdtype} value: {len(value)} characters is too long")
     pattern = _PLAIN.get(rdtype)
     plain = pattern.fullmatch(value) if pattern is not None else None
     if plain is not None and len(plain.groupdict().get("name", "").rstrip(".")) <= _MAX_NAME_TEXT:

@@ -11,9 +11,11 @@ import io
 import json
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emailpro_core import zonetext
 from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
 from emailpro_core.dmarc import parse_dmarc
 from emailpro_core.inputfiles import bounded_lines
@@ -101,3 +103,13 @@ def test_json_depth_as_decoded(value: object, wrap: int) -> None:
     for _ in range(wrap):
         wrapped = [wrapped]
     assert (_depth(wrapped) > MAX_JSON_DEPTH) is _too_deep(json.dumps(wrapped))
+
+
+@given(
+    st.sampled_from(["CNAME", "DNAME", "NS", "PTR", "MX", "SRV"]),
+    st.integers(min_value=4 * 255 + 33, max_value=70_000),
+)
+def test_name_values_longer_than_a_name_are_refused(rdtype: str, length: int) -> None:
+    """Whatever its type and length, a value longer than any name can be written is refused."""
+    with pytest.raises(ValueError, match=f"{length} characters is too long"):
+        zonetext.zone_line("example.org", 300, rdtype, "a" * length)
