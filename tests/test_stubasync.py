@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import select
 import socket
 from collections.abc import Iterator
 from unittest import mock
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core import runner, stubasync, stubwire
+from emailpro_core import runner, stubasync, stubpoll, stubwire
 from emailpro_core.collector import PausedCollector
 from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
 from emailpro_core.runner import make_context, run_async_checks
@@ -394,3 +395,126 @@ def test_closing_after_the_event_loop_ended(responder: FaultResponder) -> None:
     second = asyncio.run(source.lookup_async("example.org", "TXT"))
     source.close()
     assert (("192.0.2.1",), AnswerStatus.ANSWER) == (first.records, second.status)
+
+
+@pytest.mark.parametrize("nested", [True, False], ids=["one-reader", "reader-each"])
+def test_the_pool_is_watched_one_way_or_the_other(
+    responder: FaultResponder, monkeypatch: pytest.MonkeyPatch, nested: bool
+) -> None:
+    """Through an epoll of its own (one event-loop reader) or socket by socket, alike.
+
+    Sockets are opened, retired and closed as questions come (4 sockets, 3 uses
+    each): every answer still arrives, and nothing is left watched after close().
+    """
+    monkeypatch.setattr(stubpoll, "NESTED", nested)
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=2.0)
+    source.transport.max_sockets, source.transport.socket_uses = 4, 3
+    watched: list[int] = []
+
+    async def run() -> list[Answer]:
+        loop = asyncio.get_running_loop()
+        add_reader = loop.add_reader
+
+        def counted(fd: int, callback: object, *args: object) -> None:
+            watched.append(fd)
+            add_reader(fd, callback, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(loop, "add_reader", counted)
+        try:
+            return await asyncio.gather(
+                *(source.lookup_async(f"h{i}.example.org", "A") for i in range(12))
+            )
+        finally:
+            source.close()
+            # Nothing of the source's is watched by the loop any more.
+            assert not [fd for fd in watched if fd in loop._selector.get_map()]  # type: ignore[attr-defined]
+
+    answers = asyncio.run(run())
+    assert [(f"192.0.2.{i + 10}",) for i in range(12)] == [a.records for a in answers]
+    # 12 questions at 3 a socket: 4 sockets at least, each watched by the loop
+    # itself, or the one epoll instance watched for all of them.
+    assert (len(watched) == 1) if nested else (len(watched) >= 4)
+    assert ([], set()) == (source.transport.ports, source.transport.draining)
+
+
+@pytest.mark.parametrize("nested", [True, False], ids=["one-reader", "reader-each"])
+def test_a_watcher_closed_after_its_loop_ended(
+    nested: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing after the event loop is closed leaves no error, whichever way it watched."""
+    monkeypatch.setattr(stubpoll, "NESTED", nested)
+    loop = asyncio.new_event_loop()
+    watcher = stubpoll.Watcher(loop)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        watcher.add(sock.fileno(), lambda: None)
+        loop.close()
+        watcher.remove(sock.fileno())
+        watcher.remove(sock.fileno())  # twice: nothing happens
+        watcher.close()
+        watcher.close()
+    finally:
+        sock.close()
+
+
+def test_a_watcher_that_cannot_watch_leaves_nothing_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the event loop refuses the epoll instance, it is closed and the error raised."""
+    monkeypatch.setattr(stubpoll, "NESTED", True)
+    loop = asyncio.new_event_loop()
+    closed: list[bool] = []
+    real_epoll = select.epoll
+
+    class Epoll:
+        def __init__(self) -> None:
+            self.real = real_epoll()
+
+        def fileno(self) -> int:
+            fd: int = self.real.fileno()
+            return fd
+
+        def close(self) -> None:
+            closed.append(True)
+            self.real.close()
+
+    def refuse(fd: int, callback: object) -> None:
+        raise OSError("no more watches")
+
+    monkeypatch.setattr(select, "epoll", Epoll)
+    monkeypatch.setattr(loop, "add_reader", refuse)
+    try:
+        with pytest.raises(OSError, match="no more watches"):
+            stubpoll.Watcher(loop)
+    finally:
+        loop.close()
+    assert [True] == closed
+
+
+def test_a_socket_closed_by_another_reader_of_the_batch_is_skipped() -> None:
+    """Two sockets ready at once; the first reader stops watching the second: only one runs."""
+    left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    other_left, other_right = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ran: list[str] = []
+
+    async def run() -> None:
+        watcher = stubpoll.Watcher(asyncio.get_running_loop())
+
+        def first() -> None:
+            ran.append("first")
+            left.recv(10)
+            watcher.remove(other_left.fileno())
+            watcher.remove(left.fileno())
+
+        watcher.add(left.fileno(), first)
+        watcher.add(other_left.fileno(), lambda: ran.append("second"))
+        right.send(b"x")
+        other_right.send(b"y")
+        # epoll reports ready sockets in the order they became ready: left first.
+        await asyncio.sleep(0.05)
+        watcher.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        for sock in (left, right, other_left, other_right):
+            sock.close()
+    assert ["first"] == ran

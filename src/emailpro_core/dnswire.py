@@ -304,7 +304,17 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
                 ttl = 0
             soa_ttl = ttl if ttl < minimum else minimum
     if arcount:
-        rcode |= _extended_rcode(wire, offset, arcount, names)
+        # Servers put OPT last, without options in a reply to a query without any
+        # (RFC 6891 §6.1.1 allows it anywhere): its upper RCODE bits are read
+        # there, in line (every reply has it); an OPT elsewhere is walked to.
+        if (
+            wire[-2:] == b"\0\0"
+            and wire.startswith(_OPT_LAST, length - 11)
+            and length - 11 >= offset
+        ):
+            rcode |= wire[length - 6] << 4
+        else:
+            rcode |= _extended_rcode(wire, offset, arcount, names)
         if rcode != 0 and rcode != 3:
             return _rcode_failure(query, rcode), None
     if not cnames and (not owners or owners.count(qname) == len(owners)):
@@ -325,11 +335,6 @@ def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:
     NOERROR.
     """
     length = len(wire)
-    # Servers put OPT last, without options in a reply to a query without any
-    # (RFC 6891 §6.1.1 allows it anywhere): read it there without walking the
-    # section (glue names would each be read). An OPT elsewhere is found below.
-    if length - 11 >= offset and wire.startswith(_OPT_LAST, length - 11) and wire[-2:] == b"\0\0":
-        return wire[length - 6] << 4
     for _ in range(count):
         if offset < length and wire[offset] == 0:
             offset += 1  # the root, OPT's owner

@@ -21,7 +21,9 @@ decoding the question together (measured in ``docs/performance.md``).
   for every question, as dnspython does, nearly doubled the CPU time of a
   bulk run: ``docs/sources.md``.)
 * A socket is read by :class:`_Port`, which takes every reply waiting at each
-  wake-up rather than one datagram per turn of the loop.
+  wake-up rather than one datagram per turn of the loop; the pool is watched by
+  :class:`~.stubpoll.Watcher`, one event-loop callback a turn for all the
+  sockets that have replies.
 * Timeouts are kept by :class:`~.stubtimers.Deadlines`, one timer for them all. Each try
   waits ``timeout``; a lookup (its tries, a TCP retry, the CNAME targets asked
   after it) ends by the ``expires`` it was given, ``timeout × tries`` after it
@@ -37,6 +39,7 @@ from collections.abc import Callable
 
 from .dnsdata import Answer, FailureCause, Query
 from .dnswire import Mismatch, WireError, encode_query, response_id
+from .stubpoll import Watcher
 from .stubtimers import Deadlines
 from .stubwire import (
     LENGTH,
@@ -182,6 +185,7 @@ class AsyncStubTransport:
         self.draining: set[_Port] = set()
         self._open_source = False
         self._deadlines: Deadlines | None = None
+        self._watcher: Watcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
@@ -201,8 +205,8 @@ class AsyncStubTransport:
         return sum(len(port.pending) for port in (*self.ports, *self.draining))
 
     def _open(self) -> _Port:
-        loop = self._loop
-        assert loop is not None  # set by ask_then
+        watcher = self._watcher
+        assert watcher is not None  # set by ask_then
         sock = socket.socket(self._family, socket.SOCK_DGRAM)
         try:
             sock.setblocking(False)
@@ -212,7 +216,7 @@ class AsyncStubTransport:
             # other address and reports an ICMP "port unreachable" here.
             sock.connect((self.host, self.port))
             port = _Port(sock, self, len(self.ports))
-            loop.add_reader(sock.fileno(), port.drain)
+            watcher.add(sock.fileno(), port.drain)
         except BaseException:
             sock.close()
             raise
@@ -253,9 +257,8 @@ class AsyncStubTransport:
         sock, port.sock = port.sock, None
         if sock is None:  # pragma: no cover - closed already (by close(), then an ICMP error)
             return
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.remove_reader(sock.fileno())
+        if self._watcher is not None:
+            self._watcher.remove(sock.fileno())
         sock.close()
 
     def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
@@ -273,6 +276,8 @@ class AsyncStubTransport:
             self.close()
             self._loop = loop
             self._deadlines = Deadlines(loop, self.timed_out)
+        if self._watcher is None:
+            self._watcher = Watcher(loop)
         self._open_source = True
         if expires is None:
             expires = loop.time() + self.lifetime
@@ -280,7 +285,11 @@ class AsyncStubTransport:
 
     def _send(self, question: _Question) -> None:
         try:
-            port = self._pick()
+            # In line: a socket at random, when the pool is full (nearly always).
+            ports = self.ports
+            port = ports[random16() % len(ports)] if len(ports) >= self.max_sockets else None
+            if port is None or len(port.pending) >= MAX_IN_FLIGHT:
+                port = self._pick()
         except OSError as exc:
             self._finish(question, failure(question.query, FailureCause.NO_NAMESERVER, str(exc)))
             return
@@ -331,7 +340,8 @@ class AsyncStubTransport:
             question.done(error)
             return
         del port.pending[question.qid]
-        self._release(port)
+        if port.retired and not port.pending:
+            self._release(port)
         if is_truncated(answer):
             assert self._loop is not None
             asking = self._tcp_ask(question.query, question.wire, question.qid, question.expires)
@@ -397,6 +407,9 @@ class AsyncStubTransport:
             self._close_port(port)
             waiting.extend(port.pending.values())
             port.pending.clear()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         if self._deadlines is not None:
             self._deadlines.cancel()
         for question in waiting:
