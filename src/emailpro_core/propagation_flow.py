@@ -20,6 +20,7 @@ The steps:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Sequence
 
 import attrs
@@ -159,6 +160,15 @@ def state_of(reply: Reply, zone: str, /) -> tuple[ServerState, int | None, str]:
     return ServerState.OTHER_ZONE, None, f"answers for {other}, not for {zone}."
 
 
+def _natural(text: str) -> list[str | int]:
+    """A sort key that orders the numbers in a value by value (MX 5 before MX 50)."""
+    # re.split with a group alternates text and digit runs: like compares with like.
+    return [int(part) if index % 2 else part for index, part in enumerate(_DIGITS.split(text))]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
 def served_of(source: str, reply: Reply, /, *, serial: int | None = None) -> Served:
     """One answer as a :class:`Served` value."""
     answer = reply.answer
@@ -168,7 +178,7 @@ def served_of(source: str, reply: Reply, /, *, serial: int | None = None) -> Ser
         cause = (answer.cause or FailureCause.OTHER).value
         return Served(source, "failure", cause=cause, detail=answer.detail)
     rdtype = answer.query.rdtype
-    values = tuple(sorted(value_text(record, rdtype) for record in answer.records))
+    values = tuple(sorted((value_text(r, rdtype) for r in answer.records), key=_natural))
     return Served(source, answer.status.value, values, answer.ttl, answer.canonical_name, serial)
 
 

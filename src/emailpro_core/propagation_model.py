@@ -260,20 +260,21 @@ class PropagationReport:
     def outcome(self) -> Outcome:
         """The verdict on the domain: the first of :class:`Outcome` that holds.
 
-        ``ZONE_WRONG`` when the diagnosis has an ERROR; ``SERVERS_DISAGREE`` when
-        a record's servers disagree; ``UNKNOWN`` when a record, a server, an NS
-        name or the diagnosis is unknown (or there is no diagnosis);
+        ``ZONE_WRONG`` when the diagnosis has an ERROR finding; ``SERVERS_DISAGREE``
+        when a record's servers disagree; ``UNKNOWN`` when a record, a server, an
+        NS name or a finding of the diagnosis is unknown (or there is no diagnosis);
         ``STALE`` when a resolver still serves old data; else ``IN_SYNC``.
         """
         verdicts = {record.verdict for record in self.records}
-        worst = None if self.diagnosis is None else self.diagnosis.worst
-        if worst is Status.ERROR:
+        found = () if self.diagnosis is None else self.diagnosis.findings
+        statuses = {finding.status for finding in found}
+        if Status.ERROR in statuses:
             return Outcome.ZONE_WRONG
         if Verdict.SERVERS_DISAGREE in verdicts:
             return Outcome.SERVERS_DISAGREE
         if (
-            worst is None
-            or worst is Status.UNKNOWN
+            self.diagnosis is None
+            or Status.UNKNOWN in statuses
             or Verdict.UNKNOWN in verdicts
             or self.cause is not None
             or any(s.state is not ServerState.AUTHORITATIVE for s in self.servers)

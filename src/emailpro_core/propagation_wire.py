@@ -24,18 +24,15 @@ import asyncio
 import time
 
 import attrs
-import dns.asyncquery
 import dns.exception
 import dns.flags
 import dns.message
 import dns.name
-import dns.query
 import dns.rcode
 import dns.rdatatype
 
 from .dnsdata import Answer, AnswerStatus, FailureCause, Query
 from .dnswire import EDNS_PAYLOAD, NEGATIVE_TTL_WITHOUT_SOA
-from .liveanswers import RESOLVE_ERRORS, qname_of
 from .rdataconv import name_text, rdata_value
 
 __all__ = ["DEADLINE_DETAIL", "Ask", "Reply", "ask_async", "ask_sync", "reply_of", "too_late"]
@@ -165,6 +162,8 @@ def reply_of_error(ask: Ask, error: BaseException, /) -> Reply:
 
 
 def _message(ask: Ask) -> dns.message.QueryMessage:
+    from .liveanswers import qname_of  # which loads dnspython's resolver: not at import
+
     flags = dns.flags.RD if ask.recursive else 0
     return dns.message.make_query(
         qname_of(ask.query), ask.query.rdtype, use_edns=0, payload=EDNS_PAYLOAD, flags=flags
@@ -173,6 +172,12 @@ def _message(ask: Ask) -> dns.message.QueryMessage:
 
 def ask_sync(ask: Ask, budget: float, /) -> Reply:
     """Ask ``ask`` within ``budget`` seconds in all (UDP, then TCP when truncated)."""
+    # Imported here, as the resolver sources are: importing the package does not
+    # load dnspython's query machinery.
+    import dns.query
+
+    from .liveanswers import RESOLVE_ERRORS
+
     expires = time.monotonic() + budget
     try:
         message = _message(ask)
@@ -189,6 +194,10 @@ def ask_sync(ask: Ask, budget: float, /) -> Reply:
 
 async def ask_async(ask: Ask, budget: float, /) -> Reply:
     """:func:`ask_sync` on the running event loop."""
+    import dns.asyncquery
+
+    from .liveanswers import RESOLVE_ERRORS
+
     try:
         async with asyncio.timeout(budget):
             message = _message(ask)

@@ -19,6 +19,7 @@ import dns.message
 import dns.query
 import pytest
 
+from emailpro_core.cli import main
 from emailpro_core.propagation import (
     Outcome,
     PropagationReport,
@@ -172,6 +173,12 @@ def _check(servers: Servers, setup: DomainSetup = SETUP) -> PropagationReport:
     )
 
 
+def _command(servers: Servers, domain: str, *more: str) -> list[str]:
+    resolver = f"{servers.resolver.host}:{servers.resolver.port}"
+    port = str(servers.port)
+    return ["propagation", domain, "--resolver", resolver, "--ns-port", port, *more]
+
+
 def _record(report: PropagationReport, name: str, rdtype: str) -> RecordPropagation:
     (found,) = [r for r in report.records if (r.name, r.type) == (name, rdtype)]
     return found
@@ -182,6 +189,7 @@ def test_fixed_zone_is_stale_until_the_ttl_runs_out(servers: Servers) -> None:
     before = _record(_check(servers), DOMAIN, "TXT")  # primes the cache, old SPF and no DMARC
     first = _check(servers)
     assert Outcome.ZONE_WRONG == first.outcome
+    assert 1 == main(_command(servers, DOMAIN, "--server", "1", "--managed"))
     assert {Verdict.IN_SYNC} == {r.verdict for r in first.records}
     assert ("v=spf1 -all",) == before.servers[0].values
     assert {1} == {s.serial for s in first.servers}
@@ -205,6 +213,7 @@ def test_fixed_zone_is_stale_until_the_ttl_runs_out(servers: Servers) -> None:
     assert 0 <= dmarc.resolvers[0].ttl <= TTL
     assert {"answer"} == {s.status for s in dmarc.servers}
     assert Verdict.IN_SYNC == _record(stale, DOMAIN, "MX").verdict
+    assert 4 == main(_command(servers, DOMAIN, "--server", "1", "--managed"))
 
     assert stale.expires_at is not None
     # Unbound answers with TTL 0 for up to a second after the expiry.
@@ -217,6 +226,7 @@ def test_fixed_zone_is_stale_until_the_ttl_runs_out(servers: Servers) -> None:
     assert Outcome.IN_SYNC == synced.outcome, synced.to_json()
     assert {Verdict.IN_SYNC} == {r.verdict for r in synced.records}
     assert {2} == {s.serial for s in synced.servers}
+    assert 0 == main(_command(servers, DOMAIN, "--server", "1", "--managed", "--json"))
 
 
 def test_a_secondary_behind_is_named(servers: Servers) -> None:
@@ -233,6 +243,7 @@ def test_a_secondary_behind_is_named(servers: Servers) -> None:
     assert Outcome.SERVERS_DISAGREE == report.outcome
     # The records both copies hold alike agree.
     assert Verdict.IN_SYNC == _record(report, f"_dmarc.{LAGGING}", "TXT").verdict
+    assert 5 == main(_command(servers, LAGGING, "--server", "1", "--managed"))
 
 
 def test_servers_that_do_not_serve_the_zone_are_reported(servers: Servers) -> None:
@@ -252,3 +263,4 @@ def test_servers_that_do_not_serve_the_zone_are_reported(servers: Servers) -> No
     assert "lame" == spf.servers[1].cause
     assert report.diagnosis is not None and report.diagnosis.ok, report.diagnosis.to_text()
     assert Outcome.UNKNOWN == report.outcome
+    assert 3 == main(_command(servers, LAME, "--server", "1", "--managed"))
