@@ -90,6 +90,8 @@ Flow = Generator[tuple[Ask, ...], tuple[Reply, ...], Gathered]
 
 
 def _cause(answer: Answer) -> str:
+    if answer.detail == DEADLINE_DETAIL:
+        return DEADLINE
     if answer.status is AnswerStatus.FAILURE:
         return str((answer.cause or FailureCause.OTHER).value)
     return str(answer.status.value)
