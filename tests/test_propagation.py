@@ -24,7 +24,7 @@ from emailpro_core.propagation import (
 )
 from emailpro_core.propagation_flow import Plan, gather
 from emailpro_core.propagation_run import ViewSource, _View, drive_sync
-from emailpro_core.propagation_wire import DEADLINE_DETAIL, Ask, Reply
+from emailpro_core.propagation_wire import DEADLINE_DETAIL, Ask, Reply, too_late
 from emailpro_core.records import expected_records
 from emailpro_core.setup import DkimSelector, DomainSetup, InvalidSetup
 from test_checker_zones import SELECTOR1, TARGET1
@@ -450,3 +450,40 @@ def test_a_bad_setup_is_refused() -> None:
     bad = DomainSetup(DOMAIN, mode="authoritative", relay_target="mx1.mail.ovh.net")
     with pytest.raises(InvalidSetup):
         check_propagation(bad, resolvers=[RESOLVER])
+
+
+def test_a_failing_resolver_makes_its_records_unknown() -> None:
+    """The resolver fails for a record: unknown, with its cause, never "missing"."""
+    records = zone_records()
+    cache = dict(records)
+    cache[(DOMAIN, "MX")] = Answer(
+        Query(DOMAIN, "MX"), AnswerStatus.FAILURE, cause=FailureCause.SERVFAIL, detail="SERVFAIL"
+    )
+    world = World({NS1: server(2, records), NS2: server(2, records)}, cache)
+    report = run(world)
+    mx = next(r for r in report.records if r.type == "MX")
+    assert (Verdict.UNKNOWN, "resolver") == (mx.verdict, mx.cause)
+    assert ("failure", "servfail", "SERVFAIL") == (
+        mx.resolvers[0].status,
+        mx.resolvers[0].cause,
+        mx.resolvers[0].detail,
+    )
+
+
+def test_the_deadline_after_the_ns_set() -> None:
+    """Time runs out once the NS set is known: the servers time out, cause "deadline"."""
+    records = zone_records()
+    world = World({NS1: server(2, records)}, dict(records))
+    world.resolver[(DOMAIN, "NS")] = answer(DOMAIN, "NS", "ns1.example.org")
+    plan = Plan(DOMAIN, questions_of(SETUP), (RESOLVER,))
+    flow = gather(plan)
+    batch = next(flow)
+    batch = flow.send(tuple(world.send(ask, 1) for ask in batch))
+    batch = flow.send(tuple(world.send(ask, 1) for ask in batch))
+    with pytest.raises(StopIteration) as done:
+        flow.send(tuple(too_late(ask) for ask in batch))
+    gathered = done.value.value
+    assert [(ServerState.TIMEOUT, DEADLINE_DETAIL)] == [
+        (s.state, s.detail) for s in gathered.servers
+    ]
+    assert gathered.reference is None

@@ -35,7 +35,7 @@ SOA_ASK = Ask("127.0.0.1", 53, Query("example.org", "SOA"), False)
 
 
 def response(
-    ask: Ask = ASK, *, aa: bool = True, rcode: int = dns.rcode.NOERROR
+    ask: Ask = ASK, *, aa: bool = True, rcode: dns.rcode.Rcode = dns.rcode.NOERROR
 ) -> dns.message.Message:
     """An empty reply to ``ask``, AA and RCODE as given."""
     query = dns.message.make_query(ask.query.name, ask.query.rdtype)
@@ -53,7 +53,7 @@ def add(
     found = message.find_rrset(
         getattr(message, section), rrset.name, rrset.rdclass, rrset.rdtype, create=True
     )
-    found.update(rrset)
+    found.update(rrset)  # type: ignore[no-untyped-call]
 
 
 SOA = "ns1.example.org. hostmaster.example.org. 7 3600 600 86400 60"
@@ -128,7 +128,7 @@ def test_an_alias_out_of_the_zone_is_left_open() -> None:
         (dns.rcode.NOTIMP, FailureCause.OTHER),
     ],
 )
-def test_error_rcodes_are_failures(rcode: int, cause: FailureCause) -> None:
+def test_error_rcodes_are_failures(rcode: dns.rcode.Rcode, cause: FailureCause) -> None:
     """REFUSED, SERVFAIL and other errors are failures with their cause."""
     found = reply_of(ASK, response(rcode=rcode))
     assert (AnswerStatus.FAILURE, cause) == (found.answer.status, found.answer.cause)
@@ -148,14 +148,18 @@ def test_a_chain_that_contradicts_itself_is_malformed() -> None:
     assert FailureCause.MALFORMED == reply_of(ASK, reply).answer.cause
 
 
+DNS_TIMEOUT = dns.exception.Timeout()  # type: ignore[no-untyped-call]
+FORM_ERROR = dns.exception.FormError("bad")  # type: ignore[no-untyped-call]
+
+
 @pytest.mark.parametrize(
     ("error", "cause"),
     [
-        (dns.exception.Timeout(), FailureCause.TIMEOUT),
+        (DNS_TIMEOUT, FailureCause.TIMEOUT),
         (TimeoutError(), FailureCause.TIMEOUT),
         (ConnectionRefusedError(111, "refused"), FailureCause.NO_NAMESERVER),
         (OSError(), FailureCause.NO_NAMESERVER),
-        (dns.exception.FormError("bad"), FailureCause.MALFORMED),
+        (FORM_ERROR, FailureCause.MALFORMED),
     ],
 )
 def test_errors_become_failures(error: BaseException, cause: FailureCause) -> None:
@@ -235,10 +239,10 @@ def test_a_silent_server_times_out_within_the_budget() -> None:
 
 def test_sync_budget_spent_before_tcp(monkeypatch: pytest.MonkeyPatch, truncating: int) -> None:
     """A truncated reply arriving when the budget is spent: a timeout, no TCP."""
-    import emailpro_core.propagation_wire as wire
+    import time
 
     times = iter([0.0, 10.0])
-    monkeypatch.setattr(wire.time, "monotonic", lambda: next(times))
+    monkeypatch.setattr(time, "monotonic", lambda: next(times))
     ask = Ask("127.0.0.1", truncating, ASK.query, False)
     assert FailureCause.TIMEOUT == ask_sync(ask, 1.0).answer.cause
 
@@ -248,3 +252,42 @@ def test_where_names_the_port() -> None:
     assert "192.0.2.1" == Ask("192.0.2.1", 53, ASK.query, True).where
     assert "192.0.2.1:5300" == Ask("192.0.2.1", 5300, ASK.query, True).where
     assert "[2001:db8::1]:5300" == Ask("2001:db8::1", 5300, ASK.query, True).where
+
+
+def test_an_alias_to_a_missing_target_is_negative() -> None:
+    """A CNAME whose target does not exist (the SOA says so): NXDOMAIN, nothing left open."""
+    reply = response(rcode=dns.rcode.NXDOMAIN)
+    add(reply, "answer", "example.org.", "CNAME", 40, "gone.example.org.")
+    add(reply, "authority", "example.org.", "SOA", 3600, SOA)
+    found = reply_of(ASK, reply)
+    assert (AnswerStatus.NXDOMAIN, "gone.example.org", 40, None) == (
+        found.answer.status,
+        found.answer.canonical_name,
+        found.answer.ttl,
+        found.open_target,
+    )
+
+
+class _Plain(socketserver.BaseRequestHandler):
+    """UDP: the answer at once."""
+
+    def handle(self) -> None:
+        data, sock = self.request
+        reply = dns.message.make_response(dns.message.from_wire(data))
+        reply.flags |= dns.flags.AA
+        add(reply, "answer", "example.org.", "TXT", 300, '"over udp"')
+        sock.sendto(reply.to_wire(), self.client_address)
+
+
+def test_a_plain_answer_over_udp() -> None:
+    """A reply that fits in UDP is read as it is, sync and async."""
+    server = socketserver.UDPServer(("127.0.0.1", 0), _Plain)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        ask = Ask("127.0.0.1", server.server_address[1], ASK.query, False)
+        for found in (ask_sync(ask, 2.0), asyncio.run(ask_async(ask, 2.0))):
+            assert (True, (TXT((b"over udp",)),)) == (found.authoritative, found.answer.records)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -192,18 +192,24 @@ def ask_sync(ask: Ask, budget: float, /) -> Reply:
     return reply_of(ask, reply)
 
 
-async def ask_async(ask: Ask, budget: float, /) -> Reply:
-    """:func:`ask_sync` on the running event loop."""
+async def _exchange(ask: Ask) -> dns.message.Message:
+    """The reply to ``ask``: over UDP, and again over TCP when truncated."""
     import dns.asyncquery
 
+    message = _message(ask)
+    reply = await dns.asyncquery.udp(message, ask.host, port=ask.port)
+    if reply.flags & dns.flags.TC:
+        reply = await dns.asyncquery.tcp(message, ask.host, port=ask.port)
+    return reply
+
+
+async def ask_async(ask: Ask, budget: float, /) -> Reply:
+    """:func:`ask_sync` on the running event loop."""
     from .liveanswers import RESOLVE_ERRORS
 
     try:
         async with asyncio.timeout(budget):
-            message = _message(ask)
-            reply = await dns.asyncquery.udp(message, ask.host, port=ask.port)
-            if reply.flags & dns.flags.TC:
-                reply = await dns.asyncquery.tcp(message, ask.host, port=ask.port)
+            reply = await _exchange(ask)
     except (*RESOLVE_ERRORS, TimeoutError) as error:
         return reply_of_error(ask, error)
     return reply_of(ask, reply)
