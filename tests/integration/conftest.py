@@ -1,4 +1,4 @@
-"""Fixtures for the integration tests: NSD, the real authoritative DNS server.
+"""Fixtures for the integration tests: NSD, the real authoritative DNS server, and Unbound.
 
 Mark integration tests with ``@pytest.mark.integration`` (or
 ``pytestmark = pytest.mark.integration`` in the module) and ask for ``nsd``::
