@@ -63,6 +63,7 @@ PUBLIC_MODULES = [
     "naming",
     "password",
     "profiles",
+    "propagation",
     "records",
     "routing",
     "sources",

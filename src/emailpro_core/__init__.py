@@ -1,8 +1,8 @@
 """emailpro_core: the rules of hosted business e-mail, and a DNS diagnosis against them.
 
 The main names of every public module are re-exported here; the modules
-(``naming``, ``password``, ``routing``, ``records``, ``checker``, ``sources``,
-``spf``, ``dkim``, ``dmarc``, ``client``, ``domains``, ``errors``) are importable
+(``naming``, ``password``, ``routing``, ``records``, ``checker``, ``propagation``,
+``sources``, ``spf``, ``dkim``, ``dmarc``, ``client``, ``domains``, ``errors``) are importable
 too and hold the rest.
 
 >>> import emailpro_core
@@ -66,6 +66,7 @@ from .password import (
     generate_password,
     validate_password,
 )
+from .propagation import PropagationReport, check_propagation, check_propagation_async
 from .records import (
     OVH_EMAIL_PRO,
     DkimSelector,
@@ -131,6 +132,7 @@ __all__ = [
     "PersonalInfo",
     "Platform",
     "Profile",
+    "PropagationReport",
     "RecordSet",
     "RecordSource",
     "Requirement",
@@ -160,6 +162,8 @@ __all__ = [
     "check_last_name",
     "check_login",
     "check_password",
+    "check_propagation",
+    "check_propagation_async",
     "check_relay_target",
     "check_service_name",
     "client_settings",

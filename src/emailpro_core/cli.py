@@ -1,10 +1,11 @@
 """The ``emailpro-core`` command (also ``python -m emailpro_core``).
 
-Commands: ``check``, ``check-many``, ``records``, ``login``, ``password``,
+Commands: ``check``, ``check-many``, ``propagation``, ``records``, ``login``, ``password``,
 ``generate-password``, ``settings``, ``example``; ``emailpro-core COMMAND --help`` describes
 each, and ``docs/cli.md`` shows them all. Exit codes: 0 nothing wrong, 1 something
 wrong (an ERROR finding, an invalid login or password), 2 bad usage or input,
-3 no verdict (only UNKNOWN findings), 130 interrupted.
+3 no verdict (only UNKNOWN findings), 130 interrupted; ``propagation`` adds 4 (only
+caches are stale) and 5 (the authoritative servers disagree).
 
 >>> main(["login", "mary.johnson"])
 'mary.johnson': valid (default policy)
@@ -19,7 +20,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import cli_account, cli_check, cli_example
+from . import cli_account, cli_check, cli_example, cli_propagation
 from ._version import __version__
 from .cli_common import (
     EXIT_INTERRUPTED,
@@ -51,6 +52,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_check.register(commands)
+    cli_propagation.register(commands)
     cli_account.register(commands)
     cli_example.register(commands)
     return parser
@@ -61,7 +63,7 @@ def _run(argv: list[str], out: Output) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.command is None:
         raise UsageError(
-            "give a command: check, check-many, records, login, password, "
+            "give a command: check, check-many, propagation, records, login, password, "
             f"generate-password, settings or example (see {PROG} --help)"
         )
     if extra:

@@ -1,4 +1,4 @@
-"""Fixtures for the integration tests: NSD, the real authoritative DNS server.
+"""Fixtures for the integration tests: NSD, the real authoritative DNS server, and Unbound.
 
 Mark integration tests with ``@pytest.mark.integration`` (or
 ``pytestmark = pytest.mark.integration`` in the module) and ask for ``nsd``::
@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from .nsd import NsdFactory, NsdServer, find_nsd
+from .unbound import find_unbound
 
 REQUIRE_ENV = "EMAILPRO_REQUIRE_NSD"
 
@@ -68,3 +69,20 @@ def nsd(nsd_path: str) -> Iterator[NsdFactory]:
     yield start
     for server in started:
         server.stop()
+
+
+def unbound_binary() -> str:
+    """The Unbound binary; skips the calling test when it is missing, or fails it under CI."""
+    binary = find_unbound()
+    if binary is not None:
+        return binary
+    message = "Unbound is not installed (apt-get install unbound): it is the caching resolver"
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{message}; {REQUIRE_ENV}=1 makes the integration tests mandatory")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def unbound_path() -> str:
+    """The path of the Unbound binary (skip or fail as :func:`unbound_binary` says)."""
+    return unbound_binary()

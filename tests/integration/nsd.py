@@ -100,11 +100,13 @@ def zone_text(origin: str, *records: str, ttl: int = 300, serial: int = 1) -> st
     return "\n".join([*header, *records]) + "\n"
 
 
-def _config(zones: list[tuple[str, str]], port: int, workdir: Path, verbosity: int) -> str:
+def _config(
+    zones: list[tuple[str, str]], port: int, workdir: Path, verbosity: int, host: str = HOST
+) -> str:
     # Every path lives in workdir; names follow nsd.conf(5) of NSD 4.6.
     server = [
         "server:",
-        f"    ip-address: {HOST}@{port}",
+        f"    ip-address: {host}@{port}",
         f"    port: {port}",
         "    do-ip4: yes",
         "    do-ip6: no",
@@ -148,7 +150,10 @@ class NsdFactory(Protocol):
 
 
 class NsdServer:
-    """NSD serving ``zones`` (zone origin → master-file text) on ``127.0.0.1:port``.
+    """NSD serving ``zones`` (zone origin → master-file text) on ``host:port``.
+
+    ``host`` is 127.0.0.1 unless given (another loopback address, for a second
+    server on the same port).
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`.
     ``port`` is chosen free unless given. ``workdir`` (a fresh temporary
@@ -167,12 +172,13 @@ class NsdServer:
         startup_timeout: float = 10.0,
         allow_zone_errors: bool = False,
         verbosity: int = 1,
+        host: str = HOST,
     ) -> None:
         if not zones:
             raise ValueError("NsdServer needs at least one zone")
         self.zones: dict[str, str] = {o.rstrip(".").lower(): t for o, t in zones.items()}
         self.binary = binary or find_nsd()
-        self.host = HOST
+        self.host = host
         self.port = port or 0
         self._fixed_port = port is not None
         self._own_workdir = workdir is None
@@ -216,9 +222,9 @@ class NsdServer:
         attempts = 1 if self._fixed_port else _PORT_ATTEMPTS
         for attempt in range(attempts):
             if not self._fixed_port:
-                self.port = free_port()
+                self.port = free_port(self.host)
             conf = self.workdir / "nsd.conf"
-            conf.write_text(_config(zone_files, self.port, self.workdir, self.verbosity))
+            conf.write_text(_config(zone_files, self.port, self.workdir, self.verbosity, self.host))
             (self.workdir / "nsd.log").unlink(missing_ok=True)
             self._launch(conf)
             if self._wait_ready(next(iter(self.zones))):
