@@ -36,8 +36,8 @@ from harness import LoopbackGuard, print_environment
 from live import HOST, Cpu, findings_verdict, start_nsd
 from zones import generate
 
-from emailpro_core import parallel
-from emailpro_core.source_stub import AsyncStubSource
+from emailpro_core.checker import _parallel as parallel
+from emailpro_core.sources._stub import AsyncStubSource
 
 # What the collection callback keeps: the start of the collection under way.
 _started: list[float] = []

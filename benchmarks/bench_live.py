@@ -76,7 +76,7 @@ from live import (
 )
 from zones import expected_counts, generate, provider_records
 
-from emailpro_core.source_static import StaticSource
+from emailpro_core.sources._static import StaticSource
 
 SEQUENTIAL = "dnspython Resolver, sequential"
 CHECKDMARC = "checkdmarc check_domains"

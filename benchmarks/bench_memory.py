@@ -44,11 +44,11 @@ def _child(mode: str, count: int, port: int) -> dict[str, Any]:
     from live import HOST
     from zones import GeneratedSource, defect_of, index_of, setup_of, verify
 
-    from emailpro_core.bulk import check_domains
-    from emailpro_core.dnsdata import AsyncRecordSource
-    from emailpro_core.findings import Diagnosis
-    from emailpro_core.setup import DomainSetup
-    from emailpro_core.source_stub import AsyncStubSource
+    from emailpro_core.checker._bulk import check_domains
+    from emailpro_core.checker._findings import Diagnosis
+    from emailpro_core.records._setup import DomainSetup
+    from emailpro_core.sources._answers import AsyncRecordSource
+    from emailpro_core.sources._stub import AsyncStubSource
 
     def setups() -> Iterator[DomainSetup]:
         for index in range(count):

@@ -39,10 +39,10 @@ from harness import (
 from zones import BenchDomain, assert_findings, expected_counts, generate, provider_records
 
 from emailpro_core.checker import check_domain
-from emailpro_core.dnsdata import Answer, Query, RecordSource
-from emailpro_core.runner import make_context
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.checker._runner import make_context
+from emailpro_core.sources._answers import Answer, Query, RecordSource
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 
 
 class Recorder:

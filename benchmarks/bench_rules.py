@@ -33,7 +33,7 @@ from harness import (
 )
 
 from emailpro_core.naming import check_login
-from emailpro_core.password import check_password
+from emailpro_core.password._password import check_password
 
 #: The floor for the default login rule (LoginPolicy.default(); D-EP1 ∩ M-ACC):
 #: letters, digits, ``-`` ``_``, with ``.`` only between two of them. It leaves

@@ -39,10 +39,10 @@ from live import Cpu, run_checker, run_parallel, start_nsd, stub_source
 from live import _collect as collect
 from zones import generate
 
-from emailpro_core.findings import Diagnosis
-from emailpro_core.parallel import check_domains_parallel
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_stub import AsyncStubSource
+from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.checker._parallel import check_domains_parallel
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._stub import AsyncStubSource
 
 T = TypeVar("T")
 

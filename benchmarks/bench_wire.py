@@ -45,8 +45,8 @@ import dns.rcode
 import dns.rrset
 from harness import ROOT, Result, add_common_options, clear_caches, print_environment, save_results
 
-from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, Query, RData
-from emailpro_core.dnswire import EDNS_PAYLOAD, decode_answer, encode_query
+from emailpro_core.sources._answers import MX, SRV, TXT, Answer, AnswerStatus, Query, RData
+from emailpro_core.sources._wire.codec import EDNS_PAYLOAD, decode_answer, encode_query
 
 QID = 0x2B2B
 Decode = Callable[[bytes, Query, int], tuple[Answer, str | None]]

@@ -27,13 +27,13 @@ from typing import Any
 from harness import ROOT
 from zones import BenchDomain, Defect, assert_findings, provider_zones
 
-from emailpro_core.bulk import check_domains
-from emailpro_core.dnsdata import Answer, AsyncRecordSource, Query
-from emailpro_core.findings import Diagnosis
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_live import AsyncResolverSource
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_stub import AsyncStubSource
+from emailpro_core.checker._bulk import check_domains
+from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer, AsyncRecordSource, Query
+from emailpro_core.sources._live import AsyncResolverSource
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource
 
 sys.path.insert(0, str(ROOT / "tests"))
 from integration.nsd import HOST, NsdServer  # the project's NSD harness
@@ -411,7 +411,7 @@ def run_parallel(
     Each chunk is checked by ``check_domains`` over its own stub source (and
     cache); setups go in and diagnoses come back pickled. The pool's start is timed.
     """
-    from emailpro_core.parallel import check_domains_parallel
+    from emailpro_core.checker._parallel import check_domains_parallel
 
     factory = functools.partial(AsyncStubSource, HOST, port=port)
     cpu.start()

@@ -24,11 +24,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from emailpro_core.dnsdata import Answer
-from emailpro_core.findings import Diagnosis, Status
+from emailpro_core.checker._findings import Diagnosis, Status
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_static import StaticSource
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.sources._answers import Answer
+from emailpro_core.sources._static import StaticSource
 
 __all__ = [
     "PROVIDER_SPF",

@@ -27,11 +27,11 @@ import dns.zone
 from hypothesis import strategies as st
 
 from emailpro_core.checker import Diagnosis, Status, check_domain
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._zonetext import zone_line
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 from emailpro_core.testing import apply_fixes
-from emailpro_core.zonetext import zone_line
 from test_checker_zones import Records, correct_records, peer_key
 
 #: A change to the records of a domain (its name given).

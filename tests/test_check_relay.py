@@ -6,13 +6,13 @@ import asyncio
 
 import pytest
 
-from emailpro_core.check_relay import relay_host
 from emailpro_core.checker import Check, Diagnosis, Status, check_domain, check_domain_async
-from emailpro_core.dnsdata import FailureCause
-from emailpro_core.modes import DomainMode
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.checker._checks.relay import relay_host
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.routing._modes import DomainMode
+from emailpro_core.sources._answers import FailureCause
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 from test_checker_zones import Records, correct_records
 
 RELAY = "relay.example.net"

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core import check_sender
-from emailpro_core.check_sender import ProviderSender, provider_sender, remembered_sender
-from emailpro_core.dnsdata import Answer, FailureCause, run_sync
-from emailpro_core.findings import Status
-from emailpro_core.profiles import OVH_EMAIL_PRO, Profile
-from emailpro_core.source_static import StaticSource
+from emailpro_core.checker._checks import sender as check_sender
+from emailpro_core.checker._checks.sender import ProviderSender, provider_sender, remembered_sender
+from emailpro_core.checker._findings import Status
+from emailpro_core.records._profiles import OVH_EMAIL_PRO, Profile
+from emailpro_core.sources._answers import Answer, FailureCause, run_sync
+from emailpro_core.sources._static import StaticSource
 
 INCLUDE = OVH_EMAIL_PRO.spf_include
 

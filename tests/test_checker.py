@@ -12,10 +12,10 @@ import attrs
 import pytest
 
 from emailpro_core.checker import Check, Diagnosis, Finding, Status, check_domain
-from emailpro_core.dnsdata import FailureCause
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.sources._answers import FailureCause
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 from test_checker_zones import (
     DOMAIN,
     SELECTOR1,
@@ -993,7 +993,7 @@ def test_foreign_host_address_unknown() -> None:
 
 def test_record_dnspython_cannot_present() -> None:
     """An observed value no zone file can hold is still shown, as it is."""
-    from emailpro_core.dnsdata import MX
+    from emailpro_core.sources._answers import MX
 
     records = changed(nothing)
     source = StaticSource({**records, DOMAIN: {**records[DOMAIN], "MX": [MX(10, "a b")]}})

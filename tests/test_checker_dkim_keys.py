@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from emailpro_core.checker import Check, Status
-from emailpro_core.cli_render import diagnosis_table
+from emailpro_core.cli._render import diagnosis_table
 from test_checker import diagnose, put
 from test_checker_zones import TARGET1, peer_key, rsa_key_record
 

@@ -16,7 +16,7 @@ import attrs
 import pytest
 
 from emailpro_core.checker import Check, Diagnosis, Status, check_domain, check_domains
-from emailpro_core.source_live import AsyncResolverSource, ResolverSource
+from emailpro_core.sources._live import AsyncResolverSource, ResolverSource
 from faults import Fault, FaultResponder, FaultRule, cname_loop
 from test_checker_zones import (
     DOMAIN,
@@ -170,7 +170,7 @@ def test_bulk_over_faults_shares_the_provider_query() -> None:
 
 def test_bulk_over_stub_source_shares_the_provider_query() -> None:
     """The stub source, driven without a task per lookup: same sharing, same local faults."""
-    from emailpro_core.source_stub import AsyncStubSource
+    from emailpro_core.sources._stub import AsyncStubSource
 
     records: Records = {}
     for n in range(20):

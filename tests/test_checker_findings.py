@@ -17,7 +17,7 @@ from emailpro_core.checker import (
     Status,
     check_domain,
 )
-from emailpro_core.source_static import StaticSource
+from emailpro_core.sources._static import StaticSource
 from test_checker_zones import SETUP, correct_records
 
 ADD = FixLine(FixAction.ADD, 'example.org. 3600 IN TXT "v=spf1 include:mx.ovh.com ~all"')

@@ -17,11 +17,12 @@ from emailpro_core.checker import (
     check_domain_async,
     check_domains,
 )
-from emailpro_core.dnsdata import Answer, FailureCause, Query
+from emailpro_core.errors import InvalidSetup
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DomainSetup, InvalidSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer, FailureCause, Query
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 from test_checker import CASES, nothing, put
 from test_checker_zones import (
     DOMAIN,
@@ -296,7 +297,7 @@ def test_bulk_learns_the_provider_address_once() -> None:
 
 def test_bulk_provider_failure_falls_back_per_domain() -> None:
     """When the provider's records cannot be read, each domain reports it as UNKNOWN."""
-    from emailpro_core.dnsdata import FailureCause
+    from emailpro_core.sources._answers import FailureCause
 
     source = StaticSource(correct_records(), failures={"mx.ovh.com": FailureCause.TIMEOUT})
     (result,) = asyncio.run(_collect(check_domains([SETUP], source), lambda: None))
@@ -377,8 +378,7 @@ def test_bulk_cancels_the_domains_in_flight() -> None:
 
 def test_gather_closes_what_it_runs() -> None:
     """Closing a gather early closes the resolutions still waiting."""
-    from emailpro_core.check_base import gather
-    from emailpro_core.dnsdata import lookup
+    from emailpro_core.sources._answers import gather, lookup
 
     closed = []
 

@@ -17,12 +17,12 @@ from emailpro_core.checker import (
     check_domain_async,
     check_domains,
 )
-from emailpro_core.dnsdata import Answer, Query
-from emailpro_core.errors import EmailProError
+from emailpro_core.errors import DomainOutsideZone, EmailProError
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import DomainOutsideZone, ZoneSource, require_zone_holds
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer, Query
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource, require_zone_holds
 from test_checker_zones import DOMAIN, SETUP, correct_records
 
 
@@ -274,9 +274,9 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The stub source, driven by callbacks: a bug in its decoding is UNKNOWN, cause other."""
-    from emailpro_core import stubasync
-    from emailpro_core.source_stub import AsyncStubSource
-    from emailpro_core.stubwire import decode as real
+    from emailpro_core.sources._stub import AsyncStubSource
+    from emailpro_core.sources._wire import stubasync
+    from emailpro_core.sources._wire.stub import decode as real
     from faults import FaultResponder
     from test_checker_zones import presentation
 
@@ -304,7 +304,7 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
 
 def test_a_bug_in_a_check_is_still_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only what a source raises becomes UNKNOWN: a check's own bug reaches the caller."""
-    from emailpro_core import runner
+    from emailpro_core.checker import _runner as runner
 
     def broken(ctx: object) -> Iterator[tuple[Query, ...]]:
         # A resolution, as the checks are, whose first step fails.

@@ -7,13 +7,13 @@ from functools import partial
 
 import pytest
 
-from emailpro_core import check_spf_reasons as reasons
-from emailpro_core.check_base import OUTSIDE_REASON, UNKNOWN_REASON
 from emailpro_core.checker import Check, Finding, Status, check_domain
-from emailpro_core.dnsdata import FailureCause
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
+from emailpro_core.checker._checks import spf_reasons as reasons
+from emailpro_core.checker._checks.base import OUTSIDE_REASON, UNKNOWN_REASON
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import FailureCause
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 
 DOMAIN = "example.org"
 SETUP = DomainSetup(DOMAIN, server_number=1, managed_in_account=True)

@@ -6,15 +6,15 @@ from collections.abc import Mapping
 
 import pytest
 
-from emailpro_core.check_sender import STAND_IN, stand_in_record
-from emailpro_core.check_spf_fix import Rewrite, cleaned
 from emailpro_core.checker import Check, Finding, check_domain
-from emailpro_core.dnsdata import run_sync
+from emailpro_core.checker._checks.sender import STAND_IN, stand_in_record
+from emailpro_core.checker._checks.spf_fix import Rewrite, cleaned
 from emailpro_core.errors import Violation
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.spf_ranges import Span, judge_spans, spans_of
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import run_sync
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.spf._ranges import Span, judge_spans, spans_of
 
 DOMAIN = "example.org"
 SETUP = DomainSetup(DOMAIN, server_number=1, managed_in_account=True)

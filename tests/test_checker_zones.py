@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 from conftest import PEER_SUITES
 from emailpro_core.checker import Status, check_domain
-from emailpro_core.dkim import parse_dkim_key
+from emailpro_core.dkim._dkim import parse_dkim_key
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.zonetext import to_rdata
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._zonetext import to_rdata
+from emailpro_core.sources._static import StaticSource
 
 #: owner name → type → record values (the form ``StaticSource`` takes).
 Records = dict[str, dict[str, list[str]]]

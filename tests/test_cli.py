@@ -16,7 +16,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from emailpro_core import cli_account, cli_common
+from emailpro_core.cli import _account as cli_account
+from emailpro_core.cli import _common as cli_common
 from emailpro_core.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

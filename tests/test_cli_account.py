@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from emailpro_core import cli_account
-from emailpro_core.password import PasswordPolicy, check_password
+from emailpro_core.cli import _account as cli_account
+from emailpro_core.password._password import check_password
+from emailpro_core.password._policy import PasswordPolicy
 from test_cli import SECRET, invoke, one_error_line
 
 # --- login ------------------------------------------------------------------

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from emailpro_core import cli_common, cli_setup, source_zone
-from emailpro_core.findings import Diagnosis, Status
+from emailpro_core.checker._findings import Diagnosis, Status
+from emailpro_core.cli import _common as cli_common
+from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_stub import AsyncStubSource
-from emailpro_core.source_zone import DualSource
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources import _zone as source_zone
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource
+from emailpro_core.sources._zone import DualSource
 from faults import Fault, FaultResponder
 from test_cli import EXAMPLES, ROOT, Result, invoke, one_error_line
 

@@ -23,10 +23,11 @@ import attrs
 import pytest
 
 from conftest import PEER_SUITES
-from emailpro_core import cli_common, cli_setup
+from emailpro_core.cli import _common as cli_common
+from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.cli import main
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import DualSource, ZoneSource
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import DualSource, ZoneSource
 from test_cli import EXAMPLES, ROOT, invoke
 
 DOCS = ROOT / "docs"

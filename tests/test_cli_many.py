@@ -16,14 +16,16 @@ from typing import Any
 
 import pytest
 
-from emailpro_core import cli_check, cli_common, cli_setup
+from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.cli import _check as cli_check
+from emailpro_core.cli import _common as cli_common
+from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.cli import main
-from emailpro_core.cli_render import Progress, Tally
-from emailpro_core.dnsdata import Answer
-from emailpro_core.findings import Diagnosis
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_stub import AsyncStubSource
-from emailpro_core.source_zone import DualSource
+from emailpro_core.cli._render import Progress, Tally
+from emailpro_core.sources._answers import Answer
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource
+from emailpro_core.sources._zone import DualSource
 from faults import FaultResponder
 from test_cli import Result, invoke, one_error_line
 from test_cli_check import DOMAINS, MIXED, READY, at, responder

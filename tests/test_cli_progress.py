@@ -16,8 +16,8 @@ import attrs
 import pytest
 
 from emailpro_core.cli import build_parser
-from emailpro_core.cli_common import Output
-from emailpro_core.cli_render import REDRAW_INTERVAL, Progress, Tally
+from emailpro_core.cli._common import Output
+from emailpro_core.cli._render import REDRAW_INTERVAL, Progress, Tally
 from test_cli_check import READY
 
 # What the issue measured before: 5,000 domains drew 10,001 carriage returns.

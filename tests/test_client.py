@@ -7,17 +7,17 @@ import xml.etree.ElementTree as ET
 import attrs
 import pytest
 
-from emailpro_core.client import (
+from emailpro_core.domains import normalize_domain
+from emailpro_core.errors import InvalidDomain, InvalidLogin, ValidationError
+from emailpro_core.naming._naming import make_address
+from emailpro_core.records._client import (
     AUTOCONFIG_USERNAME,
     ClientSettings,
     Endpoint,
     autoconfig_xml,
     client_settings,
 )
-from emailpro_core.domains import normalize_domain
-from emailpro_core.errors import InvalidDomain, InvalidLogin, ValidationError
-from emailpro_core.naming import make_address
-from emailpro_core.profiles import OVH_EMAIL_PRO, EndpointSpec, MailProtocol, Security
+from emailpro_core.records._profiles import OVH_EMAIL_PRO, EndpointSpec, MailProtocol, Security
 
 
 @pytest.mark.parametrize(

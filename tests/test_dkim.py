@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from conftest import PEER_SUITES
-from emailpro_core.dkim import (
+from emailpro_core.dkim._dkim import (
     MIN_RSA_BITS,
     RECOMMENDED_RSA_BITS,
     DkimKey,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emailpro_core.dmarc import (
+from emailpro_core.dmarc._dmarc import (
     DmarcAlignment,
     DmarcParse,
     DmarcPolicy,

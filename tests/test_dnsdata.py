@@ -7,7 +7,7 @@ import asyncio
 import attrs
 import pytest
 
-from emailpro_core.dnsdata import (
+from emailpro_core.sources._answers import (
     MX,
     SRV,
     TXT,

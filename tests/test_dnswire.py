@@ -8,18 +8,18 @@ import dns.rcode
 import dns.rrset
 import pytest
 
-from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
-from emailpro_core.dnswire import (
+from emailpro_core.sources._answers import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
+from emailpro_core.sources._wire.codec import (
     NEGATIVE_TTL_WITHOUT_SOA,
     RDTYPES,
     Mismatch,
-    WireError,
     decode_answer,
     encode_query,
     ipv6_text,
     response_id,
 )
-from emailpro_core.dnswire import type_name as wire_type_name
+from emailpro_core.sources._wire.codec import type_name as wire_type_name
+from emailpro_core.sources._wire.names import WireError
 
 QID = 0x4242
 

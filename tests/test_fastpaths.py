@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from emailpro_core import dkim_der, zonetext
-from emailpro_core.check_base import Context, gather
-from emailpro_core.check_mx import check_mx
-from emailpro_core.dnsdata import (
+from emailpro_core.checker._checks.base import Context
+from emailpro_core.checker._checks.mx import check_mx
+from emailpro_core.checker._findings import Check, Finding, Status
+from emailpro_core.dkim import _der as dkim_der
+from emailpro_core.records import _zonetext as zonetext
+from emailpro_core.records import expected_records
+from emailpro_core.records._profiles import OVH_EMAIL_PRO
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._setup_rules import _fits
+from emailpro_core.sources._answers import (
     MX,
     Answer,
     AnswerStatus,
@@ -20,12 +26,12 @@ from emailpro_core.dnsdata import (
     Query,
     RData,
     Resolution,
+    gather,
     lookup,
     lookup_many,
     run_sync,
 )
-from emailpro_core.findings import Check, Finding, Status
-from emailpro_core.memtable import (
+from emailpro_core.sources._memtable import (
     RRSet,
     Step,
     Table,
@@ -35,15 +41,13 @@ from emailpro_core.memtable import (
     rdtype_key,
     walk,
 )
-from emailpro_core.profiles import OVH_EMAIL_PRO
-from emailpro_core.records import expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.setup_rules import _fits
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.spf import check_host
-from emailpro_core.spf_eval import SpfOutcome, _term
-from emailpro_core.spf_syntax import Mechanism, parse_spf
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.spf._eval import _term
+from emailpro_core.spf._result import SpfOutcome
+from emailpro_core.spf._spf import check_host
+from emailpro_core.spf._syntax import parse_spf
+from emailpro_core.spf._terms import Mechanism
 
 
 def _der(tag: int, content: bytes, count: int = 0) -> bytes:

@@ -20,15 +20,16 @@ import dns.message
 import dns.rdatatype
 import pytest
 
-from emailpro_core import stubasync, stubwire
-from emailpro_core.check_mx import MAX_MX_LOOKUPS
 from emailpro_core.checker import Check, Status, check_domain, check_domain_async
-from emailpro_core.dnscache import DEFAULT_MAX_BYTES, DnsCache, answer_size
-from emailpro_core.dnsdata import TXT, Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.dnswire import MAX_CNAME_CHAIN, encode_query
-from emailpro_core.source_live import AsyncResolverSource, ResolverSource
-from emailpro_core.source_stub import AsyncStubSource, StubSource
-from emailpro_core.stubtimers import Deadlines
+from emailpro_core.checker._checks.mx import MAX_MX_LOOKUPS
+from emailpro_core.sources._answers import TXT, Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources._cache import DEFAULT_MAX_BYTES, DnsCache, answer_size
+from emailpro_core.sources._live import AsyncResolverSource, ResolverSource
+from emailpro_core.sources._stub import AsyncStubSource, StubSource
+from emailpro_core.sources._wire import stub as stubwire
+from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire.codec import MAX_CNAME_CHAIN, encode_query
+from emailpro_core.sources._wire.timers import Deadlines
 from faults import FORGERIES, Fault, FaultResponder, FaultRule
 from test_checker_zones import DOMAIN, SETUP, correct_records, presentation
 

@@ -12,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from emailpro_core import inputfiles, zonetext
-from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
-from emailpro_core.dmarc import parse_dmarc
-from emailpro_core.inputfiles import (
+from emailpro_core.cli._check import MAX_JSON_DEPTH, _too_deep
+from emailpro_core.dmarc._dmarc import parse_dmarc
+from emailpro_core.records import _zonetext as zonetext
+from emailpro_core.sources import _inputfiles as inputfiles
+from emailpro_core.sources._inputfiles import (
     InputFileError,
     bounded_lines,
     open_regular_file,
     read_at_most,
     read_regular_file,
 )
-from emailpro_core.spf_macros import target_name
-from emailpro_core.spf_syntax import _is_toplabel, parse_spf
+from emailpro_core.spf._macros import target_name
+from emailpro_core.spf._syntax import _is_toplabel, parse_spf
 
 
 @pytest.mark.parametrize(

@@ -10,24 +10,20 @@ import pytest
 
 from emailpro_core.domains import Domain
 from emailpro_core.errors import InvalidDomain, InvalidLogin, ValidationError
-from emailpro_core.naming import (
-    DEFAULT_LOGIN_POLICY,
-    MAX_CHARACTER_VIOLATIONS,
-    MAX_SUGGESTION_LENGTH,
+from emailpro_core.naming import MAX_SUGGESTION_LENGTH, check_login, suggest_login
+from emailpro_core.naming._login_scan import MAX_CHARACTER_VIOLATIONS
+from emailpro_core.naming._logins import DEFAULT_LOGIN_POLICY, LoginPolicy, validate_login
+from emailpro_core.naming._naming import (
     Address,
-    LoginPolicy,
     ServiceName,
     check_display_name,
     check_first_name,
     check_last_name,
-    check_login,
     check_service_name,
     is_placeholder_address,
     make_address,
     parse_address,
     parse_service_name,
-    suggest_login,
-    validate_login,
 )
 
 DEFAULT = LoginPolicy.default()

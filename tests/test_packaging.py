@@ -19,7 +19,7 @@ from packaging.version import Version
 import emailpro_core
 from conftest import PEER_SUITES, ROOT
 from emailpro_core import ZoneFileError, ZoneSource, _version
-from emailpro_core.dnsdata import MX
+from emailpro_core.sources._answers import MX
 from test_cli import invoke, one_error_line
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

@@ -17,16 +17,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emailpro_core.checker import Diagnosis, check_domain
-from emailpro_core.dnsdata import Answer
-from emailpro_core.parallel import (
+from emailpro_core.checker._parallel import (
     _check_chunk,
     _chunks,
     _start_worker,
     check_domains_parallel,
 )
-from emailpro_core.profiles import OVH_EMAIL_PRO
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
+from emailpro_core.records._profiles import OVH_EMAIL_PRO
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer
+from emailpro_core.sources._static import StaticSource
 from test_checker_zones import SETUP, Records, correct_records
 
 COUNT = 24

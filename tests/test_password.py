@@ -11,20 +11,17 @@ import attrs
 import pytest
 
 from emailpro_core.errors import InvalidPassword, ValidationError
-from emailpro_core.password import (
-    DEFAULT_PASSWORD_POLICY,
-    SERVICE_MAX_LENGTH,
-    CharacterClass,
-    CharacterSet,
-    PasswordPolicy,
+from emailpro_core.password import SERVICE_MAX_LENGTH, CharacterSet, PersonalRule
+from emailpro_core.password._chars import CharacterClass
+from emailpro_core.password._password import check_password, generate_password, validate_password
+from emailpro_core.password._personal import (
     PersonalField,
     PersonalInfo,
-    PersonalRule,
-    check_password,
-    generate_password,
-    validate_password,
+    birth_date_forms,
+    fold_text,
+    utf16_length,
 )
-from emailpro_core.personal import birth_date_forms, fold_text, utf16_length
+from emailpro_core.password._policy import DEFAULT_PASSWORD_POLICY, PasswordPolicy
 
 DEFAULT = PasswordPolicy.default()
 GUIDE = PasswordPolicy.guide()

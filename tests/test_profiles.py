@@ -11,12 +11,12 @@ import attrs
 import dns.zone
 import pytest
 
-from emailpro_core.client import autoconfig_xml, client_settings
-from emailpro_core.dnsdata import MX
 from emailpro_core.errors import ValidationError
-from emailpro_core.naming import LoginPolicy
-from emailpro_core.password import PasswordPolicy
-from emailpro_core.profiles import (
+from emailpro_core.naming._logins import LoginPolicy
+from emailpro_core.password._policy import PasswordPolicy
+from emailpro_core.records import expected_records
+from emailpro_core.records._client import autoconfig_xml, client_settings
+from emailpro_core.records._profiles import (
     OVH_EMAIL_PRO,
     EndpointSpec,
     MailProtocol,
@@ -26,8 +26,9 @@ from emailpro_core.profiles import (
     dkim_owner,
     dmarc_owner,
 )
-from emailpro_core.records import Requirement, expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup, check_setup
+from emailpro_core.records._recordset import Requirement
+from emailpro_core.records._setup import DkimSelector, DomainSetup, check_setup
+from emailpro_core.sources._answers import MX
 
 # --- the OVH values ----------------------------------------------------------
 

@@ -9,24 +9,32 @@ from collections.abc import Mapping
 import attrs
 import pytest
 
-from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
-from emailpro_core.profiles import OVH_EMAIL_PRO
-from emailpro_core.propagation import (
-    Outcome,
-    PropagationReport,
-    ServerState,
-    Verdict,
+from emailpro_core.errors import InvalidSetup
+from emailpro_core.propagation import Outcome, ServerState, Verdict
+from emailpro_core.propagation._check import (
     _check,
     _check_async,
     check_propagation,
     check_propagation_async,
     questions_of,
 )
-from emailpro_core.propagation_flow import Plan, gather
-from emailpro_core.propagation_run import ViewSource, _View, drive_sync
-from emailpro_core.propagation_wire import DEADLINE_DETAIL, Ask, Reply, too_late
+from emailpro_core.propagation._flow import Plan, gather
+from emailpro_core.propagation._model import PropagationReport
+from emailpro_core.propagation._run import ViewSource, _View, drive_sync
+from emailpro_core.propagation._wire import DEADLINE_DETAIL, Ask, Reply, too_late
 from emailpro_core.records import expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup, InvalidSetup
+from emailpro_core.records._profiles import OVH_EMAIL_PRO
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.sources._answers import (
+    MX,
+    SRV,
+    TXT,
+    Answer,
+    AnswerStatus,
+    FailureCause,
+    Query,
+    RData,
+)
 from test_checker_zones import SELECTOR1, TARGET1
 
 DOMAIN = "example.org"

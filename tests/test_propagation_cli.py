@@ -8,19 +8,11 @@ from typing import Any
 
 import pytest
 
-import emailpro_core.cli_propagation as command
+import emailpro_core.cli._propagation as command
+from emailpro_core.checker._findings import Check, Diagnosis, Finding, Status
 from emailpro_core.cli import main
-from emailpro_core.findings import Check, Diagnosis, Finding, Status
-from emailpro_core.propagation import (
-    Nameserver,
-    Outcome,
-    PropagationReport,
-    RecordPropagation,
-    Served,
-    Server,
-    ServerState,
-    Verdict,
-)
+from emailpro_core.propagation import Nameserver, Outcome, Served, Server, ServerState, Verdict
+from emailpro_core.propagation._model import PropagationReport, RecordPropagation
 
 NOW = 1_700_000_000.0
 OK = Diagnosis("example.org", (Finding(Check.MX, Status.OK, "mx.ok", "fine", "example.org."),))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emailpro_core.propagation import Served, Verdict
-from emailpro_core.propagation_verdict import content_key, decide, duration_text
+from emailpro_core.propagation._verdict import content_key, decide, duration_text
 
 NAME = "example.org"
 NOW = 1_700_000_000.0

@@ -20,8 +20,7 @@ import dns.rcode
 import dns.rrset
 import pytest
 
-from emailpro_core.dnsdata import TXT, AnswerStatus, FailureCause, Query
-from emailpro_core.propagation_wire import (
+from emailpro_core.propagation._wire import (
     Ask,
     ask_async,
     ask_sync,
@@ -29,6 +28,7 @@ from emailpro_core.propagation_wire import (
     reply_of_error,
     too_late,
 )
+from emailpro_core.sources._answers import TXT, AnswerStatus, FailureCause, Query
 
 ASK = Ask("127.0.0.1", 53, Query("example.org", "TXT"), False)
 SOA_ASK = Ask("127.0.0.1", 53, Query("example.org", "SOA"), False)

@@ -15,28 +15,22 @@ import dns.rdatatype
 import dns.zone
 import pytest
 
-from emailpro_core.dnsdata import MX, SRV, TXT
 from emailpro_core.domains import normalize_domain
-from emailpro_core.errors import InvalidDomain
-from emailpro_core.modes import DomainMode, InvalidMode
-from emailpro_core.profiles import OVH_EMAIL_PRO
-from emailpro_core.records import (
+from emailpro_core.errors import InvalidDomain, InvalidMode, InvalidSetup
+from emailpro_core.records import expected_records
+from emailpro_core.records._profiles import OVH_EMAIL_PRO
+from emailpro_core.records._recordset import (
     CHECKS,
     SCHEMA_VERSION,
     ExpectedRecord,
     Omission,
     RecordSet,
     Requirement,
-    expected_records,
 )
-from emailpro_core.setup import (
-    DkimSelector,
-    DomainSetup,
-    InvalidSetup,
-    check_setup,
-    validate_setup,
-)
-from emailpro_core.zonetext import comment, split_txt, to_rdata, zone_line
+from emailpro_core.records._setup import DkimSelector, DomainSetup, check_setup, validate_setup
+from emailpro_core.records._zonetext import comment, split_txt, to_rdata, zone_line
+from emailpro_core.routing._modes import DomainMode
+from emailpro_core.sources._answers import MX, SRV, TXT
 
 SEL1 = "ovhemp123456-selector1"
 SEL2 = "ovhemp123456-selector2"

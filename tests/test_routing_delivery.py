@@ -1,10 +1,12 @@
-"""Example tables for route() and deliver() (emailpro_core.delivery)."""
+"""Example tables for route() and deliver() (emailpro_core.routing._delivery)."""
 
 from __future__ import annotations
 
 import pytest
 
-from emailpro_core.delivery import (
+from emailpro_core.errors import InvalidDomain, ValidationError
+from emailpro_core.naming._naming import parse_address
+from emailpro_core.routing._delivery import (
     DEFAULT_MAX_HOPS,
     Deliver,
     Hop,
@@ -17,11 +19,9 @@ from emailpro_core.delivery import (
     deliver,
     route,
 )
-from emailpro_core.errors import InvalidDomain, ValidationError
-from emailpro_core.modes import DomainMode
-from emailpro_core.naming import parse_address
-from emailpro_core.platforms import Platform
-from emailpro_core.topology import Topology
+from emailpro_core.routing._modes import DomainMode
+from emailpro_core.routing._platforms import Platform
+from emailpro_core.routing._topology import Topology
 
 AUTH = DomainMode.AUTHORITATIVE
 NON = DomainMode.NON_AUTHORITATIVE

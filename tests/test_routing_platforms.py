@@ -1,4 +1,4 @@
-"""Example tables for platforms and topologies (emailpro_core.platforms, .topology)."""
+"""Example tables for platforms and topologies (emailpro_core.routing._platforms, .topology)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from emailpro_core.errors import (
     AuthoritativeDomainDetected,
     EmailProError,
     InvalidDomain,
+    InvalidRelayTarget,
+    RoutingError,
     ValidationError,
 )
-from emailpro_core.modes import DomainMode, InvalidRelayTarget
-from emailpro_core.naming import parse_address
-from emailpro_core.platforms import Alias, HostedDomain, Platform, RoutingError
-from emailpro_core.topology import Topology
+from emailpro_core.naming._naming import parse_address
+from emailpro_core.routing._modes import DomainMode
+from emailpro_core.routing._platforms import Alias, HostedDomain, Platform
+from emailpro_core.routing._topology import Topology
 
 AUTH = DomainMode.AUTHORITATIVE
 NON = DomainMode.NON_AUTHORITATIVE

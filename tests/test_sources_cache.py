@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
 from emailpro_core.sources import DnsCache
+from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
 
 
 class Clock:

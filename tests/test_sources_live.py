@@ -22,8 +22,8 @@ import dns.rrset
 import dns.zone
 import pytest
 
-from emailpro_core.dnsdata import MX, TXT, Answer, AnswerStatus, FailureCause, Query, RData
 from emailpro_core.sources import AsyncResolverSource, DnsCache, ResolverSource
+from emailpro_core.sources._answers import MX, TXT, Answer, AnswerStatus, FailureCause, Query, RData
 
 LOOPBACK = "127.0.0.1"
 # The TXT record of wide.example.test: four 225-byte strings, more than the

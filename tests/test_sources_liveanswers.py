@@ -10,8 +10,8 @@ import dns.message
 import dns.resolver
 import pytest
 
-from emailpro_core.dnsdata import AnswerStatus, FailureCause, Query
-from emailpro_core.liveanswers import answer_from_error
+from emailpro_core.sources._answers import AnswerStatus, FailureCause, Query
+from emailpro_core.sources._liveanswers import answer_from_error
 
 E = TypeVar("E", bound=BaseException)
 QUERY = Query("example.test", "A")

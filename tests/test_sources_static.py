@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
-from emailpro_core.dnsdata import (
+from emailpro_core.errors import EmailProError
+from emailpro_core.sources import SourceDataError, StaticSource
+from emailpro_core.sources._answers import (
     MX,
     SRV,
     TXT,
@@ -20,8 +22,6 @@ from emailpro_core.dnsdata import (
     run_async,
     run_sync,
 )
-from emailpro_core.errors import EmailProError
-from emailpro_core.sources import SourceDataError, StaticSource
 
 RECORDS: dict[str, dict[str, object]] = {
     "example.org": {

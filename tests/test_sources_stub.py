@@ -9,12 +9,13 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from emailpro_core import source_stub, stubasync
-from emailpro_core.dnscache import DnsCache
-from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.livebase import chase
-from emailpro_core.source_stub import AsyncStubSource, StubSource
-from emailpro_core.stubasync import AsyncStubTransport, ReplyCallback
+from emailpro_core.sources import _stub as source_stub
+from emailpro_core.sources._answers import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources._cache import DnsCache
+from emailpro_core.sources._livebase import chase
+from emailpro_core.sources._stub import AsyncStubSource, StubSource
+from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire.stubasync import AsyncStubTransport, ReplyCallback
 from faults import Fault, FaultResponder, FaultRule, cname_loop
 
 RECORDS = {

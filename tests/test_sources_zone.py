@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core import source_zone
-from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
 from emailpro_core.errors import EmailProError
 from emailpro_core.sources import StaticSource, ZoneFileError, ZoneSource
+from emailpro_core.sources import _zone as source_zone
+from emailpro_core.sources._answers import MX, SRV, TXT, AnswerStatus, FailureCause, Query, RData
 
 ZONE_TEXT = """\
 $ORIGIN example.org.

@@ -7,7 +7,8 @@ import ipaddress
 
 import pytest
 
-from emailpro_core.dnsdata import (
+from emailpro_core.sources import StaticSource
+from emailpro_core.sources._answers import (
     TXT,
     Answer,
     AnswerStatus,
@@ -17,16 +18,9 @@ from emailpro_core.dnsdata import (
     Resolution,
     run_sync,
 )
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.sources import StaticSource
-from emailpro_core.spf import (
-    SpfLimits,
-    SpfOutcome,
-    SpfResult,
-    check_host,
-    check_host_async,
-    spf_resolution,
-)
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.spf._result import SpfLimits, SpfOutcome, SpfResult
+from emailpro_core.spf._spf import check_host, check_host_async, spf_resolution
 
 PASS, FAIL, SOFTFAIL = SpfOutcome.PASS, SpfOutcome.FAIL, SpfOutcome.SOFTFAIL
 NEUTRAL, NONE = SpfOutcome.NEUTRAL, SpfOutcome.NONE

@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 
-from emailpro_core.dnsdata import AnswerStatus, FailureCause, run_sync
 from emailpro_core.sources import StaticSource
-from emailpro_core.spf_macros import (
+from emailpro_core.sources._answers import AnswerStatus, FailureCause, run_sync
+from emailpro_core.spf._macros import (
     DOMAIN_MACRO_LETTERS,
     EXPLAIN_MACRO_LETTERS,
     Macro,

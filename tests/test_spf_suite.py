@@ -22,9 +22,10 @@ import pytest
 import yaml
 
 from conftest import PEER_SUITES
-from emailpro_core.dnsdata import MX, FailureCause
 from emailpro_core.sources import StaticSource
-from emailpro_core.spf import SpfResult, check_host
+from emailpro_core.sources._answers import MX, FailureCause
+from emailpro_core.spf._result import SpfResult
+from emailpro_core.spf._spf import check_host
 
 SUITE = PEER_SUITES / "spf" / "rfc7208-tests.yml"
 #: The record types the suite's zones use (a TIMEOUT applies to each of them).

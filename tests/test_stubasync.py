@@ -14,13 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core import runner, stubasync, stubpoll, stubwire
-from emailpro_core.collector import PausedCollector
-from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.runner import make_context, run_async_checks
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_stub import AsyncStubSource
-from emailpro_core.stubasync import AsyncStubTransport, Reply
+from emailpro_core.checker import _runner as runner
+from emailpro_core.checker._collector import PausedCollector
+from emailpro_core.checker._runner import make_context, run_async_checks
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources._stub import AsyncStubSource
+from emailpro_core.sources._wire import poll as stubpoll
+from emailpro_core.sources._wire import stub as stubwire
+from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire.stubasync import AsyncStubTransport, Reply
 from faults import Fault, FaultResponder
 
 RECORDS = {

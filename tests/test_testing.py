@@ -16,25 +16,21 @@ from hypothesis import strategies as st
 
 import emailpro_core
 from conftest import PEER_SUITES
-from emailpro_core.dnsdata import FailureCause
+from emailpro_core.checker._findings import Check, Diagnosis, FixAction, FixLine, Status
 from emailpro_core.domains import normalize_domain
-from emailpro_core.errors import EmailProError
-from emailpro_core.findings import Check, Diagnosis, FixAction, FixLine, Status
+from emailpro_core.errors import DomainOutsideZone, EmailProError, InvalidSetup, ZoneFileError
 from emailpro_core.naming import check_login
-from emailpro_core.password import (
-    CharacterClass,
-    CharacterSet,
-    PasswordPolicy,
-    check_password,
-)
-from emailpro_core.setup import DomainSetup, InvalidSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import DomainOutsideZone, ZoneFileError, ZoneSource
-from emailpro_core.testing import (
-    DEFAULT_FAIL_ON,
-    apply_fixes,
-    assert_diagnosis_ready,
-    assert_zone_ready,
+from emailpro_core.password import CharacterSet
+from emailpro_core.password._chars import CharacterClass
+from emailpro_core.password._password import check_password
+from emailpro_core.password._policy import PasswordPolicy
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import FailureCause
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.testing import DEFAULT_FAIL_ON, assert_diagnosis_ready, assert_zone_ready
+from emailpro_core.testing._fixes import apply_fixes
+from emailpro_core.testing.strategies import (
     domains,
     invalid_logins,
     invalid_logins_with_codes,
@@ -431,8 +427,8 @@ def test_zone():
 
 def test_diagnosis():
     from emailpro_core.checker import check_domain
-    from emailpro_core.setup import DomainSetup
-    from emailpro_core.source_zone import ZoneSource
+    from emailpro_core.records._setup import DomainSetup
+    from emailpro_core.sources._zone import ZoneSource
     diagnosis = check_domain(DomainSetup("mydomain.ovh"), ZoneSource.from_file(ZONE))
     assert_diagnosis_ready(diagnosis)
 """

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dns.zone
 import pytest
 
-from emailpro_core.dnsdata import MX, SRV, TXT, AnswerStatus
-from emailpro_core.memtable import RRSet
-from emailpro_core.source_zone import ZoneFileError, ZoneSource, _read_zone
-from emailpro_core.zoneplain import read_plain
+from emailpro_core.errors import ZoneFileError
+from emailpro_core.sources._answers import MX, SRV, TXT, AnswerStatus
+from emailpro_core.sources._memtable import RRSet
+from emailpro_core.sources._zone import ZoneSource, _read_zone
+from emailpro_core.sources._zoneplain import read_plain
 
 HEAD = """$ORIGIN example.org.
 $TTL 3600

@@ -32,7 +32,6 @@ from .checker import (
     check_domains,
     check_domains_parallel,
 )
-from .client import ClientSettings, autoconfig_xml, client_settings
 from .domains import Domain, check_domain_name, normalize_domain
 from .errors import (
     AuthoritativeDomainDetected,
@@ -69,12 +68,15 @@ from .password import (
 from .propagation import PropagationReport, check_propagation, check_propagation_async
 from .records import (
     OVH_EMAIL_PRO,
+    ClientSettings,
     DkimSelector,
     DomainSetup,
     ExpectedRecord,
     Profile,
     RecordSet,
     Requirement,
+    autoconfig_xml,
+    client_settings,
     expected_records,
     merge_spf,
 )

@@ -26,12 +26,19 @@ import attrs
 
 __all__ = [
     "AuthoritativeDomainDetected",
+    "DomainOutsideZone",
     "EmailProError",
     "InvalidDomain",
     "InvalidLogin",
+    "InvalidMode",
     "InvalidPassword",
+    "InvalidRelayTarget",
+    "InvalidSetup",
+    "RoutingError",
+    "SourceDataError",
     "ValidationError",
     "Violation",
+    "ZoneFileError",
     "require_str",
 ]
 
@@ -152,3 +159,88 @@ def require_str(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+class SourceDataError(EmailProError, ValueError):
+    """Records given to an offline source cannot be read (bad type, bad value)."""
+
+
+class ZoneFileError(SourceDataError):
+    """A zone file or zone text cannot be read.
+
+    Attributes:
+        source: The file path, or ``"<text>"`` for zone text.
+        line: The line dnspython pointed at, when it did (for a record whose
+            data is wrong, it may be the line after it: the record's end had
+            been read).
+        problem: What is wrong, in dnspython's words.
+    """
+
+    def __init__(self, source: str, problem: str, line: int | None = None) -> None:
+        self.source = source
+        self.problem = problem
+        self.line = line
+        # A name that cannot be printed as it is (a NUL, a lone surrogate) is
+        # shown quoted, with escapes: a message must never carry such characters.
+        name = source if source.isprintable() else repr(source)
+        where = name if line is None else f"{name}, near line {line}"
+        super().__init__(f"cannot read the zone {where}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.source, self.problem, self.line))
+
+
+class DomainOutsideZone(EmailProError, ValueError):
+    """A domain is checked over zones of which none holds it, and nothing else answers.
+
+    Every name of the domain would be outside the records the source holds, so
+    every check would be ``SKIPPED``: a diagnosis that reads as "nothing wrong".
+
+    Attributes:
+        domain: The domain checked (A-labels, no trailing dot).
+        zones: The apex of each zone asked, in the order they answer.
+    """
+
+    def __init__(self, domain: str, zones: tuple[str, ...]) -> None:
+        self.domain = domain
+        self.zones = tuple(zones)
+        shown = ", ".join(zone or "." for zone in self.zones)
+        if len(self.zones) == 1:
+            super().__init__(f"{domain} is not in the zone {shown}")
+        else:
+            super().__init__(f"{domain} is in none of the zones {shown}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.domain, self.zones))
+
+
+class InvalidMode(ValidationError):
+    """A string is not a spelling of a domain mode (code ``mode.unknown``)."""
+
+    def __init__(self, violations: tuple[Violation, ...], subject: str = "domain mode") -> None:
+        super().__init__(violations, subject)
+
+
+class InvalidRelayTarget(ValidationError):
+    """A relay target (``mxRelay``) broke the relay rules; codes ``relay.*``."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "relay target") -> None:
+        super().__init__(violations, subject)
+
+
+class RoutingError(ValidationError):
+    """A platform or topology change contradicts what is already there.
+
+    Codes ``platform.*`` and ``topology.*``. A domain held authoritatively elsewhere
+    raises :class:`~emailpro_core.errors.AuthoritativeDomainDetected` instead.
+    """
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "routing change") -> None:
+        super().__init__(violations, subject)
+
+
+class InvalidSetup(ValidationError):
+    """A domain setup contradicts itself or the profile; ``violations`` lists every rule."""
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "domain setup") -> None:
+        super().__init__(violations, subject)

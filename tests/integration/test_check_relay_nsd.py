@@ -12,10 +12,10 @@ import asyncio
 import pytest
 
 from emailpro_core.checker import Check, Diagnosis, Status, check_domain, check_domains
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_live import ResolverSource
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_stub import AsyncStubSource
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._live import ResolverSource
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource
 
 from .nsd import NsdFactory, NsdServer, zone_text
 

@@ -16,11 +16,11 @@ import attrs
 import pytest
 
 from emailpro_core.checker import Diagnosis, Status, check_domain, check_domains
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_live import AsyncResolverSource, ResolverSource
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_stub import AsyncStubSource, StubSource
-from emailpro_core.zonetext import zone_line
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._zonetext import zone_line
+from emailpro_core.sources._live import AsyncResolverSource, ResolverSource
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource, StubSource
 from test_checker import CASES
 from test_checker_zones import DOMAIN, SETUP, Records, changed
 

@@ -20,16 +20,10 @@ import dns.query
 import pytest
 
 from emailpro_core.cli import main
-from emailpro_core.propagation import (
-    Outcome,
-    PropagationReport,
-    RecordPropagation,
-    ServerState,
-    Verdict,
-    check_propagation,
-    check_propagation_async,
-)
-from emailpro_core.setup import DomainSetup
+from emailpro_core.propagation import Outcome, ServerState, Verdict
+from emailpro_core.propagation._check import check_propagation, check_propagation_async
+from emailpro_core.propagation._model import PropagationReport, RecordPropagation
+from emailpro_core.records._setup import DomainSetup
 from test_checker_zones import PROVIDER_SPF
 
 from .nsd import NsdError, NsdServer, free_port

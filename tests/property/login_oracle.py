@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 from emailpro_core.errors import Violation
-from emailpro_core.logins import MAX_CHARACTER_VIOLATIONS, MAX_SUGGESTION_LENGTH, LoginPolicy
+from emailpro_core.naming import MAX_CHARACTER_VIOLATIONS, MAX_SUGGESTION_LENGTH
+from emailpro_core.naming._logins import LoginPolicy
 
 __all__ = ["oracle_check_login"]
 

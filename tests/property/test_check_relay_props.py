@@ -7,12 +7,12 @@ import asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.check_relay import check_relay
 from emailpro_core.checker import Status
-from emailpro_core.dnsdata import Answer, FailureCause, run_async, run_sync
-from emailpro_core.runner import make_context
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
+from emailpro_core.checker._checks.relay import check_relay
+from emailpro_core.checker._runner import make_context
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import Answer, FailureCause, run_async, run_sync
+from emailpro_core.sources._static import StaticSource
 
 RELAY = "relay.example.net"
 SETUP = DomainSetup("example.org", mode="nonAuthoritative", relay_target=RELAY)

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import domains
 
-from emailpro_core.check_relay import relay_host
-from emailpro_core.check_srv import _shadow_findings, _srv_findings, check_autodiscover
 from emailpro_core.checker import (
     Check,
     Diagnosis,
@@ -20,13 +18,15 @@ from emailpro_core.checker import (
     check_domain,
     check_domain_async,
 )
-from emailpro_core.dnsdata import FailureCause, run_sync
+from emailpro_core.checker._checks.relay import relay_host
+from emailpro_core.checker._checks.srv import _shadow_findings, _srv_findings, check_autodiscover
+from emailpro_core.checker._runner import make_context
 from emailpro_core.records import expected_records
-from emailpro_core.runner import make_context
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.zonetext import zone_line
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._zonetext import zone_line
+from emailpro_core.sources._answers import FailureCause, run_sync
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
 from test_checker_zones import PROVIDER_SPF, SETUP, Records, correct_records, peer_key
 
 DOMAIN = "example.org"

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from strategies import any_text
 
 from emailpro_core.checker import Check, Status, check_domain
-from emailpro_core.dnsdata import Answer, AnswerStatus, FailureCause, Query
-from emailpro_core.runner import raised
-from emailpro_core.source_zone import DomainOutsideZone, ZoneSource, require_zone_holds
+from emailpro_core.checker._runner import raised
+from emailpro_core.errors import DomainOutsideZone
+from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources._zone import ZoneSource, require_zone_holds
 from test_checker_zones import SETUP, correct_records
 
 # Few labels, so that generated names are often equal, parents or children of each other.
@@ -64,7 +65,7 @@ def test_a_raised_exception_is_a_bounded_failure_naming_its_type(
 
 class _RaisingFor:
     def __init__(self, names: frozenset[str]) -> None:
-        from emailpro_core.source_static import StaticSource
+        from emailpro_core.sources._static import StaticSource
 
         self.inner = StaticSource(correct_records())
         self.names = names

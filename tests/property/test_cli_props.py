@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import any_text, domains, valid_logins
 
-from emailpro_core import cli_setup
+from emailpro_core.checker._findings import Check, Diagnosis, Finding, Status
+from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.cli import main
-from emailpro_core.cli_render import diagnosis_table
-from emailpro_core.findings import Check, Diagnosis, Finding, Status
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import DualSource
+from emailpro_core.cli._render import diagnosis_table
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import DualSource
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 COMMANDS = ["check", "check-many", "records", "login", "password", "generate-password", "settings"]

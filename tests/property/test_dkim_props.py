@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import any_text, non_str
 
-from emailpro_core.dkim import DkimKeyType, parse_dkim_key
+from emailpro_core.dkim._dkim import DkimKeyType, parse_dkim_key
 
 RSA_OID = bytes.fromhex("2a864886f70d010101")
 KNOWN_TAGS = {"v", "h", "k", "n", "p", "s", "t"}

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import any_text, non_str
 
-from emailpro_core.dmarc import (
+from emailpro_core.dmarc._dmarc import (
     DmarcAlignment,
     DmarcPolicy,
     DmarcPsd,

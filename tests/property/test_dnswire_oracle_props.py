@@ -20,8 +20,9 @@ import wire_oracle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emailpro_core.dnsdata import Answer, Query
-from emailpro_core.dnswire import RDTYPES, WireError, decode_answer, encode_query
+from emailpro_core.sources._answers import Answer, Query
+from emailpro_core.sources._wire.codec import RDTYPES, decode_answer, encode_query
+from emailpro_core.sources._wire.names import WireError
 
 Decode = Callable[[bytes, Query, int], tuple[Answer, str | None]]
 Outcome = tuple[Answer, str | None] | tuple[str, str]

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.dnsdata import MX, AnswerStatus, Query
-from emailpro_core.dnswire import Mismatch, WireError, decode_answer, encode_query, ipv6_text
+from emailpro_core.sources._answers import MX, AnswerStatus, Query
+from emailpro_core.sources._wire.codec import Mismatch, decode_answer, encode_query, ipv6_text
+from emailpro_core.sources._wire.names import WireError
 
 labels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
 names = st.lists(labels, min_size=2, max_size=4).map(".".join)

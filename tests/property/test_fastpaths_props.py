@@ -21,29 +21,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import any_text
 
-from emailpro_core import dkim_der, dmarc, spf, zonetext
-from emailpro_core.check_base import Context, gather
-from emailpro_core.check_srv import _service_host
-from emailpro_core.dnsdata import (
+from emailpro_core.checker._checks.base import Context
+from emailpro_core.checker._checks.srv import _service_host
+from emailpro_core.checker._findings import Check
+from emailpro_core.dkim import _der as dkim_der
+from emailpro_core.dmarc import _dmarc as dmarc
+from emailpro_core.records import _zonetext as zonetext
+from emailpro_core.records import expected_records
+from emailpro_core.records._profiles import OVH_EMAIL_PRO
+from emailpro_core.records._setup import DkimSelector, DomainSetup
+from emailpro_core.records._setup_rules import _fits
+from emailpro_core.sources._answers import (
     MX,
     Answer,
     AnswerStatus,
     Batch,
     Query,
     Resolution,
+    gather,
     lookup_many,
 )
-from emailpro_core.findings import Check
-from emailpro_core.memtable import direct_answerer, drive_sync, rdtype_key, walk
-from emailpro_core.profiles import OVH_EMAIL_PRO
-from emailpro_core.records import expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup
-from emailpro_core.setup_rules import _fits
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.spf_eval import _term
-from emailpro_core.spf_macros import MacroContext, expand_with, is_literal, target_name
-from emailpro_core.spf_syntax import Mechanism, parse_spf
+from emailpro_core.sources._memtable import direct_answerer, drive_sync, rdtype_key, walk
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.spf import _spf as spf
+from emailpro_core.spf._eval import _term
+from emailpro_core.spf._macros import MacroContext, expand_with, is_literal, target_name
+from emailpro_core.spf._syntax import parse_spf
+from emailpro_core.spf._terms import Mechanism
 
 TYPES = ("A", "TXT", "MX", "CNAME")
 LABELS = ("a", "b", "c", "d", "*")

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core import zonetext
-from emailpro_core.cli_check import MAX_JSON_DEPTH, _too_deep
-from emailpro_core.dmarc import parse_dmarc
-from emailpro_core.inputfiles import bounded_lines
-from emailpro_core.spf_macros import MAX_NAME_LENGTH, target_name
-from emailpro_core.spf_syntax import _is_toplabel
+from emailpro_core.cli._check import MAX_JSON_DEPTH, _too_deep
+from emailpro_core.dmarc._dmarc import parse_dmarc
+from emailpro_core.records import _zonetext as zonetext
+from emailpro_core.sources._inputfiles import bounded_lines
+from emailpro_core.spf._macros import MAX_NAME_LENGTH, target_name
+from emailpro_core.spf._syntax import _is_toplabel
 
 # RFC 7208 §7.1, as written (and as the parser had it): backtracks on long labels.
 _GRAMMAR = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9]")

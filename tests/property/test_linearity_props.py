@@ -17,18 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from linearity import MAX_RATIO, SIZES, assert_linear
 
-from emailpro_core import zonetext
-from emailpro_core.dkim import parse_dkim_key
-from emailpro_core.dmarc import is_dmarc_record, parse_dmarc
-from emailpro_core.dnsdata import TXT
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.spf_macros import (
-    EXPLAIN_MACRO_LETTERS,
-    parse_macro_string,
-    target_name,
-)
-from emailpro_core.spf_syntax import parse_spf
-from emailpro_core.zoneplain import read_plain
+from emailpro_core.dkim._dkim import parse_dkim_key
+from emailpro_core.dmarc._dmarc import is_dmarc_record, parse_dmarc
+from emailpro_core.records import _zonetext as zonetext
+from emailpro_core.sources._answers import TXT
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.sources._zoneplain import read_plain
+from emailpro_core.spf._macros import EXPLAIN_MACRO_LETTERS, parse_macro_string, target_name
+from emailpro_core.spf._syntax import parse_spf
 
 
 class _Fresh(str):

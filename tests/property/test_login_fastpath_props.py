@@ -1,6 +1,6 @@
 """``check_login`` gives exactly the answers of the reference reading (``login_oracle``).
 
-The compiled scans of ``emailpro_core.login_scan`` must not change a single code,
+The compiled scans of ``emailpro_core.naming._login_scan`` must not change a single code,
 message, parameter or their order: every test here compares the whole answer,
 parameters in order, with ``oracle_check_login``.
 """
@@ -16,7 +16,8 @@ from login_oracle import oracle_check_login
 from strategies import any_text, valid_logins
 
 from emailpro_core.errors import Violation
-from emailpro_core.logins import MAX_CHARACTER_VIOLATIONS, LoginPolicy, check_login
+from emailpro_core.naming import MAX_CHARACTER_VIOLATIONS
+from emailpro_core.naming._logins import LoginPolicy, check_login
 
 DEFAULT = LoginPolicy.default()
 GUIDE = LoginPolicy.guide()

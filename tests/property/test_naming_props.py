@@ -15,21 +15,18 @@ from strategies import (
 )
 
 from emailpro_core.errors import InvalidLogin
-from emailpro_core.logins import _login_part
-from emailpro_core.naming import (
-    LoginPolicy,
+from emailpro_core.naming import check_login, suggest_login
+from emailpro_core.naming._logins import LoginPolicy, _login_part, validate_login
+from emailpro_core.naming._naming import (
     ServiceName,
     check_display_name,
     check_first_name,
     check_last_name,
-    check_login,
     check_service_name,
     is_placeholder_address,
     make_address,
     parse_address,
     parse_service_name,
-    suggest_login,
-    validate_login,
 )
 
 DEFAULT = LoginPolicy.default()

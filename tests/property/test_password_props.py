@@ -12,15 +12,10 @@ from hypothesis import strategies as st
 from strategies import any_text
 
 from emailpro_core.errors import InvalidPassword, Violation
-from emailpro_core.password import (
-    CharacterSet,
-    PasswordPolicy,
-    PersonalInfo,
-    check_password,
-    generate_password,
-    validate_password,
-)
-from emailpro_core.personal import birth_date_forms
+from emailpro_core.password import CharacterSet
+from emailpro_core.password._password import check_password, generate_password, validate_password
+from emailpro_core.password._personal import PersonalInfo, birth_date_forms
+from emailpro_core.password._policy import PasswordPolicy
 
 DEFAULT = PasswordPolicy.default()
 GUIDE = PasswordPolicy.guide()

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emailpro_core.propagation import Served, Verdict
-from emailpro_core.propagation_verdict import content_key, decide
+from emailpro_core.propagation._verdict import content_key, decide
 
 NAME = "example.org"
 NOW = 1_700_000_000.0

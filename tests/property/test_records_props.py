@@ -15,14 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import any_text, domains
 
-from emailpro_core.client import autoconfig_xml, client_settings
 from emailpro_core.domains import is_subdomain
 from emailpro_core.errors import ValidationError
-from emailpro_core.modes import DomainMode
-from emailpro_core.profiles import OVH_EMAIL_PRO, check_server_number
-from emailpro_core.records import CHECKS, RecordSet, Requirement, expected_records
-from emailpro_core.setup import DkimSelector, DomainSetup, check_setup
-from emailpro_core.zonetext import split_txt
+from emailpro_core.records import expected_records
+from emailpro_core.records._client import autoconfig_xml, client_settings
+from emailpro_core.records._profiles import OVH_EMAIL_PRO, check_server_number
+from emailpro_core.records._recordset import CHECKS, RecordSet, Requirement
+from emailpro_core.records._setup import DkimSelector, DomainSetup, check_setup
+from emailpro_core.records._zonetext import split_txt
+from emailpro_core.routing._modes import DomainMode
 
 # --- strategies ---------------------------------------------------------------------
 

@@ -9,19 +9,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import any_text, domains, non_str, valid_logins
 
-from emailpro_core.delivery import Deliver, Outcome, Relay, deliver, route
 from emailpro_core.domains import normalize_domain
-from emailpro_core.errors import AuthoritativeDomainDetected, Violation
-from emailpro_core.modes import (
-    DomainMode,
+from emailpro_core.errors import (
+    AuthoritativeDomainDetected,
     InvalidMode,
     InvalidRelayTarget,
-    check_relay_target,
-    validate_relay_target,
+    RoutingError,
+    Violation,
 )
-from emailpro_core.naming import Address, parse_address
-from emailpro_core.platforms import Platform, RoutingError
-from emailpro_core.topology import Topology
+from emailpro_core.naming._naming import Address, parse_address
+from emailpro_core.routing import check_relay_target, validate_relay_target
+from emailpro_core.routing._delivery import Deliver, Outcome, Relay, deliver, route
+from emailpro_core.routing._modes import DomainMode
+from emailpro_core.routing._platforms import Platform
+from emailpro_core.routing._topology import Topology
 
 AUTH = DomainMode.AUTHORITATIVE
 NON = DomainMode.NON_AUTHORITATIVE

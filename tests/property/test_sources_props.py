@@ -12,8 +12,8 @@ import dns.resolver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emailpro_core.dnscache import DnsCache
-from emailpro_core.dnsdata import (
+from emailpro_core.sources import StaticSource, ZoneSource
+from emailpro_core.sources._answers import (
     MX,
     TXT,
     Answer,
@@ -26,8 +26,8 @@ from emailpro_core.dnsdata import (
     run_async,
     run_sync,
 )
-from emailpro_core.liveanswers import CAUSE_ORDER, answer_from_error
-from emailpro_core.sources import StaticSource, ZoneSource
+from emailpro_core.sources._cache import DnsCache
+from emailpro_core.sources._liveanswers import CAUSE_ORDER, answer_from_error
 
 TYPES = ("A", "AAAA", "MX", "TXT", "CNAME")
 labels = st.text(alphabet="abcdefghij0123456789-", min_size=1, max_size=6).filter(

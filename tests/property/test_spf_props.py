@@ -11,17 +11,10 @@ from hypothesis import strategies as st
 from strategies import any_text, non_str
 
 from emailpro_core.sources import StaticSource
-from emailpro_core.spf import (
-    Mechanism,
-    MechanismKind,
-    SpfLimits,
-    SpfOutcome,
-    check_host,
-    check_host_async,
-    merge_spf,
-    parse_spf,
-)
-from emailpro_core.spf_macros import MacroContext, expand_with, parse_macro_string, target_name
+from emailpro_core.spf import Mechanism, MechanismKind, merge_spf, parse_spf
+from emailpro_core.spf._macros import MacroContext, expand_with, parse_macro_string, target_name
+from emailpro_core.spf._result import SpfLimits, SpfOutcome
+from emailpro_core.spf._spf import check_host, check_host_async
 
 # Names the zone below knows, so that generated records reach real answers.
 KNOWN = ["example.org", "inc.example.org", "mx.example.org", "loop.example.org", "gone.example"]

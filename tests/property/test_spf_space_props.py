@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emailpro_core.checker import Check, Finding, FixAction, Status, check_domain
-from emailpro_core.dnsdata import run_sync
-from emailpro_core.setup import DomainSetup
-from emailpro_core.source_static import StaticSource
-from emailpro_core.source_zone import ZoneSource
-from emailpro_core.spf import check_host
-from emailpro_core.spf_ranges import judge_spans, spans_of
+from emailpro_core.records._setup import DomainSetup
+from emailpro_core.sources._answers import run_sync
+from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._zone import ZoneSource
+from emailpro_core.spf._ranges import judge_spans, spans_of
+from emailpro_core.spf._spf import check_host
 
 DOMAIN = "example.org"
 SETUP = DomainSetup(DOMAIN, server_number=1, managed_in_account=True)

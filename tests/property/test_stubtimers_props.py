@@ -14,7 +14,7 @@ from typing import Any, cast
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from emailpro_core.stubtimers import Deadlines
+from emailpro_core.sources._wire.timers import Deadlines
 
 
 class _Handle:

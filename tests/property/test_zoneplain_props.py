@@ -15,8 +15,8 @@ import dns.zone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from emailpro_core.source_zone import ZoneSource, _read_zone
-from emailpro_core.zoneplain import ZoneData, read_plain
+from emailpro_core.sources._zone import ZoneSource, _read_zone
+from emailpro_core.sources._zoneplain import ZoneData, read_plain
 
 _ORIGINS = ["example.org.", "Example.ORG.", "d1.test.", "a-b_c.example."]
 _LABELS = [

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import any_text
 
-from emailpro_core.zonetext import to_rdata, zone_line
+from emailpro_core.records._zonetext import to_rdata, zone_line
 
 # --- strategies ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The DNS wire decoder as it was before it was made faster: the oracle of the properties.
 
-A frozen copy of ``emailpro_core.dnswire`` (``encode_query``, ``decode_answer``
+A frozen copy of ``emailpro_core.sources._wire.codec`` (``encode_query``, ``decode_answer``
 and what they use) taken before the fast path; the properties in
 ``test_dnswire_oracle_props.py`` assert that the optimised codec gives the same
 bytes, the same answers and the same errors. Do not change it to follow the
@@ -16,8 +16,18 @@ from __future__ import annotations
 import socket
 import struct
 
-from emailpro_core.dnsdata import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
-from emailpro_core.dnswire import Mismatch, WireError, ipv6_text
+from emailpro_core.sources._answers import (
+    MX,
+    SRV,
+    TXT,
+    Answer,
+    AnswerStatus,
+    FailureCause,
+    Query,
+    RData,
+)
+from emailpro_core.sources._wire.codec import Mismatch, ipv6_text
+from emailpro_core.sources._wire.names import WireError
 
 __all__ = ["decode_answer", "encode_query"]
 

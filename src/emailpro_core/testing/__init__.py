@@ -6,7 +6,7 @@ does the same for a diagnosis you already have (a live check, say). Both read
 well in a failing test: their own frames are hidden from pytest's traceback,
 and the message names the checks that were skipped. Neither needs Hypothesis.
 
->>> from emailpro_core.findings import Check, Diagnosis, Finding, Status
+>>> from emailpro_core.checker import Check, Diagnosis, Finding, Status
 >>> spf = Finding(Check.SPF, Status.SKIPPED, "spf.not_evaluated", "not evaluated",
 ...               "example.org.")
 >>> assert_diagnosis_ready(Diagnosis("example.org", (spf,))).domain
@@ -30,13 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import dns.zone
 
-from ..checker import check_domain
-from ..cli_setup import read_zone_file
-from ..findings import Diagnosis, Finding, Status
-from ..profiles import OVH_EMAIL_PRO, Profile
-from ..setup import DomainSetup
-from ..source_zone import DualSource, ZoneSource
-from .fixes import apply_fixes
+from ..checker import Diagnosis, Finding, Status, check_domain
+from ..cli._setup import read_zone_file
+from ..records import OVH_EMAIL_PRO, DomainSetup, Profile
+from ..sources import DualSource, ZoneSource
+from ._fixes import apply_fixes
 
 if TYPE_CHECKING:  # the types of the names __getattr__ gives
     from .strategies import LOGIN_ALPHABET as LOGIN_ALPHABET

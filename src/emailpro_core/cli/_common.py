@@ -1,0 +1,204 @@
+"""What every ``emailpro-core`` command shares: the argument parser, usage errors, output.
+
+A usage error of any kind (a bad option, a malformed domain, an unreadable zone
+file) is a :class:`UsageError`; :func:`emailpro_core.cli.main` prints it as one
+line, ``emailpro-core: error: ...``, and exits with :data:`EXIT_USAGE`.
+
+>>> one_line("a\\nb\\x1b[31m")
+'a\\\\nb\\\\x1b[31m'
+>>> positive_int("3")
+3
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TextIO
+
+import attrs
+
+PROG = "emailpro-core"
+
+#: Nothing is wrong (a diagnosis without ERROR, a valid login or password).
+EXIT_OK = 0
+#: Something is wrong (an ERROR finding, a login or password that breaks a rule).
+EXIT_ERROR = 1
+#: The command line, or its input, is not usable.
+EXIT_USAGE = 2
+#: No verdict: only UNKNOWN findings (DNS failures, deadlines) stand in the way.
+EXIT_UNKNOWN = 3
+#: Stopped by Ctrl-C (128 + SIGINT, the shell convention).
+EXIT_INTERRUPTED = 130
+
+#: The ``version`` of the JSON documents of ``login``, ``password``,
+#: ``generate-password`` and ``settings`` (docs/cli.md); ``check`` and ``records``
+#: print the library's own versioned documents.
+JSON_VERSION = 1
+
+# How much of an input an error message repeats: enough to recognise it.
+_SHOWN = 60
+#: How much of a file path an error message repeats.
+PATH_LIMIT = 400
+# C0 and C1 controls, DEL, lone surrogates, and the line and paragraph
+# separators: none of them may reach a terminal as is (escape sequences could
+# repaint it; a newline would break the one-line error).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# argparse quotes the offending value as '...'; a redacting parser hides it.
+_QUOTED = re.compile(r"'[^']*'")
+
+
+class UsageError(Exception):
+    """The command line or its input cannot be used; the message says why, on one line."""
+
+
+class ParserExit(Exception):
+    """argparse finished on its own (``--help``, ``--version``) with this status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def one_line(text: str, /, *, limit: int | None = None) -> str:
+    """``text`` safe to print on one line: controls and surrogates escaped, cut at ``limit``."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(text: str, /, *, limit: int = _SHOWN) -> str:
+    """A user's input as an error message repeats it: quoted, escaped, cut."""
+    return repr(one_line(text, limit=limit))
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that raises instead of printing usage and exiting.
+
+    With ``redact=True``, values quoted in its error messages are hidden: the
+    ``password`` command must never repeat what was typed after it.
+    """
+
+    def __init__(self, *args: object, redact: bool = False, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.redact = redact
+
+    def error(self, message: str) -> NoReturn:
+        if self.redact:
+            message = _QUOTED.sub("'...'", message)
+        raise UsageError(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            raise UsageError(message.strip())
+        raise ParserExit(status)
+
+
+def positive_int(text: str, /) -> int:
+    """An ``int`` of at least 1 (for ``type=`` of an option)."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
+def positive_float(text: str, /) -> float:
+    """A finite ``float`` above 0 (for ``type=`` of an option)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number above 0")
+    return value
+
+
+def is_terminal(stream: TextIO, /) -> bool:
+    """Whether ``stream`` is a terminal (a closed or odd stream is not)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def dumb_terminal() -> bool:
+    """Whether ``TERM`` names a terminal that understands no escape sequence (``dumb``)."""
+    return os.environ.get("TERM") == "dumb"
+
+
+def _wants_color(stream: TextIO, choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    # https://no-color.org: a NO_COLOR that is present and not empty turns colour off;
+    # a dumb terminal (Emacs' shell, some CI logs) would show the escapes as text.
+    return not os.environ.get("NO_COLOR") and not dumb_terminal() and is_terminal(stream)
+
+
+@attrs.define
+class Output:
+    """Where a command reads and writes: results to ``stdout``, the rest to ``stderr``.
+
+    Text is written with characters the stream cannot encode escaped, so an odd
+    terminal encoding or a lone surrogate from argv never raises. ``clock``
+    gives the time in seconds for rates and progress (a test gives its own).
+    """
+
+    stdout: TextIO
+    stderr: TextIO
+    stdin: TextIO
+    clock: Callable[[], float] = time.monotonic
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            text.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            text = text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+        stream.write(text)
+
+    def print(self, text: str = "", /) -> None:
+        """Write one line (or several) of results to ``stdout``."""
+        self._write(self.stdout, text + "\n")
+
+    def print_lines(self, lines: Sequence[str], /) -> None:
+        """Write lines of results to ``stdout``, and flush them (a stream may be watched)."""
+        self._write(self.stdout, "".join(line + "\n" for line in lines))
+        self.stdout.flush()
+
+    def note(self, text: str, /) -> None:
+        """Write one line to ``stderr`` (progress, summaries, prompts)."""
+        self._write(self.stderr, text + "\n")
+        self.stderr.flush()
+
+    def raw_err(self, text: str, /) -> None:
+        """Write ``text`` to ``stderr`` as is, without a newline (progress bar redraws)."""
+        self._write(self.stderr, text)
+        self.stderr.flush()
+
+    def error(self, message: str, /) -> None:
+        """The one-line error of a usage problem."""
+        self.note(f"{PROG}: error: {one_line(message)}")
+
+    def color(self, choice: str = "auto", /) -> bool:
+        """Whether to colour ``stdout`` for a ``--color`` choice (auto, always, never)."""
+        return _wants_color(self.stdout, choice)
+
+    @property
+    def stderr_is_terminal(self) -> bool:
+        """Whether progress may be drawn on ``stderr``."""
+        return is_terminal(self.stderr)
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        """Whether results go to a terminal (where they could cross a progress bar)."""
+        return is_terminal(self.stdout)

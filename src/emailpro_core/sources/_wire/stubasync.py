@@ -1,0 +1,421 @@
+"""The asynchronous stub transport: many questions in flight, no task each.
+
+:class:`AsyncStubTransport` is the network half of
+:class:`~emailpro_core.sources.AsyncStubSource`. Every question is a small record in the
+table of the socket it was sent on, keyed by message ID; a reply is matched by
+ID and then by question (RFC 5452 §9.1, checked by
+:func:`~emailpro_core.sources._wire.codec.decode_answer`) and handed to the question's callback. A
+datagram with a question's ID that is not its reply (QR unset, another question) is dropped, and
+the question keeps waiting (:class:`~emailpro_core.sources._wire.codec.Mismatch`). Nothing per
+question goes through the event loop's scheduler: at ~12 questions a domain, futures, tasks and one
+loop turn per datagram cost several times more than encoding, sending, receiving and
+decoding the question together (measured in ``docs/performance.md``).
+
+* Source ports are random per query (RFC 5452 §9.2): each question is sent from
+  a socket chosen at random among a pool of :data:`MAX_SOCKETS`, each bound to a
+  port the kernel picked at random; a socket serves :data:`SOCKET_USES`
+  questions, then is closed once their replies are in, and a new one (a new
+  random port) takes its place. A port an attacker learns (from a question
+  about a domain it serves) is one of 64, and serves 64 questions at most. A
+  socket holds at most :data:`MAX_IN_FLIGHT` questions. (A socket of its own
+  for every question, as dnspython does, nearly doubled the CPU time of a
+  bulk run: ``docs/sources.md``.)
+* A socket is read by :class:`_Port`, which takes every reply waiting at each
+  wake-up rather than one datagram per turn of the loop; the pool is watched by
+  :class:`~emailpro_core.sources._wire.poll.Watcher`, one event-loop callback a turn for all the
+  sockets that have replies.
+* Timeouts are kept by :class:`~emailpro_core.sources._wire.timers.Deadlines`, one timer for them
+all. Each try
+  waits ``timeout``; a lookup (its tries, a TCP retry, the CNAME targets asked
+  after it) ends by the ``expires`` it was given, ``timeout × tries`` after it
+  started unless told otherwise.
+* A truncated reply is asked again over TCP (RFC 7766 §5), in a task: that is rare.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+
+from .._answers import Answer, FailureCause, Query
+from .codec import Mismatch, encode_query, response_id
+from .names import WireError
+from .poll import Watcher
+from .stub import (
+    LENGTH,
+    IdsExhausted,
+    decode,
+    decode_tcp,
+    failure,
+    is_truncated,
+    new_id,
+    random16,
+)
+from .timers import Deadlines
+
+#: What a question ends with: its answer, and a CNAME target left to chase (or ``None``).
+Reply = tuple[Answer, str | None]
+#: Called once with the :data:`Reply` of a question, or the exception that
+#: handling it raised (a bug, which the asker raises in turn).
+ReplyCallback = Callable[[Reply | Exception], None]
+
+#: The pool: sockets questions are sent from, each chosen at random (below the
+#: usual limit of 1,024 open files, with room for those that wait for their
+#: last replies before they close).
+MAX_SOCKETS = 64
+#: Questions sent from one socket before it leaves the pool (it closes once
+#: their replies are in): a port serves that many questions at most. 1 gives every
+#: question a socket of its own.
+SOCKET_USES = 64
+#: Questions waiting on one socket, at most (1.6 % of the message IDs): a
+#: question that finds no socket with room fails at once, as a question that
+#: finds no free ID does (:class:`~emailpro_core.sources._wire.stub.IdsExhausted`).
+MAX_IN_FLIGHT = 1024
+# A receive buffer for a socket shared by many questions (the kernel caps it).
+_RECEIVE_BUFFER = 1024 * 1024
+# Random picks of an open socket with room before giving up.
+_PICKS = 8
+
+
+class _Question:
+    """One question waiting for its reply."""
+
+    __slots__ = ("done", "expires", "qid", "query", "tries_left", "wire")
+
+    def __init__(self, query: Query, done: ReplyCallback, tries_left: int, expires: float) -> None:
+        self.query = query
+        self.done = done
+        self.tries_left = tries_left
+        self.expires = expires
+        self.qid = -1
+        self.wire = b""
+
+
+class _Port:
+    """One connected UDP socket, its questions, and the reader of its replies.
+
+    The event loop's datagram transport reads one datagram per turn of the loop
+    (a readiness poll each); with hundreds of questions in flight the replies
+    queue up, and reading them all at once costs a fraction of that.
+    """
+
+    __slots__ = ("index", "owner", "pending", "retired", "sock", "uses")
+
+    #: Replies read in one wake-up at most, so that other callbacks get their turn.
+    BATCH = 256
+
+    def __init__(self, sock: socket.socket, owner: AsyncStubTransport, index: int) -> None:
+        self.sock: socket.socket | None = sock
+        self.owner = owner
+        self.index = index
+        self.uses = 0
+        #: Out of the pool: it closes once its last question is done.
+        self.retired = False
+        #: The questions waiting for a reply on this socket, by message ID.
+        self.pending: dict[int, _Question] = {}
+
+    def drain(self) -> None:
+        """Read the replies waiting (the socket's reader callback)."""
+        pending = self.pending
+        owner = self.owner
+        # As many reads as replies are awaited (one at least: the socket is
+        # readable): a read more would only end in EAGAIN, an exception each.
+        for _ in range(min(self.BATCH, len(pending)) or 1):
+            sock = self.sock
+            if sock is None:
+                return  # pragma: no cover - a callback closed the source meanwhile
+            try:
+                data = sock.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                # An ICMP error (port unreachable) reported on the connected socket:
+                # its questions went to a server that is not there.
+                owner.fail_port(self, exc)
+                return
+            question = pending.get(response_id(data))
+            if question is not None:
+                owner.received(self, question, data)
+
+
+class AsyncStubTransport:
+    """Asynchronous transport: many questions in flight, each from a random source port.
+
+    Use it from one event loop at a time; a question asked from another loop
+    closes the sockets of the first.
+
+    Args:
+        host: The server's address.
+        port: Its port.
+        timeout: Seconds one try waits for its reply.
+        tries: Sends over UDP before a question times out.
+        max_sockets: Sockets open at once, at most (:data:`MAX_SOCKETS`).
+        socket_uses: Questions sent from a socket before it is closed
+            (:data:`SOCKET_USES`).
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        timeout: float,
+        tries: int,
+        max_sockets: int = MAX_SOCKETS,
+        socket_uses: int = SOCKET_USES,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.tries = tries
+        self.max_sockets = max_sockets
+        self.socket_uses = socket_uses
+        self.sent = 0
+        #: The pool: the sockets questions are sent from.
+        self.ports: list[_Port] = []
+        #: The sockets out of the pool that wait for their last replies.
+        self.draining: set[_Port] = set()
+        self._open_source = False
+        self._deadlines: Deadlines | None = None
+        self._watcher: Watcher | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    @property
+    def lifetime(self) -> float:
+        """Seconds one lookup may take in all: ``timeout`` for each try."""
+        return self.timeout * self.tries
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the transport is in use (between the first question and :meth:`close`)."""
+        return self._open_source
+
+    @property
+    def in_flight(self) -> int:
+        """Questions waiting for a reply over UDP."""
+        return sum(len(port.pending) for port in (*self.ports, *self.draining))
+
+    def _open(self) -> _Port:
+        watcher = self._watcher
+        assert watcher is not None  # set by ask_then
+        sock = socket.socket(self._family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
+            # Connected: the kernel picks a random free port (RFC 5452 §9.2:
+            # Linux, the BSDs and Windows all do), drops datagrams from any
+            # other address and reports an ICMP "port unreachable" here.
+            sock.connect((self.host, self.port))
+            port = _Port(sock, self, len(self.ports))
+            watcher.add(sock.fileno(), port.drain)
+        except BaseException:
+            sock.close()
+            raise
+        self.ports.append(port)
+        return port
+
+    def _pick(self) -> _Port:
+        """The socket to send the next question from (a new one while there is room)."""
+        ports = self.ports
+        if len(ports) < self.max_sockets:
+            return self._open()
+        for _ in range(_PICKS):
+            port = ports[random16() % len(ports)]
+            if len(port.pending) < MAX_IN_FLIGHT:
+                return port
+        raise IdsExhausted(f"{MAX_IN_FLIGHT} questions waiting on each socket tried")
+
+    def _retire(self, port: _Port) -> None:
+        """Take ``port`` out of the pool; it closes once its questions are done."""
+        port.retired = True
+        ports = self.ports
+        last = ports.pop()
+        if last is not port:
+            ports[port.index] = last
+            last.index = port.index
+        if port.pending:
+            self.draining.add(port)
+        else:
+            self._close_port(port)
+
+    def _release(self, port: _Port) -> None:
+        """A question left ``port``: close it if it is out of the pool and done."""
+        if port.retired and not port.pending:
+            self.draining.discard(port)
+            self._close_port(port)
+
+    def _close_port(self, port: _Port) -> None:
+        sock, port.sock = port.sock, None
+        if sock is None:  # pragma: no cover - closed already (by close(), then an ICMP error)
+            return
+        if self._watcher is not None:
+            self._watcher.remove(sock.fileno())
+        sock.close()
+
+    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
+        """Ask ``query``; call ``done`` with its :data:`Reply` once, later.
+
+        ``expires`` is the event loop's time by which the lookup ends (now plus
+        :attr:`lifetime` when not given). Call it from a running event loop.
+        ``done`` is never called before this returns, and always called: a
+        failure is an answer too.
+        """
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            # A new event loop (a second asyncio.run): the old sockets were
+            # watched by a loop that is gone.
+            self.close()
+            self._loop = loop
+            self._deadlines = Deadlines(loop, self.timed_out)
+        if self._watcher is None:
+            self._watcher = Watcher(loop)
+        self._open_source = True
+        if expires is None:
+            expires = loop.time() + self.lifetime
+        self._send(_Question(query, done, self.tries, expires))
+
+    def _send(self, question: _Question) -> None:
+        try:
+            # In line: a socket at random, when the pool is full (nearly always).
+            ports = self.ports
+            port = ports[random16() % len(ports)] if len(ports) >= self.max_sockets else None
+            if port is None or len(port.pending) >= MAX_IN_FLIGHT:
+                port = self._pick()
+        except OSError as exc:
+            self._finish(question, failure(question.query, FailureCause.NO_NAMESERVER, str(exc)))
+            return
+        except IdsExhausted as exc:
+            self._finish(question, failure(question.query, FailureCause.OTHER, str(exc)))
+            return
+        try:
+            qid = new_id(port.pending)
+            wire = encode_query(qid, question.query.name, question.query.rdtype)
+        except (WireError, IdsExhausted) as exc:
+            self._finish(question, failure(question.query, FailureCause.OTHER, str(exc)))
+            return
+        question.qid, question.wire = qid, wire
+        question.tries_left -= 1
+        port.pending[qid] = question
+        port.uses += 1
+        if port.uses >= self.socket_uses:
+            self._retire(port)
+        loop = self._loop
+        assert loop is not None
+        assert self._deadlines is not None
+        self._deadlines.add(question, port, qid, min(loop.time() + self.timeout, question.expires))
+        self.sent += 1
+        sock = port.sock
+        assert sock is not None  # open while in the list
+        try:
+            sock.send(wire)
+        except (BlockingIOError, InterruptedError):
+            pass  # the send buffer is full: as good as lost, and the deadline retries
+        except OSError as exc:
+            # Later: this may run inside ask_then, whose callback must not come first.
+            loop.call_soon(self.fail_port, port, exc)
+
+    def _finish(self, question: _Question, answer: Answer) -> None:
+        # Later: _send runs inside ask_then, whose callback must not come first.
+        assert self._loop is not None
+        self._loop.call_soon(question.done, (answer, None))
+
+    def received(self, port: _Port, question: _Question, wire: bytes) -> None:
+        """Hand the reply ``wire`` to ``question``, waiting on ``port``."""
+        try:
+            answer, target = decode(wire, question.query, question.qid)
+        except Mismatch:
+            return  # not its reply (RFC 5452 §9.1): dropped; the question waits on
+        except Exception as error:  # a bug: raised where the question was asked, not lost here
+            del port.pending[question.qid]
+            self._release(port)
+            question.done(error)
+            return
+        del port.pending[question.qid]
+        if port.retired and not port.pending:
+            self._release(port)
+        if is_truncated(answer):
+            assert self._loop is not None
+            asking = self._tcp_ask(question.query, question.wire, question.qid, question.expires)
+            task = self._loop.create_task(asking)
+            task.add_done_callback(lambda ended: _tcp_ended(question, ended))
+        else:
+            question.done((answer, target))
+
+    def timed_out(self, port: _Port, question: _Question) -> None:
+        """``question`` got no reply in time on ``port``: send it again, or give up."""
+        self._release(port)
+        assert self._loop is not None
+        if question.tries_left > 0 and self._loop.time() < question.expires:
+            self._send(question)
+        else:
+            detail = f"no reply after {self.tries - question.tries_left} tries"
+            question.done((failure(question.query, FailureCause.TIMEOUT, detail), None))
+
+    def fail_port(self, port: _Port, error: OSError) -> None:
+        """End the questions waiting on ``port``: ``error`` says the server is not there."""
+        waiting = list(port.pending.values())
+        port.pending.clear()
+        if port.retired:
+            self._release(port)
+        elif port.sock is not None:
+            self._retire(port)
+        for question in waiting:
+            question.done((failure(question.query, FailureCause.NO_NAMESERVER, str(error)), None))
+
+    async def _tcp_ask(self, query: Query, wire: bytes, qid: int, expires: float) -> Reply:
+        left = min(self.timeout, expires - asyncio.get_running_loop().time())
+        try:
+            # The whole exchange, however the reply is cut, within what is left.
+            async with asyncio.timeout(max(left, 0)):
+                reader, writer = await asyncio.open_connection(self.host, self.port)
+                try:
+                    self.sent += 1
+                    writer.write(LENGTH.pack(len(wire)) + wire)
+                    (size,) = LENGTH.unpack(await reader.readexactly(2))
+                    reply = await reader.readexactly(size)
+                finally:
+                    writer.close()
+                    await writer.wait_closed()
+        except TimeoutError:
+            return failure(query, FailureCause.TIMEOUT, "no reply over TCP"), None
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            return failure(query, FailureCause.NO_NAMESERVER, f"TCP: {exc}"), None
+        return decode_tcp(reply, query, qid)
+
+    def close(self) -> None:
+        """Close the sockets; questions still waiting end as failures.
+
+        A later question opens new sockets.
+
+        Call it before the event loop that opened the sockets ends: they are
+        watched by that loop.
+        """
+        self._open_source = False
+        ports = [*self.ports, *self.draining]
+        self.ports, self.draining = [], set()
+        waiting: list[_Question] = []
+        for port in ports:
+            self._close_port(port)
+            waiting.extend(port.pending.values())
+            port.pending.clear()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+        if self._deadlines is not None:
+            self._deadlines.cancel()
+        for question in waiting:
+            question.done((failure(question.query, FailureCause.OTHER, "source closed"), None))
+
+
+def _tcp_ended(question: _Question, task: asyncio.Task[Reply]) -> None:
+    if task.cancelled():
+        # The event loop is ending with the question unanswered.
+        question.done((failure(question.query, FailureCause.OTHER, "cancelled"), None))
+        return
+    error = task.exception()
+    if error is not None:
+        question.done(error if isinstance(error, Exception) else RuntimeError(repr(error)))
+    else:
+        question.done(task.result())
