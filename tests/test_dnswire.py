@@ -15,11 +15,11 @@ from emailpro_core.sources._wire.codec import (
     Mismatch,
     decode_answer,
     encode_query,
-    ipv6_text,
     response_id,
 )
 from emailpro_core.sources._wire.codec import type_name as wire_type_name
 from emailpro_core.sources._wire.names import WireError
+from emailpro_core.sources._wire.rdata import ipv6_text
 
 QID = 0x4242
 

@@ -23,6 +23,7 @@ from emailpro_core.sources._stub import AsyncStubSource
 from emailpro_core.sources._wire import poll as stubpoll
 from emailpro_core.sources._wire import stub as stubwire
 from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire import tcp as tcp_retry
 from emailpro_core.sources._wire.stubasync import AsyncStubTransport, Reply
 from faults import Fault, FaultResponder
 
@@ -188,7 +189,7 @@ def test_a_question_that_cannot_be_encoded_fails_later() -> None:
 def test_a_tcp_retry_that_ends_badly_still_answers(ending: str) -> None:
     """The TCP task's end always reaches the question: cancelled is a failure, a bug raises."""
     got: list[Reply | Exception] = []
-    question = stubasync._Question(Query("example.org", "TXT"), got.append, 1, 0.0)
+    query = Query("example.org", "TXT")
 
     async def run() -> None:
         async def tcp() -> Reply:
@@ -202,7 +203,7 @@ def test_a_tcp_retry_that_ends_badly_still_answers(ending: str) -> None:
         if ending == "cancelled":
             task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        stubasync._tcp_ended(question, task)
+        tcp_retry.hand_over(got.append, query, task)
 
     asyncio.run(run())
     [reply] = got

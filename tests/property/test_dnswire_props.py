@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emailpro_core.sources._answers import MX, AnswerStatus, Query
-from emailpro_core.sources._wire.codec import Mismatch, decode_answer, encode_query, ipv6_text
+from emailpro_core.sources._wire.codec import Mismatch, decode_answer, encode_query
 from emailpro_core.sources._wire.names import WireError
+from emailpro_core.sources._wire.rdata import ipv6_text
 
 labels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
 names = st.lists(labels, min_size=2, max_size=4).map(".".join)

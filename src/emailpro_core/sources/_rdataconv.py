@@ -35,7 +35,7 @@ import dns.rdtypes.txtbase
 
 from ..errors import SourceDataError
 from ._answers import MX, SRV, TXT, RData, normalize_name
-from ._wire.codec import ipv6_text
+from ._wire.rdata import ipv6_text
 
 #: RFC 1035 §3.3: a <character-string> is a length octet followed by that many octets.
 MAX_CHARACTER_STRING = 255

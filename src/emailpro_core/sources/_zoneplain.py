@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from ._answers import MX, SRV, TXT, RData
 from ._memtable import RRSet
-from ._wire.codec import ipv6_text
+from ._wire.rdata import ipv6_text
 
 #: A zone as the sources hold it: the apex, every owner's record sets by type, and the
 #: negative-answer TTL.

@@ -18,11 +18,11 @@ compared octet for octet with the one sent.
 from __future__ import annotations
 
 import functools
-import socket
 import struct
 
-from .._answers import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
+from .._answers import MX, TXT, Answer, AnswerStatus, FailureCause, Query, RData
 from .names import MAX_POINTERS, Names, WireError, encode_name, read_name
+from .rdata import read_rdata, read_target
 
 #: RFC 1035 §3.2.2, RFC 3596 §2.1 (AAAA), RFC 2782 (SRV), RFC 6891 (OPT).
 RDTYPES: dict[str, int] = {
@@ -45,7 +45,6 @@ _QUESTION = struct.Struct("!HH")
 _RR_FIXED = struct.Struct("!HHIH")
 _SHORT = struct.Struct("!H")
 _LONG = struct.Struct("!I")
-_SRV = struct.Struct("!HHH")
 #: The UDP payload size offered with EDNS0: the DNS Flag Day 2020 value, which
 #: avoids IP fragmentation yet holds a 2048-bit DKIM key record.
 EDNS_PAYLOAD = 1232
@@ -107,74 +106,6 @@ _encoded = functools.lru_cache(maxsize=4096)(encode_name)
 def response_id(wire: bytes) -> int:
     """The message ID of a response (``-1`` when it is too short to have one)."""
     return int.from_bytes(wire[:2], "big") if len(wire) >= 2 else -1
-
-
-def _rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> RData:
-    # The record types decode_answer does not read itself.
-    if rtype == 16:
-        strings: list[bytes] = []
-        offset = start
-        while offset < end:
-            size = wire[offset]
-            strings.append(wire[offset + 1 : offset + 1 + size])
-            offset += 1 + size
-        if offset != end:
-            raise WireError("TXT character-string runs past its record")
-        return TXT(tuple(strings))
-    if rtype == 15:  # decode_answer reads those of 3 octets or more
-        raise WireError("MX record too short")
-    if rtype == 1:
-        if end - start != 4:
-            raise WireError("A record of the wrong size")
-        return socket.inet_ntop(socket.AF_INET, wire[start:end])
-    if rtype == 33:
-        if end - start < 7:
-            raise WireError("SRV record too short")
-        target, stop = read_name(wire, start + 6, names)
-        if stop != end:
-            raise WireError("SRV record of the wrong size")
-        priority, weight, port = _SRV.unpack_from(wire, start)
-        return SRV(priority, weight, port, target)
-    if rtype == 28:
-        if end - start != 16:
-            raise WireError("AAAA record of the wrong size")
-        return ipv6_text(wire[start:end])
-    if rtype in (2, 5, 12):
-        return _target(wire, start, end, names)
-    # A question for SOA: its records are not read (the checks never ask for them).
-    raise WireError(f"no reader for type {rtype}")
-
-
-_MAPPED = b"\x00" * 10 + b"\xff\xff"
-
-
-def ipv6_text(packed: bytes) -> str:
-    """An IPv6 address as RFC 5952 writes it.
-
-    §4: lower-case hexadecimal, the longest run of zero fields as ``::``; §5: the
-    dotted IPv4 form only for an IPv4-mapped address (``::ffff:192.0.2.1``). The
-    C library writes the deprecated IPv4-compatible form (``::192.0.2.1``)
-    dotted as well; that one is written in hexadecimal here.
-
-    >>> ipv6_text(bytes.fromhex("00000000000000000000ffffc0000201"))
-    '::ffff:192.0.2.1'
-    >>> ipv6_text(bytes.fromhex("000000000000000000000000c0000201"))
-    '::c000:201'
-    """
-    if packed.startswith(_MAPPED):
-        return "::ffff:" + socket.inet_ntop(socket.AF_INET, packed[12:])
-    text = socket.inet_ntop(socket.AF_INET6, packed)
-    if "." in text:
-        high, low = struct.unpack_from("!HH", packed, 12)
-        text = f"::{high:x}:{low:x}" if high else f"::{low:x}"
-    return text
-
-
-def _target(wire: bytes, start: int, end: int, names: Names) -> str:
-    target, stop = read_name(wire, start, names)
-    if stop != end:
-        raise WireError("name record of the wrong size")
-    return target
 
 
 def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | None]:
@@ -265,9 +196,9 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             elif rtype == 16 and rdlength and wire[start] == rdlength - 1:
                 values.append(TXT((wire[start + 1 : offset],)))  # one character-string
             else:
-                values.append(_rdata(wire, rtype, start, offset, names))
+                values.append(read_rdata(wire, rtype, start, offset, names))
         elif rtype == _CNAME:
-            cnames.setdefault(owner, _target(wire, start, offset, names))
+            cnames.setdefault(owner, read_target(wire, start, offset, names))
             cname_ttls.setdefault(owner, ttl if ttl < _TTL_LIMIT else 0)
     soa_ttl = -1
     for _ in range(nscount):

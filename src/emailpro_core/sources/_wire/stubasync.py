@@ -43,15 +43,14 @@ from .codec import Mismatch, encode_query, response_id
 from .names import WireError
 from .poll import Watcher
 from .stub import (
-    LENGTH,
     IdsExhausted,
     decode,
-    decode_tcp,
     failure,
     is_truncated,
     new_id,
     random16,
 )
+from .tcp import ask_over_tcp, hand_over
 from .timers import Deadlines
 
 #: What a question ends with: its answer, and a CNAME target left to chase (or ``None``).
@@ -337,9 +336,12 @@ class AsyncStubTransport:
             self._release(port)
         if is_truncated(answer):
             assert self._loop is not None
-            asking = self._tcp_ask(question.query, question.wire, question.qid, question.expires)
+            # Rare: a task of its own (RFC 7766 §5), within what is left of the lookup.
+            left = min(self.timeout, question.expires - self._loop.time())
+            self.sent += 1
+            asking = ask_over_tcp(self.host, self.port, question.query, question.wire, left)
             task = self._loop.create_task(asking)
-            task.add_done_callback(lambda ended: _tcp_ended(question, ended))
+            task.add_done_callback(lambda ended: hand_over(question.done, question.query, ended))
         else:
             question.done((answer, target))
 
@@ -364,26 +366,6 @@ class AsyncStubTransport:
         for question in waiting:
             question.done((failure(question.query, FailureCause.NO_NAMESERVER, str(error)), None))
 
-    async def _tcp_ask(self, query: Query, wire: bytes, qid: int, expires: float) -> Reply:
-        left = min(self.timeout, expires - asyncio.get_running_loop().time())
-        try:
-            # The whole exchange, however the reply is cut, within what is left.
-            async with asyncio.timeout(max(left, 0)):
-                reader, writer = await asyncio.open_connection(self.host, self.port)
-                try:
-                    self.sent += 1
-                    writer.write(LENGTH.pack(len(wire)) + wire)
-                    (size,) = LENGTH.unpack(await reader.readexactly(2))
-                    reply = await reader.readexactly(size)
-                finally:
-                    writer.close()
-                    await writer.wait_closed()
-        except TimeoutError:
-            return failure(query, FailureCause.TIMEOUT, "no reply over TCP"), None
-        except (OSError, asyncio.IncompleteReadError) as exc:
-            return failure(query, FailureCause.NO_NAMESERVER, f"TCP: {exc}"), None
-        return decode_tcp(reply, query, qid)
-
     def close(self) -> None:
         """Close the sockets; questions still waiting end as failures.
 
@@ -407,15 +389,3 @@ class AsyncStubTransport:
             self._deadlines.cancel()
         for question in waiting:
             question.done((failure(question.query, FailureCause.OTHER, "source closed"), None))
-
-
-def _tcp_ended(question: _Question, task: asyncio.Task[Reply]) -> None:
-    if task.cancelled():
-        # The event loop is ending with the question unanswered.
-        question.done((failure(question.query, FailureCause.OTHER, "cancelled"), None))
-        return
-    error = task.exception()
-    if error is not None:
-        question.done(error if isinstance(error, Exception) else RuntimeError(repr(error)))
-    else:
-        question.done(task.result())
