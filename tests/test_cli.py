@@ -18,6 +18,7 @@ import pytest
 
 from emailpro_core.cli import _account as cli_account
 from emailpro_core.cli import _common as cli_common
+from emailpro_core.cli import _propagation as cli_propagation
 from emailpro_core.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +110,17 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("check", "check-many", "records", "login", "password", "settings"):
         assert command in result.out
     assert "Exit codes:" in result.out
+
+
+def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """The top-level help names every exit code, propagation's 4 and 5 included."""
+    result = invoke(capsys, ["--help"])
+    epilog = " ".join(result.out.split()).partition("Exit codes: ")[2]
+    listed = {int(item.split()[0]) for item in epilog.rstrip(".").split(", ")}
+    assert {0, 1, 2, 3, 4, 5, 130} == listed
+    assert set(cli_propagation._EXIT_CODES.values()) <= listed
+    assert "4 propagation: only caches are stale" in epilog
+    assert "5 propagation: the servers disagree" in epilog
 
 
 def test_command_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import pickle
+import pkgutil
 
 import pytest
 
+import emailpro_core
+from emailpro_core import errors
 from emailpro_core.errors import (
     AuthoritativeDomainDetected,
     EmailProError,
@@ -114,3 +119,72 @@ def test_require_str_refuses_other_types(value: object, message: str) -> None:
 def test_require_str_returns_str() -> None:
     """A str passes through unchanged."""
     assert require_str("abc", "a login") == "abc"
+
+
+# --- every exception in emailpro_core.errors ------------------------------------
+
+#: Exceptions that stay inside the package: each is caught where it is raised, so
+#: that no public function lets it out. Why each one is private:
+PRIVATE_EXCEPTIONS = {
+    # The command's own: main() prints it as one line and exits 2.
+    "emailpro_core.cli._common.UsageError": "caught by cli.main (exit 2)",
+    "emailpro_core.cli._common.ParserExit": "argparse's exit, caught by cli.main",
+    # A DMARC value the grammar refuses: parse_dmarc turns it into an error of the record.
+    "emailpro_core.dmarc._values._BadValue": "caught by parse_dmarc",
+    # A file that is not a regular file, or too big: ZoneSource raises ZoneFileError
+    # for it, the command a usage error.
+    "emailpro_core.sources._inputfiles.InputFileError": "ZoneFileError or UsageError",
+    # Malformed or mismatched DNS messages: the stub sources answer UNKNOWN with a cause.
+    "emailpro_core.sources._wire.codec.Mismatch": "a reply to another question, ignored",
+    "emailpro_core.sources._wire.names.WireError": "an UNKNOWN answer of the stub sources",
+    "emailpro_core.sources._wire.stub.IdsExhausted": "an UNKNOWN answer of AsyncStubSource",
+    # Control flow of the fast zone reader and of SPF evaluation.
+    "emailpro_core.sources._zoneplain._NotPlain": "the full zone parser takes over",
+    "emailpro_core.spf._eval._Stop": "the end of check_host, as its result",
+}
+
+
+def _every_module() -> list[str]:
+    found = [info.name for info in pkgutil.walk_packages(emailpro_core.__path__, "emailpro_core.")]
+    return ["emailpro_core", *found]
+
+
+def _exceptions_defined() -> dict[str, type[BaseException]]:
+    """Every exception class of the package, by the dotted name of its definition."""
+    found: dict[str, type[BaseException]] = {}
+    for name in _every_module():
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == name
+            ):
+                found[f"{name}.{value.__qualname__}"] = value
+    return found
+
+
+def test_every_exception_is_in_errors_or_listed_as_private() -> None:
+    """Each exception the package defines is in errors.__all__, or private for a reason."""
+    defined = _exceptions_defined()
+    exported = {cls for name in errors.__all__ if isinstance(cls := getattr(errors, name), type)}
+    outside = {name for name, cls in defined.items() if cls not in exported}
+    assert set(PRIVATE_EXCEPTIONS) == outside
+    # What users catch as EmailProError is always importable from errors.
+    assert [] == [name for name in outside if issubclass(defined[name], EmailProError)]
+
+
+def test_public_modules_export_only_the_exceptions_of_errors() -> None:
+    """An exception offered by any public module is the very class in emailpro_core.errors."""
+    seen = set()
+    for name in _every_module():
+        if any(part.startswith("_") for part in name.split(".")[1:]):
+            continue
+        module = importlib.import_module(name)
+        for export in getattr(module, "__all__", ()):
+            value = getattr(module, export)
+            if inspect.isclass(value) and issubclass(value, BaseException):
+                assert value is getattr(errors, export, None), f"{name}.{export}"
+                seen.add(export)
+    # The walk sees the re-exports (sources.ZoneFileError, routing.InvalidRelayTarget, ...).
+    assert {"ZoneFileError", "InvalidRelayTarget", "InvalidSetup", "DomainOutsideZone"} <= seen

@@ -713,8 +713,8 @@ def test_validate_password_raises_with_every_violation() -> None:
 
 
 def test_validate_password_accepts_a_good_password() -> None:
-    """A compliant password passes silently."""
-    validate_password("Abcdefgh1", personal=PersonalInfo(login="jd"))
+    """A compliant password comes back unchanged."""
+    assert "Abcdefgh1" == validate_password("Abcdefgh1", personal=PersonalInfo(login="jd"))
 
 
 def test_huge_password() -> None:

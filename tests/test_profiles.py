@@ -325,7 +325,7 @@ def test_other_provider_records() -> None:
         dkim_selectors=[DkimSelector("em0001", "em0001.dkim.example-mail.net."), "em0002"],
         dkim_enabled=True,
     )
-    records = expected_records(setup, EXAMPLE_MAIL)
+    records = expected_records(setup, profile=EXAMPLE_MAIL)
     expected = [
         ("example.org", "MX", 300, "10 in1.example-mail.net."),
         ("example.org", "MX", 300, "20 in2.example-mail.net."),
@@ -359,7 +359,7 @@ def _rrsets_of_zone(text: str, origin: str) -> set[tuple[str, int, int, frozense
 
 def test_other_provider_client() -> None:
     """Client settings and autoconfig use the profile's host and endpoints."""
-    settings = client_settings(EXAMPLE_MAIL, 3, address="ann@example.org")
+    settings = client_settings(3, profile=EXAMPLE_MAIL, address="ann@example.org")
     expected = [
         ("imap", "box3.example-mail.net", 143, "STARTTLS"),
         ("smtp", "box3.example-mail.net", 465, "SSL"),
@@ -367,7 +367,7 @@ def test_other_provider_client() -> None:
     assert expected == [
         (e.protocol.value, e.host, e.port, e.security.value) for e in settings.endpoints
     ]
-    root = ET.fromstring(autoconfig_xml(EXAMPLE_MAIL, 3, domain="example.org"))
+    root = ET.fromstring(autoconfig_xml(3, profile=EXAMPLE_MAIL, domain="example.org"))
     expected_xml = (["imap"], ["465"], "Example Mail")
     assert expected_xml == (
         [s.get("type") for s in root.iter("incomingServer")],

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import attrs
 import pytest
 
 import emailpro_core
+import emailpro_core.errors
+import emailpro_core.records
 import emailpro_core.sources
+from emailpro_core.records import OVH_EMAIL_PRO, Profile
 
 # The names the design promises users (DESIGN.md, "Public surface").
 PROMISED = {
@@ -155,3 +161,85 @@ def test_every_module_is_public_or_private() -> None:
         if name and not private and name not in PUBLIC_MODULES:
             unlisted.append(name)
     assert [] == sorted(unlisted)
+
+
+# --- one shape for the API ------------------------------------------------------
+
+
+def _public_callables() -> dict[str, Callable[..., object]]:
+    """Every function, class and method that a public module's __all__ offers."""
+    found: dict[str, Callable[..., object]] = {}
+    for name in ["", *PUBLIC_MODULES]:
+        module = importlib.import_module(f"emailpro_core.{name}".rstrip("."))
+        for export in module.__all__:
+            value = getattr(module, export)
+            if inspect.isclass(value):
+                found[value.__qualname__] = value
+                for attribute, member in vars(value).items():
+                    member = getattr(member, "__func__", member)
+                    if callable(member) and not attribute.startswith("_"):
+                        found[f"{value.__qualname__}.{attribute}"] = member
+            elif callable(value):
+                found[f"{value.__module__}.{export}"] = value
+    return found
+
+
+def _takes_a_profile(function: Callable[..., object]) -> inspect.Parameter | None:
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):  # some builtins have no signature
+        return None
+    parameter = parameters.get("profile")
+    # RecordSet.profile is a field holding the profile's name (a str), not a Profile.
+    if parameter is None or parameter.annotation not in ("Profile", Profile):
+        return None
+    return parameter
+
+
+def test_profile_is_keyword_only_everywhere() -> None:
+    """Every public function or method that accepts a Profile takes it by keyword only."""
+    taking = {name: p for name, f in _public_callables().items() if (p := _takes_a_profile(f))}
+    positional = sorted(name for name, p in taking.items() if p.kind is not p.KEYWORD_ONLY)
+    assert [] == positional
+    # The walk sees them: a sample of those that took it by position before 0.x.
+    expected = {
+        "emailpro_core.checker.check_domain",
+        "emailpro_core.checker.check_domain_async",
+        "emailpro_core.propagation._check.check_propagation",
+        "emailpro_core.propagation._check.questions_of",
+        "emailpro_core.records._client.client_settings",
+        "emailpro_core.records._client.autoconfig_xml",
+        "emailpro_core.records._expected.expected_records",
+    }
+    assert expected <= set(taking)
+
+
+def test_profile_repr_is_short() -> None:
+    """A profile shows as its name only, so that signatures and help() stay readable."""
+    assert "<Profile 'OVHcloud E-mail Pro (EU)'>" == repr(OVH_EMAIL_PRO)
+    signature = str(inspect.signature(emailpro_core.check_domain))
+    assert "profile: 'Profile' = <Profile 'OVHcloud E-mail Pro (EU)'>" in signature
+    assert len(signature) < 200
+    for name, function in _public_callables().items():
+        parameter = _takes_a_profile(function)
+        if parameter is not None:
+            assert len(str(parameter)) < 80, name
+
+
+def test_profile_equality_still_compares_every_field() -> None:
+    """The short repr leaves equality and the hash as they were: over all the fields."""
+    same = attrs.evolve(OVH_EMAIL_PRO)
+    assert same == OVH_EMAIL_PRO
+    assert hash(same) == hash(OVH_EMAIL_PRO)
+    other = attrs.evolve(OVH_EMAIL_PRO, default_ttl=300)
+    assert repr(other) == repr(OVH_EMAIL_PRO)
+    assert other != OVH_EMAIL_PRO
+    assert hash(other) != hash(OVH_EMAIL_PRO)
+
+
+def test_setup_names_beside_domain_setup() -> None:
+    """check_setup, validate_setup and InvalidSetup are exported with DomainSetup."""
+    exported = set(emailpro_core.__all__)
+    assert {"DomainSetup", "InvalidSetup", "check_setup", "validate_setup"} <= exported
+    assert emailpro_core.check_setup is emailpro_core.records.check_setup
+    assert emailpro_core.InvalidSetup is emailpro_core.errors.InvalidSetup

@@ -756,7 +756,7 @@ def test_long_txt_is_split() -> None:
     """A TXT value over 255 octets becomes several character-strings (RFC 1035 §3.3.14)."""
     assert len(LONG_DMARC) > 255
     profile = attrs.evolve(OVH_EMAIL_PRO, dmarc_value=LONG_DMARC)
-    records = expected_records(BASIC, profile)
+    records = expected_records(BASIC, profile=profile)
     (dmarc,) = records.for_check("dmarc")
     line = dmarc.to_zone_line()
     assert line.count('" "') == len(LONG_DMARC) // 255
@@ -798,7 +798,7 @@ def test_to_dict_schema() -> None:
 def test_to_json_keeps_unicode() -> None:
     """JSON keeps non-ASCII characters as they are."""
     profile = attrs.evolve(OVH_EMAIL_PRO, name="Courriel Pro é")
-    assert "Courriel Pro é" in expected_records(BASIC, profile).to_json()
+    assert "Courriel Pro é" in expected_records(BASIC, profile=profile).to_json()
 
 
 def test_omission_to_dict() -> None:
@@ -820,7 +820,7 @@ def test_nsd_accepts_zone_text(tmp_path: Path) -> None:
             pytest.fail("nsd-checkzone is required (EMAILPRO_REQUIRE_NSD is set)")
         pytest.skip("NSD is not installed")
     profile = attrs.evolve(OVH_EMAIL_PRO, dmarc_value=LONG_DMARC)
-    text = expected_records(FULL, profile).to_zone_text()
+    text = expected_records(FULL, profile=profile).to_zone_text()
     head = (
         "xn--bcher-kva.example. 3600 IN SOA ns.xn--bcher-kva.example. "
         "hostmaster.xn--bcher-kva.example. 1 3600 600 86400 300\n"

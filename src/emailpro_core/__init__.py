@@ -39,6 +39,7 @@ from .errors import (
     InvalidDomain,
     InvalidLogin,
     InvalidPassword,
+    InvalidSetup,
     ValidationError,
     Violation,
 )
@@ -76,9 +77,11 @@ from .records import (
     RecordSet,
     Requirement,
     autoconfig_xml,
+    check_setup,
     client_settings,
     expected_records,
     merge_spf,
+    validate_setup,
 )
 from .routing import (
     DomainMode,
@@ -128,6 +131,7 @@ __all__ = [
     "InvalidDomain",
     "InvalidLogin",
     "InvalidPassword",
+    "InvalidSetup",
     "LoginPolicy",
     "OVH_EMAIL_PRO",
     "PasswordPolicy",
@@ -168,6 +172,7 @@ __all__ = [
     "check_propagation_async",
     "check_relay_target",
     "check_service_name",
+    "check_setup",
     "client_settings",
     "default_mode",
     "deliver",
@@ -185,6 +190,7 @@ __all__ = [
     "validate_login",
     "validate_password",
     "validate_relay_target",
+    "validate_setup",
 ]
 
 

@@ -245,7 +245,7 @@ def test_split_txt(text: str) -> None:
 @given(st.integers(1, 10**20))
 def test_client_host(number: int) -> None:
     """Every endpoint is on pro<N>.mail.ovh.net."""
-    settings = client_settings(OVH_EMAIL_PRO, number)
+    settings = client_settings(number)
     expected = {f"pro{number}.mail.ovh.net"}
     assert expected == {e.host for e in settings.endpoints}
 
@@ -256,10 +256,10 @@ def test_client_numbers(number: int) -> None:
     problems = check_server_number(number)
     if problems:
         with pytest.raises(ValidationError) as info:
-            client_settings(OVH_EMAIL_PRO, number)
+            client_settings(number)
         assert problems == info.value.violations
     else:
-        assert client_settings(OVH_EMAIL_PRO, number).host.startswith("pro")
+        assert client_settings(number).host.startswith("pro")
 
 
 # XML 1.0 §2.2 Char, less CR (§2.11 reads it back as LF).
@@ -271,11 +271,11 @@ def test_autoconfig_any_name(domain: str, name: str) -> None:
     """Any display name is kept exactly in well-formed XML, or refused with a violation."""
     if _NOT_XML.search(name):
         with pytest.raises(ValidationError) as info:
-            autoconfig_xml(OVH_EMAIL_PRO, 1, domain=domain, display_name=name)
+            autoconfig_xml(1, domain=domain, display_name=name)
         expected = ("client.bad_xml_text",)
         assert expected == info.value.codes
     else:
-        text = autoconfig_xml(OVH_EMAIL_PRO, 1, domain=domain, display_name=name)
+        text = autoconfig_xml(1, domain=domain, display_name=name)
         assert name == ET.fromstring(text).findtext("emailProvider/displayName")
 
 

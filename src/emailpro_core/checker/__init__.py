@@ -61,8 +61,8 @@ def check_domain(
     setup: DomainSetup,
     source: RecordSource,
     /,
-    profile: Profile = OVH_EMAIL_PRO,
     *,
+    profile: Profile = OVH_EMAIL_PRO,
     deadline: float | None = None,
 ) -> Diagnosis:
     """Diagnose one domain over a synchronous source.
@@ -81,7 +81,7 @@ def check_domain(
             (or a chain of them) that does not hold the domain, and nothing else answers.
         TypeError: ``setup`` is not a :class:`~emailpro_core.records.DomainSetup`.
     """
-    ctx = make_context(setup, profile)
+    ctx = make_context(setup, profile=profile)
     require_zone_holds(source, ctx.domain)
     return run_sync_checks(ctx, source, deadline=deadline)
 
@@ -90,8 +90,8 @@ async def check_domain_async(
     setup: DomainSetup,
     source: AsyncRecordSource,
     /,
-    profile: Profile = OVH_EMAIL_PRO,
     *,
+    profile: Profile = OVH_EMAIL_PRO,
     deadline: float | None = None,
 ) -> Diagnosis:
     """Diagnose one domain over an async source; each round of lookups runs concurrently.
@@ -107,6 +107,6 @@ async def check_domain_async(
             hold the domain, and nothing else answers.
         TypeError: ``setup`` is not a :class:`~emailpro_core.records.DomainSetup`.
     """
-    ctx = make_context(setup, profile)
+    ctx = make_context(setup, profile=profile)
     require_zone_holds(source, ctx.domain)
     return await run_async_checks(ctx, source, deadline=deadline)

@@ -45,7 +45,7 @@ async def _one(
     deadline: float | None,
 ) -> Diagnosis:
     try:
-        ctx = make_context(setup, profile)
+        ctx = make_context(setup, profile=profile)
     except InvalidSetup as error:
         # One bad setup must not end a run over thousands of domains.
         return _refused(setup, "setup.invalid", error)

@@ -52,14 +52,14 @@ _CHECKS: tuple[tuple[Check, _Run], ...] = (
 )
 
 
-def make_context(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> Context:
+def make_context(setup: DomainSetup, /, *, profile: Profile = OVH_EMAIL_PRO) -> Context:
     """The context of one domain: its setup, the profile and its expected records.
 
     Raises:
         InvalidSetup: the setup contradicts itself or the profile.
         TypeError: ``setup`` is not a :class:`~emailpro_core.records.DomainSetup`.
     """
-    return Context(setup, profile, expected_records(setup, profile))
+    return Context(setup, profile, expected_records(setup, profile=profile))
 
 
 #: How much of a source's exception text a message repeats.

@@ -27,7 +27,10 @@ from . import _check as cli_check
 from . import _example as cli_example
 from . import _propagation as cli_propagation
 from ._common import (
+    EXIT_ERROR,
     EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNKNOWN,
     EXIT_USAGE,
     PROG,
     Output,
@@ -35,6 +38,7 @@ from ._common import (
     ParserExit,
     UsageError,
 )
+from ._propagation import EXIT_SERVERS_DISAGREE, EXIT_STALE
 
 __all__ = ["build_parser", "main"]
 
@@ -49,8 +53,10 @@ def build_parser() -> Parser:
         prog=PROG,
         description="The rules of OVHcloud E-mail Pro: check a domain's DNS, logins and "
         "passwords; print the records a domain needs and the client settings.",
-        epilog="Exit codes: 0 nothing wrong, 1 something wrong, 2 bad usage or input, "
-        "3 no verdict (DNS failures only), 130 interrupted.",
+        epilog=f"Exit codes: {EXIT_OK} nothing wrong, {EXIT_ERROR} something wrong, "
+        f"{EXIT_USAGE} bad usage or input, {EXIT_UNKNOWN} no verdict (DNS failures only), "
+        f"{EXIT_STALE} propagation: only caches are stale, {EXIT_SERVERS_DISAGREE} "
+        f"propagation: the servers disagree, {EXIT_INTERRUPTED} interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

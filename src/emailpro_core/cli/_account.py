@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import InvalidLogin, Violation
 from ..naming import LoginPolicy, check_login, parse_address, suggest_login
 from ..password import PasswordPolicy, PersonalInfo, check_password, generate_password
-from ..records import OVH_EMAIL_PRO, Security, autoconfig_xml, client_settings, expected_records
+from ..records import Security, autoconfig_xml, client_settings, expected_records
 from ._common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -330,9 +330,9 @@ def run_settings(args: argparse.Namespace, out: Output, /) -> int:
         domain = args.domain or (None if address is None else address.domain)
         if domain is None:
             raise UsageError("--format autoconfig needs --domain or --address")
-        out.print_lines(autoconfig_xml(OVH_EMAIL_PRO, args.server, domain=domain).splitlines())
+        out.print_lines(autoconfig_xml(args.server, domain=domain).splitlines())
         return EXIT_OK
-    settings = client_settings(OVH_EMAIL_PRO, args.server, address=address)
+    settings = client_settings(args.server, address=address)
     if args.format == "json":
         _print_json(out, settings.to_dict())
         return EXIT_OK

@@ -182,7 +182,11 @@ def check_login(
 
 
 def validate_login(login: str, /, *, policy: LoginPolicy = DEFAULT_LOGIN_POLICY) -> str:
-    """Return ``login`` unchanged if ``policy`` accepts it.
+    """Return ``login`` if ``policy`` accepts it.
+
+    Returns:
+        ``login`` itself: a valid login has no other normalized form. It keeps
+        the case it was given (:class:`Address` compares logins case-insensitively).
 
     Raises:
         InvalidLogin: carrying every violation.

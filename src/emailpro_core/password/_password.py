@@ -116,8 +116,12 @@ def validate_password(
     *,
     policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
     personal: PersonalInfo | None = None,
-) -> None:
-    """Raise :class:`InvalidPassword` carrying every violation, if there is any.
+) -> str:
+    """Return ``password`` if ``policy`` accepts it.
+
+    Returns:
+        ``password`` itself: a password has no other normalized form (it is
+        used as typed, never trimmed or folded).
 
     Raises:
         InvalidPassword: the password breaks the policy (it is not shown).
@@ -126,6 +130,7 @@ def validate_password(
     violations = check_password(password, policy=policy, personal=personal)
     if violations:
         raise InvalidPassword(violations)
+    return password
 
 
 def _evaluate(

@@ -36,13 +36,13 @@ DEFAULT_TIMEOUT = 2.0
 MAX_RESOLVERS = 8
 
 
-def questions_of(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> tuple[Query, ...]:
+def questions_of(setup: DomainSetup, /, *, profile: Profile = OVH_EMAIL_PRO) -> tuple[Query, ...]:
     """The questions a propagation check asks: each name and type of the expected records.
 
     Raises:
         InvalidSetup: the setup contradicts itself or the profile.
     """
-    records = make_context(setup, profile).records
+    records = make_context(setup, profile=profile).records
     return tuple(dict.fromkeys(Query(record.name, record.type) for record in records))
 
 
@@ -80,7 +80,7 @@ def _plan(
         raise ValueError(f"port must be between 1 and 65535, not {port!r}")
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    questions = questions_of(setup, profile)
+    questions = questions_of(setup, profile=profile)
     return Plan(setup.domain.ascii, questions, found, port, bool(ipv6))
 
 
@@ -120,8 +120,8 @@ def _report(
 def check_propagation(
     setup: DomainSetup,
     /,
-    profile: Profile = OVH_EMAIL_PRO,
     *,
+    profile: Profile = OVH_EMAIL_PRO,
     resolvers: Sequence[str | tuple[str, int]],
     port: int = 53,
     timeout: float = DEFAULT_TIMEOUT,
@@ -166,15 +166,17 @@ def _check(
     diagnosis = None
     if gathered.reference is not None:
         source = view_source(plan, gathered, timeout=timeout, until=until, send=send)
-        diagnosis = run_sync_checks(make_context(setup, profile), source, deadline=_left(until))
+        diagnosis = run_sync_checks(
+            make_context(setup, profile=profile), source, deadline=_left(until)
+        )
     return _report(plan, gathered, diagnosis, now)
 
 
 async def check_propagation_async(
     setup: DomainSetup,
     /,
-    profile: Profile = OVH_EMAIL_PRO,
     *,
+    profile: Profile = OVH_EMAIL_PRO,
     resolvers: Sequence[str | tuple[str, int]],
     port: int = 53,
     timeout: float = DEFAULT_TIMEOUT,
@@ -208,6 +210,6 @@ async def _check_async(
     diagnosis = None
     if gathered.reference is not None:
         source = async_view_source(plan, gathered, timeout=timeout, until=until, send=send)
-        ctx = make_context(setup, profile)
+        ctx = make_context(setup, profile=profile)
         diagnosis = await run_async_checks(ctx, source, deadline=_left(until))
     return _report(plan, gathered, diagnosis, now)

@@ -5,7 +5,7 @@ Every E-mail Pro account connects to its service's host ``pro<N>.mail.ovh.net``,
 full e-mail address as the user name (D-EP1, D-OUTLOOK, D-ANDROID, D-GMAIL).
 
 >>> from emailpro_core.records import OVH_EMAIL_PRO
->>> settings = client_settings(OVH_EMAIL_PRO, 2, address="mary@example.org")
+>>> settings = client_settings(2, profile=OVH_EMAIL_PRO, address="mary@example.org")
 >>> for e in settings.endpoints:
 ...     print(e.protocol.value, e.host, e.port, e.security.value)
 imap pro2.mail.ovh.net 993 SSL
@@ -25,7 +25,7 @@ import attrs
 from ..domains import Domain, normalize_domain
 from ..errors import ValidationError, Violation, require_str
 from ..naming import Address, parse_address
-from ._profiles import MailProtocol, Profile, Security
+from ._profiles import OVH_EMAIL_PRO, MailProtocol, Profile, Security
 
 _XML_BAD = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -97,7 +97,11 @@ class ClientSettings:
 
 
 def client_settings(
-    profile: Profile, server_number: int, /, *, address: str | Address | None = None
+    server_number: int,
+    /,
+    *,
+    profile: Profile = OVH_EMAIL_PRO,
+    address: str | Address | None = None,
 ) -> ClientSettings:
     """The client settings of the service with ``server_number`` (``pro<N>``).
 
@@ -151,11 +155,11 @@ def _server(parent: ET.Element, tag: str, endpoint: Endpoint) -> None:
 
 
 def autoconfig_xml(
-    profile: Profile,
     server_number: int,
     /,
     *,
     domain: str | Domain,
+    profile: Profile = OVH_EMAIL_PRO,
     display_name: str | None = None,
     display_short_name: str | None = None,
 ) -> str:
@@ -171,7 +175,7 @@ def autoconfig_xml(
             ``client.bad_xml_text`` for a name with a character XML cannot carry.
         TypeError: an argument has the wrong type.
     """
-    settings = client_settings(profile, server_number)
+    settings = client_settings(server_number, profile=profile)
     if not isinstance(domain, Domain):
         domain = normalize_domain(require_str(domain, "a domain"))
     root = ET.Element("clientConfig", {"version": "1.1"})

@@ -125,7 +125,7 @@ def _dkim(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | Omiss
             )
 
 
-def expected_records(setup: DomainSetup, /, profile: Profile = OVH_EMAIL_PRO) -> RecordSet:
+def expected_records(setup: DomainSetup, /, *, profile: Profile = OVH_EMAIL_PRO) -> RecordSet:
     """The records ``setup`` needs with ``profile``, in the order of :data:`CHECKS`.
 
     A record whose exact value cannot be known yet (the autodiscover SRV without a

@@ -145,13 +145,15 @@ def _template_regex(template: str) -> re.Pattern[str]:
 # A profile keys what is remembered per profile (the provider's sending address,
 # the values every domain shares), once per domain checked: its hash, over all
 # its fields and policies, is made once.
-@attrs.frozen(cache_hash=True)
+@attrs.frozen(cache_hash=True, repr=False)
 class Profile:
     """The provider-specific values of a hosted e-mail service.
 
     Host names are kept lower case without a trailing dot; regular expressions
     accept a ``str`` (compiled case-insensitively) or a compiled pattern and are
-    used with ``fullmatch``.
+    used with ``fullmatch``. The repr shows the name alone
+    (``<Profile 'OVHcloud E-mail Pro (EU)'>``); equality and the hash still
+    compare every field.
 
     Attributes:
         name: A human name for the profile.
@@ -206,6 +208,11 @@ class Profile:
     password_policy: PasswordPolicy = attrs.field(
         factory=PasswordPolicy.default, validator=attrs.validators.instance_of(PasswordPolicy)
     )
+
+    def __repr__(self) -> str:
+        # Short on purpose: the profile is the default of many signatures, and a
+        # repr of every field would fill help() and inspect.signature() with it.
+        return f"<Profile {self.name!r}>"
 
     @property
     def spf_value(self) -> str:

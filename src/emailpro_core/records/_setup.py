@@ -267,6 +267,10 @@ def check_setup(
 def validate_setup(setup: DomainSetup, /, *, profile: Profile = OVH_EMAIL_PRO) -> DomainSetup:
     """Return ``setup`` if it is consistent.
 
+    Returns:
+        ``setup`` itself: its fields were normalized when it was built (the
+        domain, the mode, the relay target, the token and the selectors).
+
     Raises:
         InvalidSetup: carrying every violation of :func:`check_setup`.
         TypeError: ``setup`` is not a :class:`DomainSetup`.

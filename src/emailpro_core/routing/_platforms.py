@@ -317,7 +317,11 @@ def check_relay_target(
 def validate_relay_target(
     target: str | None, /, *, platform: Platform, mode: DomainMode
 ) -> str | None:
-    """The relay target in normalized form (``None`` in authoritative mode).
+    """Return the relay target in normalized form if it is valid for ``platform`` in ``mode``.
+
+    Returns:
+        The host in A-labels, lower case, without its trailing dot; ``None`` when
+        there is no relay target (``None`` or blank, as authoritative mode requires).
 
     Raises:
         InvalidRelayTarget: carrying every violation of :func:`check_relay_target`.

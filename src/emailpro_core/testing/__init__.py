@@ -217,5 +217,5 @@ def assert_zone_ready(
     else:
         path = os.fspath(zone)
         source = read_zone_file(path, default_origin=setup.domain.ascii, fallback=fallback)
-    diagnosis = check_domain(setup, source, profile)
+    diagnosis = check_domain(setup, source, profile=profile)
     return assert_diagnosis_ready(diagnosis, fail_on=failing)

@@ -52,7 +52,7 @@ class Context:
     Attributes:
         setup: The domain's setup.
         profile: The provider's profile.
-        records: ``expected_records(setup, profile)``, computed once per domain.
+        records: ``expected_records(setup, profile=profile)``, computed once per domain.
     """
 
     setup: DomainSetup
