@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 from sphinx.application import Sphinx
-from sphinx.domains.python import ObjectEntry, PythonDomain
+from sphinx.domains.python import PythonDomain
 from sphinx.pycode import ModuleAnalyzer
 
 # Document the checkout's package (src/), whether or not it is installed.
@@ -121,7 +121,7 @@ class _PythonDomain(PythonDomain):
         name: str,
         type: str | None,
         searchmode: int = 0,
-    ) -> list[tuple[str, ObjectEntry]]:
+    ) -> list[tuple[str, Any]]:
         matches = super().find_obj(env, modname, classname, name, type, searchmode)
         described = [match for match in matches if not match[1].aliased]
         if len(described) > 1:
