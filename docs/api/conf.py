@@ -14,10 +14,13 @@ suite; this reference links to it and does not parse it, so no Markdown parser (
 is needed: the source folder is docs/api alone.
 
 What is documented is each public module's ``__all__`` (docs/architecture.md, "Public and
-private"): ``automodule`` with ``:members:`` takes exactly the names of ``__all__``,
-imported ones included (the public modules re-export names defined in private modules),
-and ``:undoc-members:`` keeps the constants, which carry no docstring of their own.
-tests/test_api_reference.py checks that every public name reaches ``objects.inv``.
+private"), one page per module: ``automodule`` with ``:members:`` takes exactly the names
+of ``__all__``, imported ones included (the public modules re-export names defined in
+private modules), except the constants imported from a private module, which autodoc
+skips: each page lists those with ``autodata``. The package's own page lists its names,
+each linked to its description in the part it comes from, so no object is described
+twice under one name. tests/test_api_reference.py checks that every public name reaches
+the built reference's inventory (``objects.inv``).
 """
 
 from __future__ import annotations
@@ -148,9 +151,8 @@ def _comment_of_constant(
     module_name, _, attribute = name.rpartition(".")
     homes = sorted(
         module
-        for module in sys.modules
-        if module.startswith(module_name + "._")
-        and getattr(sys.modules[module], attribute, None) is obj
+        for module, loaded in list(sys.modules.items())
+        if module.startswith(module_name + "._") and getattr(loaded, attribute, None) is obj
     )
     for home in homes:
         comment = ModuleAnalyzer.for_module(home).find_attr_docs().get(("", attribute))
