@@ -2,8 +2,8 @@
 
 The main names of every public module are re-exported here; the modules
 (``naming``, ``password``, ``routing``, ``records``, ``checker``, ``propagation``,
-``sources``, ``spf``, ``dkim``, ``dmarc``, ``client``, ``domains``, ``errors``) are importable
-too and hold the rest.
+``sources``, ``spf``, ``dkim``, ``dmarc``, ``domains``, ``errors``, ``examples``, ``cli``,
+``testing``) are importable too and hold the rest.
 
 >>> import emailpro_core
 >>> emailpro_core.check_login("mary.johnson")

@@ -1,7 +1,5 @@
 """Account naming: logins, addresses, person names, service names, placeholder accounts.
 
-The login rules live in :mod:`emailpro_core.naming` and are re-exported here.
-
 >>> address = make_address("Mary.Johnson", "Example.COM.")
 >>> address.ascii
 'Mary.Johnson@example.com'

@@ -3,9 +3,7 @@
 The rules live in :class:`PasswordPolicy` (three readings: ``default()``,
 ``guide()``, ``from_service(...)``); this module checks passwords against them and
 generates compliant ones. A password never appears in a message, a param, a repr
-or an exception. The rules are in :mod:`~emailpro_core.password`, character
-classes in :mod:`~emailpro_core.password`, personal data in
-:mod:`~emailpro_core.password`; this module exports all their public names.
+or an exception.
 
 >>> check_password("Tr0ub4dor&3")
 ()

@@ -1,10 +1,9 @@
 """Routing: domain modes, relay targets, platforms, topologies and delivery traces.
 
-The public face of four modules: :mod:`~emailpro_core.routing` (the two modes and the
-relay-target rules), :mod:`~emailpro_core.routing` (one platform),
-:mod:`~emailpro_core.routing` (platforms side by side) and
-:mod:`~emailpro_core.routing` (where mail for a recipient goes). The guide's
-example, E-mail Pro beside MX Plan for ``mydomain.ovh`` [D-EP1]:
+The two modes and the relay-target rules (:class:`DomainMode`,
+:func:`check_relay_target`), one platform (:class:`Platform`), platforms side by
+side (:class:`Topology`) and where mail for a recipient goes (:func:`route`,
+:func:`deliver`). The guide's example, E-mail Pro beside MX Plan for ``mydomain.ovh`` [D-EP1]:
 
 >>> mxplan = Platform("mxplan", hosts=OVH_RELAY_TARGETS)
 >>> pro = Platform("emailpro-zz1111111-1", hosts="pro1.mail.ovh.net")
