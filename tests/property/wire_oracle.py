@@ -26,8 +26,9 @@ from emailpro_core.sources._answers import (
     Query,
     RData,
 )
-from emailpro_core.sources._wire.codec import Mismatch, ipv6_text
+from emailpro_core.sources._wire.codec import Mismatch
 from emailpro_core.sources._wire.names import WireError
+from emailpro_core.sources._wire.rdata import ipv6_text
 
 __all__ = ["decode_answer", "encode_query"]
 
