@@ -22,7 +22,7 @@ lame delegation) or for another zone is reported per server
 (:class:`ServerState`); an NS name that does not resolve is a finding of its own.
 
 :func:`check_propagation_async` is the same check on an event loop: both run the
-one copy of the steps in :mod:`emailpro_core.propagation._flow`.
+one copy of the steps (a generator of questions, driven sync or async).
 
 >>> Verdict("stale"), Outcome.ZONE_WRONG.value
 (<Verdict.STALE: 'stale'>, 'zone_wrong')

@@ -5,7 +5,7 @@
 autodiscover SRV, ownership CNAME, DKIM CNAMEs and DMARC, each marked required or
 recommended and tied to the checker check it belongs to. The set renders as zone
 text, JSON, or dnspython rrsets. The module also offers :func:`merge_spf`
-(from :mod:`emailpro_core.spf._merge`), the one SPF record to publish beside an existing one,
+(also in :mod:`emailpro_core.spf`), the one SPF record to publish beside an existing one,
 and re-exports the setup and profile types it works with.
 
 >>> records = expected_records(DomainSetup("example.org", server_number=1))

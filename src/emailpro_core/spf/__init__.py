@@ -1,9 +1,9 @@
 """SPF (RFC 7208): the ``check_host()`` evaluation over any record source.
 
-One copy of the logic, :func:`spf_resolution`, is a resolution (see
-:mod:`emailpro_core.sources._answers`): :func:`check_host` drives it with a synchronous source,
-:func:`check_host_async` with an asynchronous one, and the checker composes it
-with ``yield from``.
+One copy of the logic, :func:`spf_resolution`, is a resolution: a generator that
+yields the DNS questions it needs (see :class:`~emailpro_core.sources.Resolution`).
+:func:`check_host` drives it with a synchronous source, :func:`check_host_async`
+with an asynchronous one, and the checker composes it with ``yield from``.
 
 >>> from emailpro_core.sources import StaticSource
 >>> zone = StaticSource({
