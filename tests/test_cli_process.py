@@ -17,6 +17,15 @@ from test_cli import EXAMPLES, ROOT
 from test_cli_check import live_records
 
 PYTHON = [sys.executable, "-m", "emailpro_core"]
+#: ``python -m emailpro_core`` with Ctrl-C handled as under a terminal. A process started in
+#: the background by a shell (``cmd &``, as CI scripts do) inherits SIGINT ignored, and
+#: Python keeps it so: the command would never see the signal these tests send.
+INTERRUPTIBLE = [
+    sys.executable,
+    "-c",
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('emailpro_core', run_name='__main__', alter_sys=True)",
+]
 
 
 def run(argv: list[str], *, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -79,7 +88,7 @@ def test_sigint_stops_check_many_cleanly() -> None:
     """Ctrl-C (SIGINT) stops check-many: what finished is printed, a summary, exit 130."""
     with FaultResponder({}, faults={"slow.example": Fault.DROP}) as server:
         child = subprocess.Popen(
-            [*PYTHON, "check-many", "-", "--nameserver", f"127.0.0.1:{server.port}"],
+            [*INTERRUPTIBLE, "check-many", "-", "--nameserver", f"127.0.0.1:{server.port}"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -149,7 +158,7 @@ def test_sigint_stops_check_many_workers() -> None:
     with FaultResponder({}, faults={"slow.example": Fault.DROP}) as server:
         argv = ["check-many", "-", "--workers", "2", "--nameserver", f"127.0.0.1:{server.port}"]
         child = subprocess.Popen(
-            [*PYTHON, *argv],
+            [*INTERRUPTIBLE, *argv],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
