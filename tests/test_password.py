@@ -125,7 +125,7 @@ def test_from_service_fields(
 
 @pytest.mark.parametrize("min_length", [-1, 1, 2, 15, 127])
 def test_from_service_rejects_min_length_out_of_range(min_length: int) -> None:
-    """minPasswordLength is 0 or 3-14 (reference §6); anything else is a ValidationError."""
+    """minPasswordLength is 0 or 3-14 (docs/sources-of-truth.md §6); else a ValidationError."""
     with pytest.raises(ValidationError) as info:
         PasswordPolicy.from_service(complexity_enabled=True, min_length=min_length)
     assert info.value.codes == ("password_policy.min_length_out_of_range",)

@@ -19,7 +19,7 @@ import emailpro_core.records
 import emailpro_core.sources
 from emailpro_core.records import OVH_EMAIL_PRO, Profile
 
-# The names the design promises users (DESIGN.md, "Public surface").
+# The names the package has promised its users since its first release (its main names).
 PROMISED = {
     "AuthoritativeDomainDetected",
     "Domain",

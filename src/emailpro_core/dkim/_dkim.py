@@ -17,7 +17,7 @@ from ._der import read_rsa_key
 #: RFC 8301 §3.2: verifiers MUST NOT accept RSA keys shorter than this.
 MIN_RSA_BITS = 1024
 #: RFC 8301 §3.2: signers SHOULD use RSA keys at least this long. E-mail Pro's
-#: own keys are RSA-2048 (observed, reference §5 "Key size").
+#: own keys are RSA-2048 (observed; docs/sources-of-truth.md §5).
 RECOMMENDED_RSA_BITS = 2048
 
 # RFC 6376 §3.2: WSP and FWS (a folded line is CRLF followed by WSP).

@@ -1,7 +1,7 @@
 """Account logins: the policies of the guide and of the control panel, and suggestions.
 
 The login is the local part of an account's address (``login@domain``). The two
-sources disagree [reference §7]:
+sources disagree [docs/sources-of-truth.md §7]:
 
 * the guide (D-EP1) allows 2–32 characters, no accents, and only ``.`` ``,``
   ``-`` ``_`` as special characters, anywhere;

@@ -1,6 +1,6 @@
 """Password policies: the rules as data, each naming its source.
 
-Three readings of the rules (reference §7, DESIGN "Password"):
+Three readings of the rules (docs/sources-of-truth.md §7):
 
 - :meth:`PasswordPolicy.default`: the strict intersection of the sources.
 - :meth:`PasswordPolicy.guide`: the guide D-EP1.
