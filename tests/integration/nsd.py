@@ -17,20 +17,13 @@ Nothing here reaches beyond the loopback address.
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Protocol
 
-import dns.exception
-import dns.message
-import dns.query
+from .daemon import Daemon, find_binary
 
 __all__ = [
     "HOST",
@@ -43,7 +36,6 @@ __all__ = [
 ]
 
 HOST = "127.0.0.1"
-_DEBIAN_PATH = "/usr/sbin/nsd"
 _SHM = "/dev/shm"
 _PORT_ATTEMPTS = 5  # another process may take the port between our probe and NSD's bind
 _POLL_INTERVAL = 0.05
@@ -55,10 +47,7 @@ class NsdError(RuntimeError):
 
 def find_nsd() -> str | None:
     """The path of the ``nsd`` binary (on ``PATH`` or Debian's ``/usr/sbin``), or ``None``."""
-    found = shutil.which("nsd")
-    if found:
-        return found
-    return _DEBIAN_PATH if os.access(_DEBIAN_PATH, os.X_OK) else None
+    return find_binary("nsd")
 
 
 def _fast_tmp() -> str | None:
@@ -149,7 +138,7 @@ class NsdFactory(Protocol):
     ) -> NsdServer: ...
 
 
-class NsdServer:
+class NsdServer(Daemon):
     """NSD serving ``zones`` (zone origin → master-file text) on ``host:port``.
 
     ``host`` is 127.0.0.1 unless given (another loopback address, for a second
@@ -160,6 +149,10 @@ class NsdServer:
     directory by default, removed by :meth:`stop`) holds the configuration,
     zone files and NSD's log.
     """
+
+    NAME = "NSD"
+    STEM = "nsd"
+    ERROR = NsdError
 
     def __init__(
         self,
@@ -176,6 +169,7 @@ class NsdServer:
     ) -> None:
         if not zones:
             raise ValueError("NsdServer needs at least one zone")
+        super().__init__()
         self.zones: dict[str, str] = {o.rstrip(".").lower(): t for o, t in zones.items()}
         self.binary = binary or find_nsd()
         self.host = host
@@ -186,31 +180,11 @@ class NsdServer:
         self.startup_timeout = startup_timeout
         self.allow_zone_errors = allow_zone_errors
         self.verbosity = verbosity
-        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def address(self) -> tuple[str, int]:
         """``(host, port)``."""
         return (self.host, self.port)
-
-    @property
-    def workdir(self) -> Path:
-        """The directory with ``nsd.conf``, the zone files and ``nsd.log``."""
-        if self._workdir is None:
-            raise NsdError("the server has not been started")
-        return self._workdir
-
-    @property
-    def running(self) -> bool:
-        """Whether the NSD process is alive."""
-        return self._process is not None and self._process.poll() is None
-
-    def log_text(self) -> str:
-        """NSD's log and its console output so far (empty before start)."""
-        if self._workdir is None:
-            return ""
-        files = (self._workdir / "nsd.log", self._workdir / "nsd.out")
-        return "".join(path.read_text(errors="replace") for path in files if path.exists())
 
     def start(self) -> NsdServer:
         """Write the files, start NSD and wait until it answers; returns ``self``."""
@@ -226,7 +200,7 @@ class NsdServer:
             conf = self.workdir / "nsd.conf"
             conf.write_text(_config(zone_files, self.port, self.workdir, self.verbosity, self.host))
             (self.workdir / "nsd.log").unlink(missing_ok=True)
-            self._launch(conf)
+            self._launch(str(self.binary), conf)
             if self._wait_ready(next(iter(self.zones))):
                 break
             self.stop(remove=False)
@@ -246,40 +220,6 @@ class NsdServer:
             written.append((origin, name))
         return written
 
-    def _launch(self, conf: Path) -> None:
-        output = (self.workdir / "nsd.out").open("ab")
-        try:
-            # Own session: stop() can reach NSD's helper processes through the group.
-            self._process = subprocess.Popen(
-                [str(self.binary), "-d", "-c", str(conf)],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                cwd=self.workdir,
-                start_new_session=True,
-            )
-        finally:
-            output.close()
-
-    def _wait_ready(self, origin: str) -> bool:
-        """Poll with an SOA query until NSD answers; ``False`` if it exits first."""
-        deadline = time.monotonic() + self.startup_timeout
-        query = dns.message.make_query(origin, "SOA")
-        while time.monotonic() < deadline:
-            if not self.running:
-                return False
-            try:
-                dns.query.udp(query, self.host, port=self.port, timeout=_POLL_INTERVAL * 4)
-            except (dns.exception.DNSException, OSError):
-                time.sleep(_POLL_INTERVAL)
-                continue
-            return True
-        self.stop(remove=False)
-        raise NsdError(
-            f"NSD did not answer within {self.startup_timeout} s "
-            f"(files kept in {self.workdir}):\n{self.log_text()}"
-        )
-
     def _check_log(self) -> None:
         errors = [line for line in self.log_text().splitlines() if " error: " in line]
         if errors and not self.allow_zone_errors:
@@ -287,32 +227,6 @@ class NsdServer:
             raise NsdError(
                 f"NSD reported errors (files kept in {self.workdir}):\n" + "\n".join(errors)
             )
-
-    def stop(self, *, remove: bool = True) -> None:
-        """Stop NSD (SIGTERM, then SIGKILL to its group after 5 s) and remove ``workdir``."""
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                # NSD's helpers share its process group (its own session).
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-        if remove and self._own_workdir and self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
-
-    def __enter__(self) -> NsdServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"

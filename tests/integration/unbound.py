@@ -18,25 +18,16 @@ every stub zone fails. Nothing here reaches beyond the loopback addresses.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
-import dns.exception
-import dns.message
-import dns.query
-
+from .daemon import Daemon, find_binary
 from .nsd import free_port
 
 __all__ = ["HOST", "UnboundError", "UnboundServer", "find_unbound"]
 
 HOST = "127.0.0.1"
-_DEBIAN_PATH = "/usr/sbin/unbound"
 _PORT_ATTEMPTS = 5  # another process may take the port between our probe and Unbound's bind
 _POLL_INTERVAL = 0.05
 
@@ -47,10 +38,7 @@ class UnboundError(RuntimeError):
 
 def find_unbound() -> str | None:
     """The path of the ``unbound`` binary (on ``PATH`` or Debian's ``/usr/sbin``), or ``None``."""
-    found = shutil.which("unbound")
-    if found:
-        return found
-    return _DEBIAN_PATH if os.access(_DEBIAN_PATH, os.X_OK) else None
+    return find_binary("unbound")
 
 
 def _config(
@@ -102,13 +90,17 @@ def _config(
     return "\n".join([*server, *blocks]) + "\n"
 
 
-class UnboundServer:
+class UnboundServer(Daemon):
     """Unbound resolving ``stubs`` (zone → authoritative servers) on ``host:port``.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`.
     ``workdir`` (a fresh temporary directory, removed by :meth:`stop`) holds the
     configuration and Unbound's log.
     """
+
+    NAME = "Unbound"
+    STEM = "unbound"
+    ERROR = UnboundError
 
     def __init__(
         self,
@@ -121,32 +113,12 @@ class UnboundServer:
     ) -> None:
         if not stubs:
             raise ValueError("UnboundServer needs at least one stub zone")
+        super().__init__()
         self.stubs = {zone.rstrip(".").lower(): list(servers) for zone, servers in stubs.items()}
         self.binary = binary or find_unbound()
         self.host = host
         self.port = 0
         self.startup_timeout = startup_timeout
-        self._workdir: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def workdir(self) -> Path:
-        """The directory with ``unbound.conf`` and ``unbound.log``."""
-        if self._workdir is None:
-            raise UnboundError("the resolver has not been started")
-        return self._workdir
-
-    @property
-    def running(self) -> bool:
-        """Whether the Unbound process is alive."""
-        return self._process is not None and self._process.poll() is None
-
-    def log_text(self) -> str:
-        """Unbound's log and console output so far (empty before start)."""
-        if self._workdir is None:
-            return ""
-        files = (self._workdir / "unbound.log", self._workdir / "unbound.out")
-        return "".join(path.read_text(errors="replace") for path in files if path.exists())
 
     def start(self) -> UnboundServer:
         """Write the configuration, start Unbound and wait until it answers; returns ``self``."""
@@ -157,8 +129,9 @@ class UnboundServer:
             self.port = free_port(self.host)
             conf = self.workdir / "unbound.conf"
             conf.write_text(_config(self.stubs, self.host, self.port, self.workdir))
-            self._launch(conf)
-            if self._wait_ready():
+            self._launch(str(self.binary), conf)
+            # Any answer will do: REFUSED for the root, which no stub zone holds.
+            if self._wait_ready("."):
                 return self
             self.stop(remove=False)
             if attempt == _PORT_ATTEMPTS - 1 or "bind" not in self.log_text().lower():
@@ -166,64 +139,6 @@ class UnboundServer:
         raise UnboundError(
             f"Unbound did not start (files kept in {self.workdir}):\n{self.log_text()}"
         )
-
-    def _launch(self, conf: Path) -> None:
-        output = (self.workdir / "unbound.out").open("ab")
-        try:
-            self._process = subprocess.Popen(
-                [str(self.binary), "-d", "-c", str(conf)],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                cwd=self.workdir,
-                start_new_session=True,
-            )
-        finally:
-            output.close()
-
-    def _wait_ready(self) -> bool:
-        """Poll until Unbound answers (REFUSED for the root will do); ``False`` if it exits."""
-        deadline = time.monotonic() + self.startup_timeout
-        query = dns.message.make_query(".", "SOA")
-        while time.monotonic() < deadline:
-            if not self.running:
-                return False
-            try:
-                dns.query.udp(query, self.host, port=self.port, timeout=_POLL_INTERVAL * 4)
-            except (dns.exception.DNSException, OSError):
-                time.sleep(_POLL_INTERVAL)
-                continue
-            return True
-        self.stop(remove=False)
-        raise UnboundError(
-            f"Unbound did not answer within {self.startup_timeout} s "
-            f"(files kept in {self.workdir}):\n{self.log_text()}"
-        )
-
-    def stop(self, *, remove: bool = True) -> None:
-        """Stop Unbound (SIGTERM, then SIGKILL after 5 s) and remove ``workdir``."""
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-        if remove and self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
-
-    def __enter__(self) -> UnboundServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
