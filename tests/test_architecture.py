@@ -24,7 +24,8 @@ ROOT = "emailpro_core"
 
 #: The parts, lowest first. Each set is one layer: its parts do not import each other.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"_version", "errors"}),
+    frozenset({"_version", "i18n"}),
+    frozenset({"errors"}),
     frozenset({"domains", "examples"}),
     frozenset({"naming", "password"}),
     frozenset({"routing"}),

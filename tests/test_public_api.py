@@ -68,6 +68,7 @@ PUBLIC_MODULES = [
     "domains",
     "errors",
     "examples",
+    "i18n",
     "naming",
     "password",
     "propagation",

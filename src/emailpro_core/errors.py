@@ -24,6 +24,8 @@ from typing import Any
 
 import attrs
 
+from .i18n import _catalog
+
 __all__ = [
     "AuthoritativeDomainDetected",
     "DomainOutsideZone",
@@ -59,19 +61,25 @@ class Violation:
         message: A sentence for humans. It may be reworded between releases.
         params: The data behind the message (limits, the offending character,
             its position). Never a secret: a password never appears here.
+        variant: Which wording of the code the message is, when a code has
+            several (``""`` for its only or main one); with ``code`` and
+            ``params`` it lets :meth:`render` write the message in another
+            language.
     """
 
     code: str
     message: str
     params: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze_params)
+    variant: str = attrs.field(default="", kw_only=True)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Violation):
             return NotImplemented
-        return (self.code, self.message, dict(self.params)) == (
+        return (self.code, self.message, dict(self.params), self.variant) == (
             other.code,
             other.message,
             dict(other.params),
+            other.variant,
         )
 
     def __hash__(self) -> int:
@@ -79,11 +87,60 @@ class Violation:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle; rebuild from a plain dict.
-        return (Violation, (self.code, self.message, dict(self.params)))
+        return (_rebuild_violation, (self.code, self.message, dict(self.params), self.variant))
+
+    @property
+    def key(self) -> str:
+        """The catalog key of the message: ``code``, or ``code:variant``."""
+        return f"{self.code}:{self.variant}" if self.variant else self.code
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        A violation made outside emailpro_core, whose code has no template in
+        the catalog, keeps its own message in every language.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+
+        >>> from emailpro_core.naming import check_login
+        >>> check_login("a")[0].render("fr")
+        "un nom d'utilisateur compte au moins 2 caractères"
+        """
+        language = _catalog.normalize_language(lang)
+        if language == _catalog.DEFAULT_LANGUAGE:
+            return self.message
+        template = _catalog.registered_template(self.key)
+        if template is None:
+            return self.message
+        translated = _catalog.translate(self.key, template, language)
+        return _catalog.fill(translated, self.params, language)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view: ``{"code", "message", "params"}``."""
         return {"code": self.code, "message": self.message, "params": dict(self.params)}
+
+
+def _rebuild_violation(
+    code: str, message: str, params: dict[str, object], variant: str
+) -> Violation:
+    return Violation(code, message, params, variant=variant)
+
+
+def templated(
+    code: str, params: Mapping[str, object] | None = None, /, *, variant: str = ""
+) -> Violation:
+    """A violation whose message is the catalog's English template for its code.
+
+    The library's own rules make their violations this way, so that
+    :meth:`Violation.render` can write them in every language.
+
+    Raises:
+        KeyError: no template is registered for ``code`` (and ``variant``).
+    """
+    values = dict(params or {})
+    key = f"{code}:{variant}" if variant else code
+    return Violation(code, _catalog.render(key, values), values, variant=variant)
 
 
 class EmailProError(Exception):

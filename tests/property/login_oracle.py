@@ -20,8 +20,8 @@ __all__ = ["oracle_check_login"]
 _ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _violation(code: str, message: str, **params: object) -> Violation:
-    return Violation(f"login.{code}", message, params)
+def _violation(code: str, message: str, variant: str = "", **params: object) -> Violation:
+    return Violation(f"login.{code}", message, params, variant=variant)
 
 
 def _codepoint(char: str) -> str:
@@ -66,9 +66,11 @@ def _character_violations(login: str, policy: LoginPolicy) -> list[Violation]:
                     "accented",
                     f"accented letter {char!r} ({_codepoint(char)}) at position {position}; "
                     + advice,
+                    "" if plain else "remove",
                     character=char,
                     codepoint=_codepoint(char),
                     position=position,
+                    plain=plain,
                     suggestion=suggestion,
                 )
             )
@@ -98,6 +100,7 @@ def _separator_violations(login: str, policy: LoginPolicy) -> list[Violation]:
                 "leading_separator",
                 f"a login cannot start with a separator ({allowed})",
                 character=login[0],
+                separators=allowed,
             )
         )
     if len(login) > 1 and login[-1] in policy.separators:
@@ -107,6 +110,7 @@ def _separator_violations(login: str, policy: LoginPolicy) -> list[Violation]:
                 f"a login cannot end with a separator ({allowed})",
                 character=login[-1],
                 position=len(login) - 1,
+                separators=allowed,
             )
         )
     doubled = re.search("[" + re.escape(policy.separators) + "]{2,}", login)

@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 import attrs
 
-from ..errors import Violation
+from ..errors import Violation, templated
+from ..i18n._catalog import register
 
 #: At most this many per-character violations (``login.accented`` and
 #: ``login.invalid_character``, one per distinct character, first by position)
@@ -36,9 +37,38 @@ MAX_CHARACTER_VIOLATIONS = 16
 MAX_SUGGESTION_LENGTH = 256
 
 
-def violation(code: str, message: str, /, **params: object) -> Violation:
-    """A ``login.<code>`` violation."""
-    return Violation(f"login.{code}", message, params)
+#: The English templates of the login rules (guide D-EP1, manager M-ACC); the
+#: French is in the package's gettext catalog, keyed by code.
+MESSAGES = register(
+    {
+        "login.empty": "the login is empty",
+        "login.too_short": "a login has at least {minimum} characters, not {length}",
+        "login.too_long": "a login has at most {maximum} characters, not {length}",
+        "login.invalid_character": (
+            "character {character!a} ({codepoint}) at position {position} is not allowed"
+        ),
+        "login.leading_separator": "a login cannot start with a separator ({separators})",
+        "login.trailing_separator": "a login cannot end with a separator ({separators})",
+        "login.doubled_separator": (
+            "separators cannot follow each other ({text!r} at position {position})"
+        ),
+        "login.accented": (
+            "accented letter {character!r} ({codepoint}) at position {position}; "
+            "use {plain!r} instead"
+        ),
+        "login.accented:remove": (
+            "accented letter {character!r} ({codepoint}) at position {position}; remove it"
+        ),
+        "login.nothing_usable": (
+            "the names have fewer than 2 characters with an ASCII spelling; choose a login by hand"
+        ),
+    }
+)
+
+
+def violation(code: str, /, **params: object) -> Violation:
+    """A ``login.<code>`` violation, its message from the catalog."""
+    return templated(f"login.{code}", params)
 
 
 def fold(text: str) -> str:
@@ -47,8 +77,8 @@ def fold(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _accent(char: str) -> tuple[str, str, str, str] | None:
-    """For an accented letter: its plain spelling, code point, and message around the position.
+def _accent(char: str) -> tuple[str, str] | None:
+    """For an accented letter: its plain spelling and code point.
 
     ``None`` for any other (non-ASCII) character.
     """
@@ -59,9 +89,7 @@ def _accent(char: str) -> tuple[str, str, str, str] | None:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     if plain == decomposed or not plain.isascii():
         return None
-    codepoint = f"U+{ord(char):04X}"
-    advice = f"use {plain!r} instead" if plain else "remove it"
-    return plain, codepoint, f"accented letter {char!r} ({codepoint}) at position ", f"; {advice}"
+    return plain, f"U+{ord(char):04X}"
 
 
 # A Violation costs more to build than the scans that find it, and most depend on a
@@ -71,52 +99,34 @@ def _accent(char: str) -> tuple[str, str, str, str] | None:
 
 
 def _make_too_short(minimum: int, length: int) -> Violation:
-    return Violation(
-        "login.too_short",
-        f"a login has at least {minimum} characters, not {length}",
-        {"minimum": minimum, "length": length},
-    )
+    return templated("login.too_short", {"minimum": minimum, "length": length})
 
 
 def _make_too_long(maximum: int, length: int) -> Violation:
-    return Violation(
-        "login.too_long",
-        f"a login has at most {maximum} characters, not {length}",
-        {"maximum": maximum, "length": length},
-    )
+    return templated("login.too_long", {"maximum": maximum, "length": length})
 
 
 def _make_invalid(char: str, position: int) -> Violation:
     codepoint = f"U+{ord(char):04X}"
-    return Violation(
+    return templated(
         "login.invalid_character",
-        f"character {char!a} ({codepoint}) at position {position} is not allowed",
         {"character": char, "codepoint": codepoint, "position": position},
     )
 
 
 def _make_leading(listed: str, char: str) -> Violation:
-    return Violation(
-        "login.leading_separator",
-        f"a login cannot start with a separator ({listed})",
-        {"character": char},
-    )
+    return templated("login.leading_separator", {"character": char, "separators": listed})
 
 
 def _make_trailing(listed: str, char: str, position: int) -> Violation:
-    return Violation(
+    return templated(
         "login.trailing_separator",
-        f"a login cannot end with a separator ({listed})",
-        {"character": char, "position": position},
+        {"character": char, "position": position, "separators": listed},
     )
 
 
 def _make_doubled(text: str, position: int) -> Violation:
-    return Violation(
-        "login.doubled_separator",
-        f"separators cannot follow each other ({text!r} at position {position})",
-        {"text": text, "position": position},
-    )
+    return templated("login.doubled_separator", {"text": text, "position": position})
 
 
 too_short = functools.lru_cache(maxsize=256)(_make_too_short)
@@ -250,7 +260,7 @@ class LoginScan:
     @staticmethod
     def _accented(login: str, offending: list[str], found: list[Violation]) -> list[str]:
         # Appends the accented letters among ``offending``; returns the other characters.
-        accented: list[tuple[str, tuple[str, str, str, str]]] = []
+        accented: list[tuple[str, tuple[str, str]]] = []
         others: list[str] = []
         for char in offending:
             parts = None if char.isascii() else _accent(char)
@@ -263,18 +273,13 @@ class LoginScan:
             suggestion = login
             for char, (plain, *_) in accented:
                 suggestion = suggestion.replace(char, plain)
-        for char, (_, codepoint, head, tail) in accented:
-            position = login.find(char)
-            found.append(
-                Violation(
-                    "login.accented",
-                    f"{head}{position}{tail}",
-                    {
-                        "character": char,
-                        "codepoint": codepoint,
-                        "position": position,
-                        "suggestion": suggestion,
-                    },
-                )
-            )
+        for char, (plain, codepoint) in accented:
+            params = {
+                "character": char,
+                "codepoint": codepoint,
+                "position": login.find(char),
+                "plain": plain,
+                "suggestion": suggestion,
+            }
+            found.append(templated("login.accented", params, variant="" if plain else "remove"))
         return others

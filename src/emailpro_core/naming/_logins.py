@@ -147,7 +147,7 @@ def _length_violations(login: str, policy: LoginPolicy) -> list[Violation]:
     # policy refuses max_length < min_length).
     length = len(login)
     if not length:
-        return [violation("empty", "the login is empty")]
+        return [violation("empty")]
     if length < policy._low:
         return [too_short(policy._low, length)]
     return [too_long(policy._high, length)]
@@ -296,16 +296,7 @@ def suggest_login(first_name: str, last_name: str, /, *, taken: Iterable[str] = 
     last = _login_part(require_str(last_name, "a last name"))
     used = _used(taken)
     if len(first) + len(last) < DEFAULT_LOGIN_POLICY._low:
-        raise InvalidLogin(
-            (
-                violation(
-                    "nothing_usable",
-                    "the names have fewer than 2 characters with an ASCII spelling; "
-                    "choose a login by hand",
-                    usable=first + last,
-                ),
-            )
-        )
+        raise InvalidLogin((violation("nothing_usable", usable=first + last),))
     # Each number gives a new form, so a free one comes within len(used) + 2 tries.
     forms = _candidates(first, last, DEFAULT_LOGIN_POLICY._high)
     return next(login for login in forms if login not in used)
