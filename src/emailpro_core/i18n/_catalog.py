@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 #: The languages emailpro_core writes, the first being the default.
 LANGUAGES: tuple[str, ...] = ("en", "fr")
+#: The language of every message unless another is asked for.
 DEFAULT_LANGUAGE = "en"
 
 #: The gettext domain: the catalog's file name.
