@@ -36,6 +36,7 @@ from .domains import Domain, check_domain_name, normalize_domain
 from .errors import (
     AuthoritativeDomainDetected,
     EmailProError,
+    InvalidApiObject,
     InvalidDomain,
     InvalidLogin,
     InvalidPassword,
@@ -124,6 +125,7 @@ __all__ = [
     "DomainMode",
     "DomainSetup",
     "EmailProError",
+    "InvalidApiObject",
     "ExpectedRecord",
     "Finding",
     "FixAction",

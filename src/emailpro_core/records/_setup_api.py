@@ -108,31 +108,41 @@ def _selector(
 ) -> tuple[tuple[str, str | None], bool] | None:
     name = item.string("selectorName", required=True)
     target = item.string("targetRecord", nullable=True)
-    customer = item.string("customerRecord", nullable=True)
     item.choice("recordType", ("CNAME",))
     status = item.choice("status", DKIM_STATUSES)
     if name is None:
         return None
-    if customer is not None and domain is not None:
-        path = f"{item.path}.customerRecord"
-        under = customer.rstrip(".").lower().endswith("." + domain)
-        if not under:
-            problems.append(
-                message(
-                    _MESSAGES, "api.other_domain", path=path, value=shown(customer), domain=domain
-                )
-            )
-        elif not _same_name(customer, dkim_owner(name.lower(), domain)):
-            problems.append(
-                message(
-                    _MESSAGES,
-                    "api.selector_mismatch",
-                    path=path,
-                    value=shown(customer),
-                    selector=shown(name),
-                )
-            )
+    if domain is not None:
+        problems.extend(check_customer_record(item, domain, name))
     return (name, target or None), status in _ENABLED
+
+
+def check_customer_record(item: Fields, domain: str, selector: str, /) -> list[Violation]:
+    """Whether a DKIM object's ``customerRecord`` is the record of ``selector`` under ``domain``.
+
+    ``customerRecord`` is the name the customer publishes (D-DKIM example:
+    ``ovhemp123456-selector1._domainkey.mydomain.ovh``); absent or null, nothing
+    is compared.
+    """
+    customer = item.string("customerRecord", nullable=True)
+    if customer is None:
+        return []
+    path = f"{item.path}.customerRecord"
+    if not customer.rstrip(".").lower().endswith("." + domain):
+        return [
+            message(_MESSAGES, "api.other_domain", path=path, value=shown(customer), domain=domain)
+        ]
+    if not _same_name(customer, dkim_owner(selector.lower(), domain)):
+        return [
+            message(
+                _MESSAGES,
+                "api.selector_mismatch",
+                path=path,
+                value=shown(customer),
+                selector=shown(selector),
+            )
+        ]
+    return []
 
 
 def read_setup(
