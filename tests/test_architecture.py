@@ -25,7 +25,7 @@ ROOT = "emailpro_core"
 #: The parts, lowest first. Each set is one layer: its parts do not import each other.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_version", "errors"}),
-    frozenset({"domains", "examples"}),
+    frozenset({"domains", "examples", "_apijson"}),
     frozenset({"naming", "password"}),
     frozenset({"routing"}),
     frozenset({"sources"}),

@@ -151,13 +151,11 @@ class Fields:
         return value if isinstance(value, bool) else None
 
     def integer(self, key: str, /, *, required: bool = False, nullable: bool = False) -> int | None:
-        """The whole number at ``key`` (a float, even ``8.0``, is refused, as the API's ``long``)."""
+        """The whole number at ``key``; a float, even ``8.0``, is refused (the API's ``long``)."""
         value = self._get(key, (int,), "integer", required, nullable)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    def choice(
-        self, key: str, choices: Sequence[str], /, *, required: bool = False
-    ) -> str | None:
+    def choice(self, key: str, choices: Sequence[str], /, *, required: bool = False) -> str | None:
         """The string at ``key``, one of ``choices`` (an API enum); ``None`` otherwise."""
         value = self.string(key, required=required)
         if value is None or value in choices:

@@ -27,8 +27,9 @@ Each opinion's message comes from one template of :data:`_MESSAGES`, keyed by it
 ...     Finding(Check.MX, Status.OK, "mx.ok", "", "example.org."),
 ...     Finding(Check.SPF, Status.OK, "spf.ok", "", "example.org.")])
 >>> opinion = second_opinion(panel, diagnosis)
->>> [(o.record, o.code) for o in opinion.opinions]
-[('mx', 'panel.agrees'), ('spf', 'panel.stricter'), ('srv', 'panel.undecided'), ('ownership', 'panel.undecided')]
+>>> [(o.record, o.code) for o in opinion.opinions]  # doctest: +NORMALIZE_WHITESPACE
+[('mx', 'panel.agrees'), ('spf', 'panel.stricter'), ('srv', 'panel.undecided'),
+ ('ownership', 'panel.undecided')]
 >>> opinion.agrees
 False
 """
@@ -49,7 +50,9 @@ from ._panel import Badge, PanelBadge, PanelState
 
 #: The templates of the messages of this module, by reason (params in braces).
 _MESSAGES: dict[str, str] = {
-    "panel.agrees": "the panel shows {label} {badge} and the diagnosis agrees ({status}, {finding})",
+    "panel.agrees": (
+        "the panel shows {label} {badge} and the diagnosis agrees ({status}, {finding})"
+    ),
     "panel.undecided": (
         "the panel shows {label} {badge}, but the diagnosis has no verdict to set against it "
         "({status}, {finding})"

@@ -162,13 +162,18 @@ class PanelState:
                 selectors.append(PanelSelector(selector.lower(), valid, status))
         raise_if(problems)
         validated, mx, spf, srv = flags
-        assert ascii_name is not None and None not in flags  # required: a problem otherwise
+        # Required: a problem otherwise.
+        assert ascii_name is not None
+        assert validated is not None
+        assert mx is not None
+        assert spf is not None
+        assert srv is not None
         return cls(
             ascii_name,
-            bool(validated),
-            bool(mx),
-            bool(spf),
-            bool(srv),
+            validated,
+            mx,
+            spf,
+            srv,
             ownership_token=token or None,
             dkim_state=state,
             selectors=selectors,
@@ -177,7 +182,11 @@ class PanelState:
     def badges(self) -> tuple[PanelBadge, ...]:
         """The badges the panel shows, in the order of the checks (§10)."""
         found = []
-        for record, valid in (("mx", self.mx_valid), ("spf", self.spf_valid), ("srv", self.srv_valid)):
+        for record, valid in (
+            ("mx", self.mx_valid),
+            ("spf", self.spf_valid),
+            ("srv", self.srv_valid),
+        ):
             # The MX, SPF and SRV badges show only once the domain is validated.
             if self.validated:
                 found.append(PanelBadge(record, Badge.GREEN if valid else Badge.RED))

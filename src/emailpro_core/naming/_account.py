@@ -83,5 +83,6 @@ class Account:
         if domain_text is not None:
             problems.extend(at("account.domain", v) for v in check_domain_name(domain_text))
         raise_if(problems)
-        assert login is not None and domain_text is not None  # required: a problem otherwise
+        assert login is not None
+        assert domain_text is not None
         return cls(login, normalize_domain(domain_text), **names)

@@ -98,14 +98,21 @@ class PersonalInfo:
         and ``displayName`` (each may be absent or null). The API has no birth
         date. Other keys are ignored.
 
-        >>> PersonalInfo.from_api({"login": "mary", "domain": "example.org", "displayName": None})
-        PersonalInfo(login='mary', first_name=None, last_name=None, display_name=None, birth_date=None)
+        >>> info = PersonalInfo.from_api({"login": "mary", "lastName": None, "quota": 5})
+        >>> info.login, info.last_name
+        ('mary', None)
 
         Raises:
             InvalidApiObject: every problem at once (``api.not_an_object``,
                 ``api.missing_key``, ``api.wrong_type``), each with its path.
         """
-        return cls(**read_account_personal(account))
+        found = read_account_personal(account)
+        return cls(
+            login=found["login"],
+            first_name=found["first_name"],
+            last_name=found["last_name"],
+            display_name=found["display_name"],
+        )
 
 
 def fold_text(text: str, /, *, accents: bool) -> str:

@@ -47,7 +47,6 @@ from ._chars import (
 from ._personal import PersonalField, PersonalRule
 
 
-
 def _v(code: str, message: str, **params: object) -> Violation:
     return Violation(f"password.{code}", message, params)
 

@@ -75,7 +75,9 @@ def _server_of(
     if number is None:
         example = profile.server_host(1)
         problems.append(
-            message(_MESSAGES, "api.not_a_service_host", path=path, value=shown(text), example=example)
+            message(
+                _MESSAGES, "api.not_a_service_host", path=path, value=shown(text), example=example
+            )
         )
     return number
 
