@@ -31,7 +31,7 @@ from .errors import InvalidApiObject, Violation
 _MESSAGES: dict[str, str] = {
     "api.not_an_object": "{path} must be a JSON object, not {found}",
     "api.not_a_list": "{path} must be a JSON array of objects, not {found}",
-    "api.missing_key": "the key {key} is missing at {path}",
+    "api.missing_key": "the key {key} is missing from {parent}",
     "api.wrong_type": "{path} must be of type {expected}, not {found}",
     "api.unknown_value": "{path} is {value}, which is none of {expected}",
 }
@@ -119,7 +119,11 @@ class Fields:
             return None
         if key not in self.data:
             if required:
-                self.problems.append(api_violation("api.missing_key", key=key, path=self.path))
+                self.problems.append(
+                    api_violation(
+                        "api.missing_key", path=f"{self.path}.{key}", key=key, parent=self.path
+                    )
+                )
             return None
         value = self.data[key]
         if value is None and nullable:
