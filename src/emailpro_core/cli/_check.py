@@ -14,7 +14,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
-from ..checker import check_domain
+from ..checker import check_domain, second_opinion
 from ..checker._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
 from ..checker._collector import PausedCollector
 from ..checker._findings import SCHEMA_VERSION, Diagnosis, Status
@@ -39,6 +39,7 @@ from ._common import (
     shown,
     too_deep,
 )
+from ._ovh import add_check_options, setup_and_panel
 from ._render import Progress, Tally, diagnosis_table, verdict
 from ._setup import (
     add_setup_options,
@@ -68,12 +69,15 @@ def register(commands: Any, /) -> None:
         "check",
         help="diagnose one domain's DNS",
         description="Diagnose the DNS of DOMAIN against the records the service expects. "
-        "Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN findings (DNS failures) "
-        "prevent a verdict; 2: bad usage.",
+        "With --ovh-domain, the setup comes from the saved API response (DOMAIN may be "
+        "left out, or must be its domain) and the control panel's own flags get a second "
+        "opinion, badge by badge. Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN "
+        "findings (DNS failures) prevent a verdict; 2: bad usage or input.",
     )
-    check.add_argument("domain", metavar="DOMAIN")
+    check.add_argument("domain", metavar="DOMAIN", nargs="?")
     add_source_options(check)
     add_setup_options(check)
+    add_check_options(check)
     check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
     check.add_argument(
         "--json", action="store_true", help="print the diagnosis as JSON (a versioned document)"
@@ -141,8 +145,20 @@ def _exit_code(status: Status) -> int:
 
 
 def run_check(args: argparse.Namespace, out: Output, /) -> int:
-    """``check DOMAIN``: print the diagnosis; the exit code is its verdict."""
-    setup = setup_from_args(args.domain, args)
+    """``check DOMAIN``: print the diagnosis; the exit code is its verdict.
+
+    With ``--ovh-domain``, the second opinion on the panel follows it (in JSON,
+    under the key ``panel``); it does not change the exit code.
+    """
+    panel = None
+    if args.ovh_domain is not None:
+        setup, panel = setup_and_panel(args.domain, args, out)
+    elif args.ovh_dkim:
+        raise UsageError("--ovh-dkim needs --ovh-domain (the domain object)")
+    elif args.domain is None:
+        raise UsageError("give DOMAIN, or the saved domain object with --ovh-domain FILE")
+    else:
+        setup = setup_from_args(args.domain, args)
     source, _ = build_source(args, domain=setup.domain.ascii)
     try:
         require_zone_holds(source, setup.domain.ascii)
@@ -151,12 +167,17 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
             f"{exc}; check a domain of the zone, or add --nameserver to ask outside it"
         ) from None
     diagnosis = check_domain(setup, source, deadline=args.deadline)
+    opinion = None if panel is None else second_opinion(panel, diagnosis)
     if args.json:
-        out.print(diagnosis.to_json(indent=2))
+        data = diagnosis.to_dict()
+        if opinion is not None:
+            data["panel"] = opinion.to_dict()
+        out.print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        out.print_lines(
-            diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
-        )
+        lines = diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
+        if opinion is not None:
+            lines = [*lines, "", *opinion.to_text().splitlines()]
+        out.print_lines(lines)
     return _exit_code(verdict(diagnosis))
 
 
