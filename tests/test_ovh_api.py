@@ -332,6 +332,12 @@ def test_service_hostname_gives_the_server_number() -> None:
             [("api.unknown_value", "dkim[0].recordType")],
         ),
         (load("domain.json"), "dkim", None, [("api.not_a_list", "dkim")]),
+        (
+            {**load("domain.json"), "name": "a..b"},
+            load("dkim-both.json"),
+            None,
+            [("domain.empty_label", "domain.name")],
+        ),
         (load("domain.json"), [None], None, [("api.not_an_object", "dkim[0]")]),
         (
             {**load("domain.json"), "type": "nonAuthoritative", "mxRelay": ""},
