@@ -26,7 +26,7 @@ ROOT = "emailpro_core"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_version", "i18n"}),
     frozenset({"errors"}),
-    frozenset({"domains", "examples"}),
+    frozenset({"domains", "examples", "_apijson"}),
     frozenset({"naming", "password"}),
     frozenset({"routing"}),
     frozenset({"sources"}),

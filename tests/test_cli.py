@@ -73,7 +73,7 @@ def one_error_line(result: Result) -> str:
         (["frob"], "argument COMMAND: invalid choice: 'frob'"),
         (["login", "a", "b"], "unrecognized arguments: b"),
         (["login", "--frob"], "unrecognized arguments: --frob"),
-        (["check"], "the following arguments are required: DOMAIN"),
+        (["check"], "give DOMAIN, or the saved domain object with --ovh-domain FILE"),
         (["settings"], "the following arguments are required: --server"),
         (["settings", "--server", "x"], "argument --server: invalid int value: 'x'"),
         (["records", "-"], "invalid domain setup:"),

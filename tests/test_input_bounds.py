@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from emailpro_core.cli._check import MAX_JSON_DEPTH, _too_deep
+from emailpro_core.cli._common import MAX_JSON_DEPTH
+from emailpro_core.cli._common import too_deep as _too_deep
 from emailpro_core.dmarc._dmarc import parse_dmarc
 from emailpro_core.records import _zonetext as zonetext
 from emailpro_core.sources import _inputfiles as inputfiles

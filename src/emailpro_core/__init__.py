@@ -36,6 +36,7 @@ from .domains import Domain, check_domain_name, normalize_domain
 from .errors import (
     AuthoritativeDomainDetected,
     EmailProError,
+    InvalidApiObject,
     InvalidDomain,
     InvalidLogin,
     InvalidPassword,
@@ -128,6 +129,7 @@ __all__ = [
     "Finding",
     "FixAction",
     "FixLine",
+    "InvalidApiObject",
     "InvalidDomain",
     "InvalidLogin",
     "InvalidPassword",

@@ -30,6 +30,7 @@ __all__ = [
     "AuthoritativeDomainDetected",
     "DomainOutsideZone",
     "EmailProError",
+    "InvalidApiObject",
     "InvalidDomain",
     "InvalidLogin",
     "InvalidMode",
@@ -301,3 +302,29 @@ class InvalidSetup(ValidationError):
 
     def __init__(self, violations: Iterable[Violation], subject: str = "domain setup") -> None:
         super().__init__(violations, subject)
+
+
+class InvalidApiObject(ValidationError):
+    """An object of the provider's API (its JSON, as the API returns it) cannot be used.
+
+    Every problem is listed: ``api.*`` codes for the object's shape (a missing key,
+    a value of the wrong JSON type, an unknown enum value, objects that disagree),
+    and a rule's own code (``relay.loop``, ``domain.empty_label``,
+    ``password_policy.min_length_out_of_range``) for a value that breaks it. Each
+    violation's params hold the JSON ``path`` of the value (``domain.mxRelay``,
+    ``dkim[1].selectorName``).
+    """
+
+    def __init__(self, violations: Iterable[Violation], subject: str = "API object") -> None:
+        super().__init__(violations, subject)
+
+    def _summary(self) -> str:
+        # A rule's own message does not name the key it was read from: the path leads it.
+        if not self.violations:
+            return super()._summary()
+        parts = []
+        for v in self.violations:
+            path = v.params.get("path")
+            lead = "" if v.code.startswith("api.") or path is None else f"{path}: "
+            parts.append(f"{lead}{v.message} [{v.code}]")
+        return f"invalid {self.subject}: " + "; ".join(parts)

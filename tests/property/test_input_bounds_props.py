@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.cli._check import MAX_JSON_DEPTH, _too_deep
+from emailpro_core.cli._common import MAX_JSON_DEPTH
+from emailpro_core.cli._common import too_deep as _too_deep
 from emailpro_core.dmarc._dmarc import parse_dmarc
 from emailpro_core.records import _zonetext as zonetext
 from emailpro_core.sources._inputfiles import bounded_lines

@@ -17,6 +17,9 @@ Each check is written once, as a resolution; :func:`check_domain` drives them
 over a sync source, :func:`check_domain_async` over an async one,
 :func:`check_domains` over many domains at once, and
 :func:`check_domains_parallel` over many domains in several processes.
+
+:func:`second_opinion` sets a diagnosis against what the control panel shows
+(:class:`PanelState`, read from the API's own flags), badge by badge.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from ._findings import (
     FixLine,
     Status,
 )
+from ._opinion import PanelOpinion, PanelVerdict, SecondOpinion, second_opinion
+from ._panel import Badge, PanelBadge, PanelSelector, PanelState
 from ._parallel import DEFAULT_CHUNK_SIZE, SourceFactory, check_domains_parallel
 from ._runner import make_context, run_async_checks, run_sync_checks
 
@@ -43,17 +48,25 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_DEADLINE",
     "SCHEMA_VERSION",
+    "Badge",
     "Check",
     "Diagnosis",
     "Finding",
     "FixAction",
     "FixLine",
+    "PanelBadge",
+    "PanelOpinion",
+    "PanelSelector",
+    "PanelState",
+    "PanelVerdict",
+    "SecondOpinion",
     "SourceFactory",
     "Status",
     "check_domain",
     "check_domain_async",
     "check_domains",
     "check_domains_parallel",
+    "second_opinion",
 ]
 
 

@@ -28,6 +28,7 @@ from ._common import (
     positive_int,
     shown,
 )
+from ._ovh import add_service_option, policy_from_file
 from ._setup import add_setup_options, setup_from_args
 
 _LOGIN_POLICIES = {
@@ -165,6 +166,7 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="the service's minPasswordLength, 0 or 3-14 (implies --policy service)",
     )
+    add_service_option(policy)
     personal = parser.add_argument_group("personal data the password must not contain")
     personal.add_argument("--login", metavar="LOGIN")
     personal.add_argument("--first-name", metavar="NAME")
@@ -173,8 +175,14 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
     personal.add_argument("--birth-date", type=_date, metavar="YYYY-MM-DD")
 
 
-def _policy(args: argparse.Namespace) -> PasswordPolicy:
+def _policy(args: argparse.Namespace, out: Output, *, stdin_free: bool) -> PasswordPolicy:
     service_options = args.complexity is not None or args.min_length is not None
+    if args.ovh_service is not None:
+        if service_options or args.policy is not None:
+            raise UsageError(
+                "--ovh-service gives the policy: leave out --policy, --complexity and --min-length"
+            )
+        return policy_from_file(args.ovh_service, out, stdin_free=stdin_free)
     if args.policy in ("default", "guide") and service_options:
         raise UsageError("--complexity and --min-length describe the service policy only")
     if args.policy == "service" or service_options:
@@ -265,7 +273,7 @@ def _read_password(out: Output) -> str:
 
 def run_password(args: argparse.Namespace, out: Output, /) -> int:
     """``password``: check the password on standard input; never show it."""
-    policy = _policy(args)
+    policy = _policy(args, out, stdin_free=False)
     personal = _personal(args)
     try:
         password = _read_password(out)
@@ -297,7 +305,7 @@ def run_generate(args: argparse.Namespace, out: Output, /) -> int:
     """``generate-password``: print ``--count`` passwords that pass the policy."""
     if args.count > _MAX_COUNT:
         raise UsageError(f"--count is at most {_MAX_COUNT}")
-    policy = _policy(args)
+    policy = _policy(args, out, stdin_free=True)
     personal = _personal(args)
     try:
         passwords = [

@@ -11,12 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import stat
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
-from ..checker import check_domain
+from ..checker import check_domain, second_opinion
 from ..checker._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
 from ..checker._collector import PausedCollector
 from ..checker._findings import SCHEMA_VERSION, Diagnosis, Status
@@ -24,7 +22,7 @@ from ..checker._parallel import SourceFactory, check_domains_parallel
 from ..errors import ValidationError
 from ..records import DomainSetup, check_setup
 from ..sources import AsyncRecordSource, AsyncStubSource, DomainOutsideZone, require_zone_holds
-from ..sources._inputfiles import InputFileError, bounded_lines, file_kind, open_regular_file
+from ..sources._inputfiles import bounded_lines
 from ._common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -35,10 +33,13 @@ from ._common import (
     Output,
     UsageError,
     dumb_terminal,
+    open_input,
     positive_float,
     positive_int,
     shown,
+    too_deep,
 )
+from ._ovh import add_check_options, setup_and_panel
 from ._render import Progress, Tally, diagnosis_table, verdict
 from ._setup import (
     add_setup_options,
@@ -68,12 +69,15 @@ def register(commands: Any, /) -> None:
         "check",
         help="diagnose one domain's DNS",
         description="Diagnose the DNS of DOMAIN against the records the service expects. "
-        "Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN findings (DNS failures) "
-        "prevent a verdict; 2: bad usage.",
+        "With --ovh-domain, the setup comes from the saved API response (DOMAIN may be "
+        "left out, or must be its domain) and the control panel's own flags get a second "
+        "opinion, badge by badge. Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN "
+        "findings (DNS failures) prevent a verdict; 2: bad usage or input.",
     )
-    check.add_argument("domain", metavar="DOMAIN")
+    check.add_argument("domain", metavar="DOMAIN", nargs="?")
     add_source_options(check)
     add_setup_options(check)
+    add_check_options(check)
     check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
     check.add_argument(
         "--json", action="store_true", help="print the diagnosis as JSON (a versioned document)"
@@ -141,8 +145,20 @@ def _exit_code(status: Status) -> int:
 
 
 def run_check(args: argparse.Namespace, out: Output, /) -> int:
-    """``check DOMAIN``: print the diagnosis; the exit code is its verdict."""
-    setup = setup_from_args(args.domain, args)
+    """``check DOMAIN``: print the diagnosis; the exit code is its verdict.
+
+    With ``--ovh-domain``, the second opinion on the panel follows it (in JSON,
+    under the key ``panel``); it does not change the exit code.
+    """
+    panel = None
+    if args.ovh_domain is not None:
+        setup, panel = setup_and_panel(args.domain, args, out)
+    elif args.ovh_dkim:
+        raise UsageError("--ovh-dkim needs --ovh-domain (the domain object)")
+    elif args.domain is None:
+        raise UsageError("give DOMAIN, or the saved domain object with --ovh-domain FILE")
+    else:
+        setup = setup_from_args(args.domain, args)
     source, _ = build_source(args, domain=setup.domain.ascii)
     try:
         require_zone_holds(source, setup.domain.ascii)
@@ -151,12 +167,17 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
             f"{exc}; check a domain of the zone, or add --nameserver to ask outside it"
         ) from None
     diagnosis = check_domain(setup, source, deadline=args.deadline)
+    opinion = None if panel is None else second_opinion(panel, diagnosis)
     if args.json:
-        out.print(diagnosis.to_json(indent=2))
+        data = diagnosis.to_dict()
+        if opinion is not None:
+            data["panel"] = opinion.to_dict()
+        out.print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        out.print_lines(
-            diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
-        )
+        lines = diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
+        if opinion is not None:
+            lines = [*lines, "", *opinion.to_text().splitlines()]
+        out.print_lines(lines)
     return _exit_code(verdict(diagnosis))
 
 
@@ -169,40 +190,6 @@ def _error_line(number: int, text: str, message: str, violations: Any = ()) -> s
         "violations": [v.to_dict() for v in violations],
     }
     return json.dumps(data, default=str)
-
-
-#: The deepest nesting of brackets a JSON line may have: a setup is an object whose
-#: values are at most lists of strings (depth 2); the rest is room, not need.
-MAX_JSON_DEPTH = 32
-
-
-def _too_deep(text: str) -> bool:
-    """Whether the JSON text nests objects and arrays deeper than MAX_JSON_DEPTH.
-
-    One pass over the text (brackets inside strings do not count), skipped when
-    the text has too few brackets to be that deep.
-    """
-    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return False
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
 
 
 class _Lines:
@@ -230,13 +217,13 @@ class _Lines:
                 # refused before decoding, the same way on every Python (json's
                 # decoder recurses per bracket: 3.11 raises RecursionError on a
                 # line of "[", 3.13 decodes it).
-                if _too_deep(text):
+                if too_deep(text):
                     return _error_line(number, text, "not valid JSON: nested too deeply")
                 try:
                     data = json.loads(text)
                 except ValueError as exc:
                     return _error_line(number, text, f"not valid JSON: {exc}")
-                except RecursionError:  # pragma: no cover - _too_deep refuses it first
+                except RecursionError:  # pragma: no cover - too_deep refuses it first
                     return _error_line(number, text, "not valid JSON: nested too deeply")
                 setup = DomainSetup.from_dict(data)
             else:
@@ -331,39 +318,6 @@ def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Names
         _emit(lines, diagnosis)
 
 
-def _check_stdin(buffer: BinaryIO) -> None:
-    """Refuse a standard input that is a device other than a terminal or ``/dev/null``.
-
-    A file, a pipe, a socket or a terminal is what a user gives; ``< /dev/zero``
-    (or any other device) would be read for ever. A stream without a descriptor
-    (a test's, an embedding program's) is taken as it is.
-    """
-    try:
-        mode = os.fstat(buffer.fileno()).st_mode
-    except (AttributeError, ValueError, OSError):
-        return
-    if not stat.S_ISCHR(mode) and not stat.S_ISBLK(mode):
-        return
-    if buffer.isatty() or os.fstat(buffer.fileno()).st_rdev == os.stat(os.devnull).st_rdev:
-        return
-    raise UsageError(f"standard input is {file_kind(mode)}: give a file, a pipe or a terminal")
-
-
-def _open(path: str, out: Output) -> BinaryIO:
-    if path == "-":
-        stdin = out.stdin
-        buffer = getattr(stdin, "buffer", None)
-        if buffer is None:
-            raise UsageError("standard input cannot be read as bytes")
-        _check_stdin(buffer)
-        return buffer  # type: ignore[no-any-return]
-    try:
-        return open_regular_file(path)
-    except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
-        problem = getattr(exc, "strerror", None) or exc
-        raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
-
-
 def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], object]:
     """How the lines are diagnosed, and the source a domain must be answerable by."""
     if args.workers > 1:
@@ -380,7 +334,7 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     if args.workers > _MAX_WORKERS:
         raise UsageError(f"--workers is at most {_MAX_WORKERS}")
     run, source = _runner(args)
-    stream = _open(args.file, out)
+    stream = open_input(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally(out.clock)
     progress = Progress(

@@ -16,11 +16,14 @@ import argparse
 import math
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import BinaryIO, NoReturn, TextIO
 
 import attrs
+
+from ..sources._inputfiles import InputFileError, file_kind, open_regular_file
 
 PROG = "emailpro-core"
 
@@ -202,3 +205,75 @@ class Output:
     def stdout_is_terminal(self) -> bool:
         """Whether results go to a terminal (where they could cross a progress bar)."""
         return is_terminal(self.stdout)
+
+
+#: The deepest nesting of brackets a JSON line may have: a setup is an object whose
+#: values are at most lists of strings (depth 2); the rest is room, not need.
+MAX_JSON_DEPTH = 32
+
+
+def too_deep(text: str) -> bool:
+    """Whether the JSON text nests objects and arrays deeper than MAX_JSON_DEPTH.
+
+    One pass over the text (brackets inside strings do not count), skipped when
+    the text has too few brackets to be that deep.
+    """
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def check_stdin(buffer: BinaryIO) -> None:
+    """Refuse a standard input that is a device other than a terminal or ``/dev/null``.
+
+    A file, a pipe, a socket or a terminal is what a user gives; ``< /dev/zero``
+    (or any other device) would be read for ever. A stream without a descriptor
+    (a test's, an embedding program's) is taken as it is.
+    """
+    try:
+        mode = os.fstat(buffer.fileno()).st_mode
+    except (AttributeError, ValueError, OSError):
+        return
+    if not stat.S_ISCHR(mode) and not stat.S_ISBLK(mode):
+        return
+    if buffer.isatty() or os.fstat(buffer.fileno()).st_rdev == os.stat(os.devnull).st_rdev:
+        return
+    raise UsageError(f"standard input is {file_kind(mode)}: give a file, a pipe or a terminal")
+
+
+def open_input(path: str, out: Output) -> BinaryIO:
+    """``path`` opened for reading bytes, or standard input for ``-``.
+
+    Raises:
+        UsageError: standard input is a device, or the file is not a readable regular file.
+    """
+    if path == "-":
+        stdin = out.stdin
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is None:
+            raise UsageError("standard input cannot be read as bytes")
+        check_stdin(buffer)
+        return buffer  # type: ignore[no-any-return]
+    try:
+        return open_regular_file(path)
+    except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
+        problem = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+from ._account import Account
 from ._login_scan import MAX_CHARACTER_VIOLATIONS, MAX_SUGGESTION_LENGTH
 from ._logins import DEFAULT_LOGIN_POLICY, LoginPolicy, check_login, suggest_login, validate_login
 from ._naming import (
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_SUGGESTION_LENGTH",
     "PLACEHOLDER_DOMAIN",
     "SERVICE_NAME_PREFIX",
+    "Account",
     "Address",
     "LoginPolicy",
     "ServiceName",

@@ -15,6 +15,7 @@ mappingproxy({'maximum': 30})
 
 from __future__ import annotations
 
+from ._api import SERVICE_MAX_LENGTH
 from ._chars import CharacterClass, CharacterSet
 from ._password import check_password, generate_password, validate_password
 from ._personal import (
@@ -23,7 +24,7 @@ from ._personal import (
     PersonalRule,
     birth_date_forms,
 )
-from ._policy import DEFAULT_PASSWORD_POLICY, SERVICE_MAX_LENGTH, PasswordPolicy
+from ._policy import DEFAULT_PASSWORD_POLICY, PasswordPolicy
 
 __all__ = [
     "DEFAULT_PASSWORD_POLICY",

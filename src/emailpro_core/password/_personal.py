@@ -21,10 +21,12 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import attrs
+
+from ._api import read_account_personal
 
 # M-PWD passwordContainsName: the display name is split on commas, periods, dashes,
 # underscores, pound signs and white space (its `\t` is already inside `\s`). Its
@@ -86,6 +88,31 @@ class PersonalInfo:
     last_name: str | None = attrs.field(default=None, validator=_optional_str)
     display_name: str | None = attrs.field(default=None, validator=_optional_str)
     birth_date: date | None = attrs.field(default=None, validator=_optional_date)
+
+    @classmethod
+    def from_api(cls, account: Mapping[str, object], /) -> PersonalInfo:
+        """The personal data of an account object as the API returns it.
+
+        ``account`` is the JSON object of ``GET /email/pro/{service}/account/{email}``
+        (``email.pro.Account``): ``login`` (required), ``firstName``, ``lastName``
+        and ``displayName`` (each may be absent or null). The API has no birth
+        date. Other keys are ignored.
+
+        >>> info = PersonalInfo.from_api({"login": "mary", "lastName": None, "quota": 5})
+        >>> info.login, info.last_name
+        ('mary', None)
+
+        Raises:
+            InvalidApiObject: every problem at once (``api.not_an_object``,
+                ``api.missing_key``, ``api.wrong_type``), each with its path.
+        """
+        found = read_account_personal(account)
+        return cls(
+            login=found["login"],
+            first_name=found["first_name"],
+            last_name=found["last_name"],
+            display_name=found["display_name"],
+        )
 
 
 def fold_text(text: str, /, *, accents: bool) -> str:

@@ -23,11 +23,12 @@ PasswordPolicy(name='from_service', source='M-PWD (complexityEnabled=true, minPa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from ..errors import ValidationError, Violation
+from ._api import SERVICE_MAX_LENGTH, min_length_problem, read_service_policy
 from ._chars import (
     ACCENTED,
     CLASS_BITS,
@@ -44,11 +45,6 @@ from ._chars import (
     CharacterSet,
 )
 from ._personal import PersonalField, PersonalRule
-
-#: M-PWD passwordSimpleCheck: "Length must be between minPasswordLength and 127".
-SERVICE_MAX_LENGTH = 127
-# Reference §6 (M-I18N): minPasswordLength is 0 ("no password required") or 3-14.
-_SERVICE_MIN_LENGTHS = range(3, 15)
 
 
 def _v(code: str, message: str, **params: object) -> Violation:
@@ -178,17 +174,9 @@ class PasswordPolicy:
         ):
             raise TypeError(f"min_length must be an int or None, not {type(min_length).__name__}")
         value = 0 if min_length is None else min_length
-        if value != 0 and value not in _SERVICE_MIN_LENGTHS:
-            raise ValidationError(
-                [
-                    Violation(
-                        "password_policy.min_length_out_of_range",
-                        f"minPasswordLength is {value}; the service accepts 0 or 3 to 14",
-                        {"value": value, "minimum": 3, "maximum": 14},
-                    )
-                ],
-                subject="password policy",
-            )
+        problem = min_length_problem(value)
+        if problem is not None:
+            raise ValidationError([problem], subject="password policy")
         shown = "null" if min_length is None else str(min_length)
         flag = "true" if complexity_enabled else "false"
         return cls(
@@ -200,6 +188,27 @@ class PasswordPolicy:
             min_categories=3 if complexity_enabled else 0,
             personal=PersonalRule.control_panel() if complexity_enabled else None,
         )
+
+    @classmethod
+    def from_api(cls, service: Mapping[str, object], /) -> PasswordPolicy:
+        """The control panel's rules for a service object as the API returns it.
+
+        ``service`` is the JSON object of ``GET /email/pro/{service}``
+        (``email.pro.Service``): ``complexityEnabled`` (required, a boolean) and
+        ``minPasswordLength`` (absent, null, or 0 or 3-14) give the policy of
+        :meth:`from_service`. Other keys are ignored.
+
+        >>> PasswordPolicy.from_api({"complexityEnabled": False, "minPasswordLength": 8,
+        ...                          "lockoutDuration": 30}).describe()
+        '8-127 characters, any characters, no whitespace'
+
+        Raises:
+            InvalidApiObject: every problem at once (``api.not_an_object``,
+                ``api.missing_key``, ``api.wrong_type``,
+                ``password_policy.min_length_out_of_range``), each with its path.
+        """
+        complexity, min_length = read_service_policy(service)
+        return cls.from_service(complexity_enabled=complexity, min_length=min_length)
 
     def describe(self) -> str:
         """The rules in one line of English."""

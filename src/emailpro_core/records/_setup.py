@@ -25,10 +25,12 @@ from typing import Any
 
 import attrs
 
+from .._apijson import at, raise_if
 from ..domains import Domain, check_domain_name, normalize_domain
 from ..errors import InvalidSetup, Violation, require_str
 from ..routing._modes import DomainMode, relay_form
 from ._profiles import OVH_EMAIL_PRO, Profile
+from ._setup_api import read_setup, rule_path
 from ._setup_rules import setup_violations, shown
 
 _KEYS = (
@@ -170,6 +172,57 @@ class DomainSetup:
         found += check_setup(setup, profile=profile)
         if found:
             raise InvalidSetup(found)
+        return setup
+
+    @classmethod
+    def from_api(
+        cls,
+        domain: Mapping[str, object],
+        /,
+        *,
+        dkim: Iterable[Mapping[str, object]] = (),
+        service: Mapping[str, object] | None = None,
+        managed_in_account: bool = False,
+        profile: Profile = OVH_EMAIL_PRO,
+    ) -> DomainSetup:
+        """The setup of a domain from the API's objects, as the API returns them.
+
+        ``domain`` is the JSON object of ``GET /email/pro/{service}/domain/{domainName}``
+        (``email.pro.DomainNative``); ``dkim`` the objects of
+        ``GET …/domain/{domainName}/dkim/{selectorName}`` (``email.pro.Dkim``), a
+        list or one object alone; ``service`` the service object, whose
+        ``hostname`` gives the server number when ``expectedAutodiscoverSRV``
+        does not. Required keys: ``name`` and ``type`` of the domain,
+        ``selectorName`` of each DKIM object; other keys are type-checked when
+        read and ignored otherwise (the table in ``docs/ovh-api.md``). The API does
+        not say whether the zone is managed in the service's account:
+        ``managed_in_account`` does.
+
+        The setup is checked (:func:`check_setup`) before it is returned.
+
+        Raises:
+            InvalidApiObject: every problem at once, each with its JSON path:
+                ``api.*`` codes for the objects' shape and for objects that
+                disagree (``api.other_domain``, ``api.selector_mismatch``,
+                ``api.server_mismatch``), and the rule's own code for a value
+                that breaks it (``domain.*``, ``relay.*``, ``setup.*``).
+            TypeError: ``managed_in_account`` is not a ``bool``.
+        """
+        if not isinstance(managed_in_account, bool):
+            raise TypeError(
+                f"managed_in_account must be a bool, not {type(managed_in_account).__name__}"
+            )
+        problems: list[Violation] = []
+        fields = read_setup(domain, dkim, service, profile, problems)
+        if fields is None:  # a required value could not be read
+            raise_if(problems)
+        assert fields is not None  # every required value was read: no problem otherwise
+        pairs: list[tuple[str, str | None]] = fields.pop("dkim_selectors")  # type: ignore[assignment]
+        fields["dkim_selectors"] = tuple(DkimSelector(name, target) for name, target in pairs)
+        setup = cls(managed_in_account=managed_in_account, **fields)  # type: ignore[arg-type]
+        # The rules are checked even beside shape problems: one error lists them all.
+        problems.extend(at(rule_path(v), v) for v in check_setup(setup, profile=profile))
+        raise_if(problems)
         return setup
 
     def to_dict(self) -> dict[str, object]:
