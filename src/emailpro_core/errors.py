@@ -106,7 +106,7 @@ class Violation:
 
         >>> from emailpro_core.naming import check_login
         >>> check_login("a")[0].render("fr")
-        "un nom d'utilisateur compte au moins 2 caractères"
+        'un nom d’utilisateur compte au moins 2 caractères, et non 1'
         """
         language = _catalog.normalize_language(lang)
         if language == _catalog.DEFAULT_LANGUAGE:
