@@ -402,7 +402,7 @@ def test_rule_paths() -> None:
 
 def test_json_types() -> None:
     """JSON names for JSON values; a value JSON cannot hold is named by its Python type."""
-    values = ("", 1, 1.0, (), [], {}, None, True)
+    values: tuple[object, ...] = ("", 1, 1.0, (), [], {}, None, True)
     expected = ["string", "number", "number", "array", "array", "object", "null", "boolean"]
     assert expected == [json_type(v) for v in values]
     assert json_type({1}) == "set"

@@ -42,7 +42,12 @@ def finding(check: Check, status: Status, code: str, name: str = "example.org.")
 
 def panel(**flags: Any) -> PanelState:
     """A validated panel, all green, with ``flags`` changed."""
-    values = {"validated": True, "mx_valid": True, "spf_valid": True, "srv_valid": True}
+    values: dict[str, Any] = {
+        "validated": True,
+        "mx_valid": True,
+        "spf_valid": True,
+        "srv_valid": True,
+    }
     values.update(flags)
     return PanelState("example.org", **values)
 
@@ -349,7 +354,7 @@ def test_second_opinion_over_static_records() -> None:
     zone = ZoneSource.from_text(text, origin="example.org", fallback=PROVIDER)
     state = panel()
     assert second_opinion(state, check_domain(setup, zone)).agrees
-    records = {
+    records: dict[str, dict[str, object]] = {
         "example.org": {"MX": ["1 mx0.mail.ovh.net."], "TXT": "v=spf1 include:mx.ovh.com ~all"},
         "mx.ovh.com": {"TXT": "v=spf1 ip4:198.51.100.0/24 -all"},
     }
@@ -361,3 +366,42 @@ def test_second_opinion_over_static_records() -> None:
     assert (by_record["srv"].code, by_record["srv"].status) == ("panel.undecided", Status.UNKNOWN)
     assert by_record["mx"].code == "panel.agrees"  # a subset of the hosts is a WARNING
     assert by_record["mx"].status is Status.WARNING
+
+
+# --- in French -----------------------------------------------------------------------
+
+
+def test_second_opinion_in_french() -> None:
+    """Each opinion and the heading render in French; codes and params do not change."""
+    zone = ZoneSource.from_file(ZONE)
+    state = PanelState.from_api(load("domain.json"), dkim=load("dkim-both.json"))
+    setup = DomainSetup.from_api(load("domain.json"), dkim=load("dkim-both.json"))
+    opinion = second_opinion(state, check_domain(setup, zone))
+    french = opinion.to_text("fr")
+    assert french.splitlines()[0].startswith("panneau de configuration, deuxième avis pour")
+    assert opinion.to_text() == opinion.to_text("en")
+    assert [o["code"] for o in opinion.to_dict("fr")["opinions"]] == list(opinion.codes)
+    for one in opinion.opinions:
+        assert one.render("fr") != one.message
+        assert one.render("fr") in french
+
+
+@pytest.mark.parametrize(
+    ("count", "heading"),
+    [
+        (0, "panneau de configuration, deuxième avis pour example.org\u00a0: d’accord"),
+        (1, "panneau de configuration, deuxième avis pour example.org\u00a0: 1 désaccord"),
+        (2, "panneau de configuration, deuxième avis pour example.org\u00a0: 2 désaccords"),
+    ],
+)
+def test_french_heading(count: int, heading: str) -> None:
+    """The heading counts the disagreements, singular for one."""
+    red = {"mx_valid": False, "spf_valid": False}
+    flags = dict(list(red.items())[:count])
+    setup = DomainSetup("example.org", server_number=1, managed_in_account=True)
+    soa = "example.org. 3600 IN SOA ns1.example.org. h.example.org. 1 7200 900 1209600 300"
+    ns = "example.org. 3600 IN NS ns1.example.org."
+    text = "\n".join([soa, ns, expected_records(setup).to_zone_text()])
+    zone = ZoneSource.from_text(text, origin="example.org", fallback=PROVIDER)
+    text = second_opinion(panel(**flags), check_domain(setup, zone)).to_text("fr")
+    assert text.splitlines()[0] == heading

@@ -9,7 +9,8 @@ type checked, and every problem collected with the key's path
 is not asked about are ignored: the API adds fields over time.
 
 Every message is made from one English template of :data:`_MESSAGES`, keyed by
-the violation's code, with the violation's params filled in.
+the violation's code and registered in the message catalog (its French is there),
+with the violation's params filled in.
 
 >>> problems = []
 >>> fields = Fields({"login": 7}, "account", problems)
@@ -25,28 +26,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .errors import InvalidApiObject, Violation
+import attrs
+
+from .errors import InvalidApiObject, Violation, templated
+from .i18n._catalog import register
 
 #: The templates of the messages of this module, by code (params in braces).
-_MESSAGES: dict[str, str] = {
-    "api.not_an_object": "{path} must be a JSON object, not {found}",
-    "api.not_a_list": "{path} must be a JSON array of objects, not {found}",
-    "api.missing_key": "the key {key} is missing from {parent}",
-    "api.wrong_type": "{path} must be of type {expected}, not {found}",
-    "api.unknown_value": "{path} is {value}, which is none of {expected}",
-}
+_MESSAGES = register(
+    {
+        "api.not_an_object": "{path} must be a JSON object, not {found}",
+        "api.not_a_list": "{path} must be a JSON array of objects, not {found}",
+        "api.missing_key": "the key {key} is missing from {parent}",
+        "api.wrong_type": "{path} must be of type {expected}, not {found}",
+        "api.unknown_value": "{path} is {value}, which is none of {expected}",
+    }
+)
 # How much of a bad value a message repeats: enough to recognise it.
 _SHOWN = 40
 
 
-def message(templates: Mapping[str, str], code: str, /, **params: object) -> Violation:
-    """The violation ``code`` with its message made from ``templates[code]`` and ``params``."""
-    return Violation(code, templates[code].format(**params), params)
+def message(code: str, /, **params: object) -> Violation:
+    """The violation ``code``, its message from the catalog's template and ``params``."""
+    return templated(code, params)
 
 
 def api_violation(code: str, /, **params: object) -> Violation:
     """A violation of this module's codes (``api.missing_key``, ``api.wrong_type``, ...)."""
-    return message(_MESSAGES, code, **params)
+    return message(code, **params)
 
 
 def shown(text: str, /) -> str:
@@ -78,7 +84,7 @@ def json_type(value: object, /) -> str:
 
 def at(path: str, violation: Violation, /) -> Violation:
     """``violation`` (a rule's own, such as ``relay.loop``) with the JSON ``path`` in its params."""
-    return Violation(violation.code, violation.message, {**violation.params, "path": path})
+    return attrs.evolve(violation, params={**violation.params, "path": path})
 
 
 def raise_if(problems: Iterable[Violation], /) -> None:

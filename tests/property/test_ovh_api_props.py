@@ -164,3 +164,17 @@ def test_disagreements_are_green_on_error_or_red_on_ok(
             expected = "panel.stricter"
         assert o.code == expected
         assert o.message  # every reason has its template
+
+
+@pytest.mark.parametrize(("build", "good", "root", "required"), REQUIRED)
+@given(data=st.data())
+def test_every_problem_renders_in_french(
+    build: Any, good: dict[str, Any], root: str, required: list[str], data: st.DataObject
+) -> None:
+    """Any bad object's problems render in French: other words, the same codes and params."""
+    key = data.draw(st.sampled_from(sorted(good)))
+    for violation in _violations(build, {**good, key: data.draw(json_values)}) or ():
+        french = violation.render("fr")
+        assert french != violation.message
+        assert "{" not in french.replace(str(violation.params.get("value", "")), "")
+        assert violation.render("en") == violation.message

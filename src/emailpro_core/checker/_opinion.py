@@ -45,92 +45,102 @@ import attrs
 
 from .._apijson import message
 from ..errors import InvalidApiObject
+from ..i18n._catalog import register, render
 from ._findings import Check, Diagnosis, Finding, Status
 from ._panel import Badge, PanelBadge, PanelState
 
 #: The templates of the messages of this module, by reason (params in braces).
-_MESSAGES: dict[str, str] = {
-    "panel.agrees": (
-        "the panel shows {label} {badge} and the diagnosis agrees ({status}, {finding})"
-    ),
-    "panel.undecided": (
-        "the panel shows {label} {badge}, but the diagnosis has no verdict to set against it "
-        "({status}, {finding})"
-    ),
-    "panel.agrees.ownership.green": (
-        "the domain is validated in the panel and the diagnosis agrees ({status}, {finding})"
-    ),
-    "panel.undecided.ownership.green": (
-        "the domain is validated in the panel, but the diagnosis has no verdict on the "
-        "ownership CNAME to set against it ({status}, {finding})"
-    ),
-    "panel.undecided.not_checked": (
-        "the diagnosis has no finding for {label}, so it cannot be set against the panel"
-    ),
-    "panel.hidden.not_validated": (
-        "the panel shows no {label} badge until the domain is validated; the diagnosis says "
-        "{status} ({finding})"
-    ),
-    "panel.hidden.no_token": (
-        "the panel shows no {label} badge: the domain is not validated and has no "
-        "cnameToCheck; the diagnosis says {status} ({finding})"
-    ),
-    "panel.hidden.dkim_state": (
-        "the panel's DKIM state is {state}, which is no verdict on the DNS records; the "
-        "diagnosis says {status} ({finding})"
-    ),
-    "panel.stricter.mx": (
-        "the panel shows MX red, yet the published MX records bring the mail to the "
-        "provider's hosts ({finding}); how the panel matches them against expectedMX is "
-        "not documented"
-    ),
-    "panel.laxer.mx": (
-        "the panel shows MX green, yet a sender following the published MX records would "
-        "not always reach the provider ({finding})"
-    ),
-    "panel.stricter.spf": (
-        "the panel shows SPF red, yet the published record, evaluated as a receiver would, "
-        "passes the provider's mail ({finding}); how the panel matches it against "
-        "expectedSPF is not documented"
-    ),
-    "panel.laxer.spf": (
-        "the panel shows SPF green, yet a receiver evaluating the published record would "
-        "not pass all of the provider's mail ({finding})"
-    ),
-    "panel.stricter.srv": (
-        "the panel shows SRV red, yet the autodiscover SRV record leads mail clients to "
-        "the service host ({finding})"
-    ),
-    "panel.laxer.srv": (
-        "the panel shows SRV green, yet the autodiscover SRV record does not lead mail "
-        "clients to the service host ({finding})"
-    ),
-    "panel.stricter.ownership": (
-        "the panel still shows the domain as not validated, yet the ownership CNAME is "
-        "published as expected ({finding}); the validation may not have run since"
-    ),
-    "panel.laxer.ownership": (
-        "the panel shows the domain as validated, yet the ownership CNAME is not published "
-        "as expected ({finding}); whether it may go once validated is not documented"
-    ),
-    "panel.stricter.dkim": (
-        "the panel's DKIM state is error, yet the DKIM records of the selectors checked "
-        "are right ({finding})"
-    ),
-    "panel.laxer.dkim": (
-        "the panel's DKIM state is active, yet the diagnosis finds an error in the DKIM "
-        "records ({finding})"
-    ),
-    "panel.stricter.selector": (
-        "the panel marks the CNAME of selector {selector} as not valid, yet it leads to "
-        "the provider's target ({finding})"
-    ),
-    "panel.laxer.selector": (
-        "the panel marks the CNAME of selector {selector} as valid, yet the diagnosis "
-        "finds an error there ({finding})"
-    ),
-    "api.domain_mismatch": "{path} is {value}, but the diagnosis is of {domain}",
-}
+_MESSAGES = register(
+    {
+        "panel.agrees": (
+            "the panel shows {label} {badge} and the diagnosis agrees ({status}, {finding})"
+        ),
+        "panel.undecided": (
+            "the panel shows {label} {badge}, but the diagnosis has no verdict to set against it "
+            "({status}, {finding})"
+        ),
+        "panel.agrees.ownership.green": (
+            "the domain is validated in the panel and the diagnosis agrees ({status}, {finding})"
+        ),
+        "panel.undecided.ownership.green": (
+            "the domain is validated in the panel, but the diagnosis has no verdict on the "
+            "ownership CNAME to set against it ({status}, {finding})"
+        ),
+        "panel.undecided.not_checked": (
+            "the diagnosis has no finding for {label}, so it cannot be set against the panel"
+        ),
+        "panel.hidden.not_validated": (
+            "the panel shows no {label} badge until the domain is validated; the diagnosis says "
+            "{status} ({finding})"
+        ),
+        "panel.hidden.no_token": (
+            "the panel shows no {label} badge: the domain is not validated and has no "
+            "cnameToCheck; the diagnosis says {status} ({finding})"
+        ),
+        "panel.hidden.dkim_state": (
+            "the panel's DKIM state is {state}, which is no verdict on the DNS records; the "
+            "diagnosis says {status} ({finding})"
+        ),
+        "panel.stricter.mx": (
+            "the panel shows MX red, yet the published MX records bring the mail to the "
+            "provider's hosts ({finding}); how the panel matches them against expectedMX is "
+            "not documented"
+        ),
+        "panel.laxer.mx": (
+            "the panel shows MX green, yet a sender following the published MX records would "
+            "not always reach the provider ({finding})"
+        ),
+        "panel.stricter.spf": (
+            "the panel shows SPF red, yet the published record, evaluated as a receiver would, "
+            "passes the provider's mail ({finding}); how the panel matches it against "
+            "expectedSPF is not documented"
+        ),
+        "panel.laxer.spf": (
+            "the panel shows SPF green, yet a receiver evaluating the published record would "
+            "not pass all of the provider's mail ({finding})"
+        ),
+        "panel.stricter.srv": (
+            "the panel shows SRV red, yet the autodiscover SRV record leads mail clients to "
+            "the service host ({finding})"
+        ),
+        "panel.laxer.srv": (
+            "the panel shows SRV green, yet the autodiscover SRV record does not lead mail "
+            "clients to the service host ({finding})"
+        ),
+        "panel.stricter.ownership": (
+            "the panel still shows the domain as not validated, yet the ownership CNAME is "
+            "published as expected ({finding}); the validation may not have run since"
+        ),
+        "panel.laxer.ownership": (
+            "the panel shows the domain as validated, yet the ownership CNAME is not published "
+            "as expected ({finding}); whether it may go once validated is not documented"
+        ),
+        "panel.stricter.dkim": (
+            "the panel's DKIM state is error, yet the DKIM records of the selectors checked "
+            "are right ({finding})"
+        ),
+        "panel.laxer.dkim": (
+            "the panel's DKIM state is active, yet the diagnosis finds an error in the DKIM "
+            "records ({finding})"
+        ),
+        "panel.stricter.selector": (
+            "the panel marks the CNAME of selector {selector} as not valid, yet it leads to "
+            "the provider's target ({finding})"
+        ),
+        "panel.laxer.selector": (
+            "the panel marks the CNAME of selector {selector} as valid, yet the diagnosis "
+            "finds an error there ({finding})"
+        ),
+        "api.domain_mismatch": "{path} is {value}, but the diagnosis is of {domain}",
+        "panel.heading:agrees": "control panel, second opinion for {domain}: agrees",
+        "panel.heading:disagree": (
+            "control panel, second opinion for {domain}: {count} disagreement"
+        ),
+        "panel.heading:disagree_many": (
+            "control panel, second opinion for {domain}: {count} disagreements"
+        ),
+    }
+)
 _LABELS = {"mx": "MX", "spf": "SPF", "srv": "SRV", "ownership": "CNAME", "dkim": "DKIM"}
 _SEVERITY = {status: rank for rank, status in enumerate(Status)}
 
@@ -185,10 +195,18 @@ class PanelOpinion:
 
     @property
     def message(self) -> str:
-        """One sentence for humans, from the template of :attr:`reason`."""
-        return _MESSAGES[self.reason].format(**self.params)
+        """One sentence for humans, from the template of :attr:`reason` (English)."""
+        return self.render()
 
-    def to_dict(self) -> dict[str, object]:
+    def render(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        return render(self.reason, self.params, lang)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
         """A JSON-ready view with stable keys."""
         return {
             "record": self.record,
@@ -197,7 +215,7 @@ class PanelOpinion:
             "finding": self.finding,
             "code": self.code,
             "reason": self.reason,
-            "message": self.message,
+            "message": self.render(lang),
             "params": dict(self.params),
         }
 
@@ -235,22 +253,25 @@ class SecondOpinion:
         """The codes of the opinions, in order."""
         return tuple(o.code for o in self.opinions)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view: ``{"domain", "agrees", "opinions"}``."""
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """A JSON-ready view: ``{"domain", "agrees", "opinions"}``, messages in ``lang``."""
         return {
             "domain": self.domain,
             "agrees": self.agrees,
-            "opinions": [o.to_dict() for o in self.opinions],
+            "opinions": [o.to_dict(lang) for o in self.opinions],
         }
 
-    def to_text(self) -> str:
+    def to_text(self, lang: str | None = None) -> str:
         """A heading, then one line per badge: record, colour, status, code and message."""
         count = len(self.disagreements)
-        heading = "agrees" if not count else f"{count} disagreement{'s' if count > 1 else ''}"
-        lines = [f"control panel, second opinion for {self.domain}: {heading}"]
+        variant = "panel.heading:agrees" if not count else "panel.heading:disagree"
+        if count > 1:
+            variant = "panel.heading:disagree_many"
+        lines = [render(variant, {"domain": self.domain, "count": count}, lang)]
         for o in self.opinions:
             status = "-" if o.status is None else o.status.name
-            lines.append(f"  {o.record:<12} {o.badge.value:<6} {status:<8} {o.code}: {o.message}")
+            text = o.render(lang)
+            lines.append(f"  {o.record:<12} {o.badge.value:<6} {status:<8} {o.code}: {text}")
         return "\n".join(lines)
 
 
@@ -332,7 +353,6 @@ def second_opinion(panel: PanelState, diagnosis: Diagnosis, /) -> SecondOpinion:
         raise InvalidApiObject(
             [
                 message(
-                    _MESSAGES,
                     "api.domain_mismatch",
                     path="domain.name",
                     value=repr(panel.domain),

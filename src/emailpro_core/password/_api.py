@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .._apijson import Fields, at, message, raise_if
 from ..errors import Violation
+from ..i18n._catalog import register
 
 #: M-PWD passwordSimpleCheck: "Length must be between minPasswordLength and 127".
 SERVICE_MAX_LENGTH = 127
@@ -23,11 +24,13 @@ SERVICE_MAX_LENGTH = 127
 SERVICE_MIN_LENGTHS = range(3, 15)
 
 #: The templates of the messages of this module, by code (params in braces).
-_MESSAGES: dict[str, str] = {
-    "password_policy.min_length_out_of_range": (
-        "minPasswordLength is {value}; the service accepts 0 or {minimum} to {maximum}"
-    ),
-}
+_MESSAGES = register(
+    {
+        "password_policy.min_length_out_of_range": (
+            "minPasswordLength is {value}; the service accepts 0 or {minimum} to {maximum}"
+        ),
+    }
+)
 
 
 def min_length_problem(value: int, /) -> Violation | None:
@@ -35,7 +38,6 @@ def min_length_problem(value: int, /) -> Violation | None:
     if value == 0 or value in SERVICE_MIN_LENGTHS:
         return None
     return message(
-        _MESSAGES,
         "password_policy.min_length_out_of_range",
         value=value,
         minimum=SERVICE_MIN_LENGTHS.start,

@@ -30,20 +30,25 @@ from collections.abc import Mapping
 from .._apijson import Fields, at, message, objects, shown
 from ..domains import check_domain_name, normalize_domain
 from ..errors import Violation
+from ..i18n._catalog import register
 from ..routing._modes import DomainMode
 from ._profiles import Profile, dkim_owner
 
 #: The templates of the messages of this module, by code (params in braces).
-_MESSAGES: dict[str, str] = {
-    "api.not_a_service_host": (
-        "{path} is {value}, which does not end with a service host such as {example}"
-    ),
-    "api.other_domain": "{path} is {value}, which is not under the domain {domain}",
-    "api.selector_mismatch": "{path} is {value}, which is not the record of selector {selector}",
-    "api.server_mismatch": (
-        "{path} names server {found}, but {other_path} names server {expected}"
-    ),
-}
+_MESSAGES = register(
+    {
+        "api.not_a_service_host": (
+            "{path} is {value}, which does not end with a service host such as {example}"
+        ),
+        "api.other_domain": "{path} is {value}, which is not under the domain {domain}",
+        "api.selector_mismatch": (
+            "{path} is {value}, which is not the record of selector {selector}"
+        ),
+        "api.server_mismatch": (
+            "{path} names server {found}, but {other_path} names server {expected}"
+        ),
+    }
+)
 # email.pro.DkimStatusEnum and DkimRecordTypeEnum (reference §5).
 DKIM_STATUSES = (
     "deleting",
@@ -75,9 +80,7 @@ def _server_of(
     if number is None:
         example = profile.server_host(1)
         problems.append(
-            message(
-                _MESSAGES, "api.not_a_service_host", path=path, value=shown(text), example=example
-            )
+            message("api.not_a_service_host", path=path, value=shown(text), example=example)
         )
     return number
 
@@ -94,7 +97,6 @@ def _server_number(
     if from_srv is not None and from_host is not None and from_srv != from_host:
         problems.append(
             message(
-                _MESSAGES,
                 "api.server_mismatch",
                 path=host_path,
                 found=from_host,
@@ -131,13 +133,10 @@ def check_customer_record(item: Fields, domain: str, selector: str, /) -> list[V
         return []
     path = f"{item.path}.customerRecord"
     if not customer.rstrip(".").lower().endswith("." + domain):
-        return [
-            message(_MESSAGES, "api.other_domain", path=path, value=shown(customer), domain=domain)
-        ]
+        return [message("api.other_domain", path=path, value=shown(customer), domain=domain)]
     if not _same_name(customer, dkim_owner(selector.lower(), domain)):
         return [
             message(
-                _MESSAGES,
                 "api.selector_mismatch",
                 path=path,
                 value=shown(customer),
