@@ -1,0 +1,73 @@
+"""What the commands write of the library's errors and violations, in the user's language.
+
+A :class:`~emailpro_core.errors.ValidationError` reads "invalid domain setup:
+MESSAGE [code]; ..." in English (its ``str``); :func:`validation_text` writes the
+same in a language, each violation rendered by :meth:`Violation.render
+<emailpro_core.errors.Violation.render>`. A JSON document keeps each violation's
+``code`` and ``params`` and carries its message in the chosen language.
+
+>>> from emailpro_core.naming import check_login
+>>> from emailpro_core.errors import InvalidLogin
+>>> validation_text(InvalidLogin(check_login("")), "fr")
+'nom d’utilisateur invalide\\xa0: le nom d’utilisateur est vide [login.empty]'
+"""
+
+from __future__ import annotations
+
+from ..errors import DomainOutsideZone, ValidationError, Violation
+from ..i18n import _catalog
+from ._lang import say
+
+# The subjects the library's ValidationErrors name (errors.py and their raisers),
+# each with its own template: the French adjective agrees with its noun.
+_SUBJECTS = {
+    "input": "cli.invalid.input",
+    "domain name": "cli.invalid.domain_name",
+    "login": "cli.invalid.login",
+    "password": "cli.invalid.password",
+    "domain mode": "cli.invalid.domain_mode",
+    "relay target": "cli.invalid.relay_target",
+    "routing change": "cli.invalid.routing_change",
+    "domain setup": "cli.invalid.domain_setup",
+    "server number": "cli.invalid.server_number",
+    "example name": "cli.invalid.example_name",
+    "service name": "cli.invalid.service_name",
+    "password policy": "cli.invalid.password_policy",
+}
+
+MESSAGES = _catalog.register(
+    {
+        **{key: f"invalid {subject}: {{details}}" for subject, key in _SUBJECTS.items()},
+        **{f"{key}:empty": f"invalid {subject}" for subject, key in _SUBJECTS.items()},
+        "cli.invalid.other": "invalid {subject}: {details}",
+        "cli.invalid.other:empty": "invalid {subject}",
+        "cli.list_separator": "; ",
+    }
+)
+
+
+def violation_text(violation: Violation, lang: str, /) -> str:
+    """``MESSAGE [code]``, the message in ``lang``."""
+    return f"{violation.render(lang)} [{violation.code}]"
+
+
+def validation_text(error: ValidationError, lang: str, /) -> str:
+    """The error as its ``str`` says it, in ``lang``: ``invalid SUBJECT: ...``."""
+    key = _SUBJECTS.get(error.subject, "cli.invalid.other")
+    separator = say("cli.list_separator", lang)
+    details = separator.join(violation_text(v, lang) for v in error.violations)
+    if not error.violations:
+        key += ":empty"
+    return say(key, lang, subject=error.subject, details=details)
+
+
+def violation_dict(violation: Violation, lang: str, /) -> dict[str, object]:
+    """``Violation.to_dict``, its message in ``lang``: code and params as they are."""
+    return {**violation.to_dict(), "message": violation.render(lang)}
+
+
+def outside_zone(error: DomainOutsideZone, key: str, /) -> tuple[str, dict[str, object]]:
+    """The key (``:one`` or ``:many`` zone) and params of a domain outside the zones."""
+    zones = ", ".join(zone or "." for zone in error.zones)
+    variant = "one" if len(error.zones) == 1 else "many"
+    return f"{key}:{variant}", {"domain": error.domain, "zones": zones}
