@@ -17,6 +17,7 @@ caches are stale) and 5 (the authoritative servers disagree).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -42,7 +43,7 @@ from ._common import (
     one_line,
 )
 from ._help import helper
-from ._lang import LANG_OPTION, argparse_speaks, requested_language
+from ._lang import LANG_OPTION, argparse_speaks, help_formatter, requested_language
 from ._messages import validation_text
 from ._propagation import EXIT_SERVERS_DISAGREE, EXIT_STALE
 
@@ -74,6 +75,7 @@ def build_parser(lang: str = _catalog.DEFAULT_LANGUAGE) -> Parser:
     text = helper(lang)
     parser = Parser(
         prog=PROG,
+        formatter_class=help_formatter(lang),
         description=text("description"),
         epilog=text(
             "epilog",
@@ -90,7 +92,9 @@ def build_parser(lang: str = _catalog.DEFAULT_LANGUAGE) -> Parser:
         "--version", action="version", version=f"{PROG} {__version__}", help=text("version")
     )
     _add_lang_option(parser, lang, default=None)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Every parser of the command writes its help in the language (help_formatter).
+    parser_class = functools.partial(Parser, formatter_class=help_formatter(lang))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     cli_check_options.register(commands, lang)
     cli_propagation.register(commands, lang)
     cli_account.register(commands, lang)

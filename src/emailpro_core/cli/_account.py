@@ -31,7 +31,7 @@ from ._common import (
     positive_int,
 )
 from ._help import helper
-from ._lang import say
+from ._lang import compose, say
 from ._messages import violation_dict
 from ._setup import add_setup_options, setup_from_args
 
@@ -198,7 +198,7 @@ def _personal(args: argparse.Namespace) -> PersonalInfo | None:
 
 
 def _violation_lines(violations: tuple[Violation, ...], lang: str) -> list[str]:
-    return [say("cli.violation", lang, code=v.code, message=v.render(lang)) for v in violations]
+    return [compose("cli.violation", lang, code=v.code, message=v.render(lang)) for v in violations]
 
 
 def _suggestion(args: argparse.Namespace) -> tuple[str | None, tuple[Violation, ...]]:

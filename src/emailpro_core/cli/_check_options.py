@@ -44,7 +44,7 @@ def register(commands: Any, /, lang: str = "en") -> None:
         type=seconds,
         default=DEFAULT_DEADLINE,
         metavar="S",
-        help=text("check_many.deadline", default=DEFAULT_DEADLINE),
+        help=text("check_many.deadline", default=f"{DEFAULT_DEADLINE:g}"),
     )
     many.add_argument(
         "--workers", type=count, default=1, metavar="N", help=text("check_many.workers")

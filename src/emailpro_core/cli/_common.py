@@ -24,7 +24,7 @@ from typing import NoReturn, TextIO
 import attrs
 
 from ..i18n import _catalog
-from ._lang import say
+from ._lang import compose, say
 
 PROG = "emailpro-core"
 
@@ -233,7 +233,7 @@ class Output:
 
     def error(self, message: str, /) -> None:
         """The one-line error of a usage problem."""
-        self.note(say("cli.error", self.lang, prog=PROG, message=one_line(message)))
+        self.note(compose("cli.error", self.lang, prog=PROG, message=one_line(message)))
 
     def say(self, key: str, /, **params: object) -> str:
         """The message registered under ``key``, in the output's language."""

@@ -63,7 +63,7 @@ MESSAGES = _catalog.register(
         "standard output in the order they complete; a bad line gives an error line and "
         "the run goes on.",
         "cli.help.check_many.concurrency": "domains in flight at once (default {default})",
-        "cli.help.check_many.deadline": "seconds each domain may take (default {default:g})",
+        "cli.help.check_many.deadline": "seconds each domain may take (default {default})",
         "cli.help.check_many.workers": "diagnose in N processes, each asking the "
         "nameservers itself (default 1; not with --zone)",
         "cli.help.check_many.json": "JSON lines (the only form; accepted so that every "

@@ -11,7 +11,7 @@ package does not write gives English.
 'fr'
 >>> requested_language(["--lang=en", "login", "--", "--lang", "fr"])
 'en'
->>> say("cli.error", "fr", prog="emailpro-core", message="oups")
+>>> compose("cli.error", "fr", prog="emailpro-core", message="oups")
 'emailpro-core\\xa0: erreur\\xa0: oups'
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from ..i18n import _catalog
@@ -77,6 +78,20 @@ def say(key: str, lang: str, /, **params: object) -> str:
     return _catalog.render(key, params, lang)
 
 
+def compose(key: str, lang: str, /, **parts: str) -> str:
+    """The template ``key`` in ``lang``, filled with texts the command wrote itself.
+
+    :func:`say` writes the invisible characters of a value as escapes in a
+    translation, as it must for text from outside; the parts here are already
+    rendered messages (a violation's, argparse's), whose non-breaking spaces
+    are meant. Text from outside in them was escaped when they were rendered.
+    """
+    template = _catalog.registered_template(key)
+    assert template is not None, key  # every key of the command is registered at import
+    language = _catalog.normalize_language(lang)
+    return _catalog.translate(key, template, language).format_map(parts)
+
+
 def plural(key: str, count: int, lang: str, /) -> str:
     """``key:one`` or ``key:many``, the form ``count`` takes in ``lang``.
 
@@ -121,6 +136,24 @@ def argparse_gettext(lang: str, /) -> tuple[Callable[[str], str], Callable[[str,
         return _catalog.translate(key, message, lang)
 
     return gettext, ngettext
+
+
+# Python 3.13 writes a heading through gettext ("%(heading)s:"), translated with a
+# non-breaking space before the colon; 3.11 and 3.12 add the colon themselves, so
+# the space goes at the end of the heading.
+_HEADING_END = "" if sys.version_info >= (3, 13) else "\u00a0"
+
+
+def help_formatter(lang: str, /) -> type[argparse.HelpFormatter]:
+    """The help formatter of the parsers in ``lang``: French puts a space before ``:``."""
+    if lang == _catalog.DEFAULT_LANGUAGE:
+        return argparse.HelpFormatter
+
+    class SpokenFormatter(argparse.HelpFormatter):
+        def start_section(self, heading: str | None) -> None:
+            super().start_section(None if heading is None else heading + _HEADING_END)
+
+    return SpokenFormatter
 
 
 @contextlib.contextmanager

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from ..errors import DomainOutsideZone, ValidationError, Violation
 from ..i18n import _catalog
-from ._lang import say
+from ._common import one_line
+from ._lang import compose, say
 
 # The subjects the library's ValidationErrors name (errors.py and their raisers),
 # each with its own template: the French adjective agrees with its noun.
@@ -58,7 +59,7 @@ def validation_text(error: ValidationError, lang: str, /) -> str:
     details = separator.join(violation_text(v, lang) for v in error.violations)
     if not error.violations:
         key += ":empty"
-    return say(key, lang, subject=error.subject, details=details)
+    return compose(key, lang, subject=one_line(error.subject), details=details)
 
 
 def violation_dict(violation: Violation, lang: str, /) -> dict[str, object]:

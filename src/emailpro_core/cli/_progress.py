@@ -15,15 +15,15 @@ from __future__ import annotations
 import attrs
 
 from ..i18n import _catalog
-from ._lang import plural, say
+from ._lang import compose, plural, say
 from ._render import _BAR_WIDTH, Progress, Tally
 
 MESSAGES = _catalog.register(
     {
-        "cli.summary": "{domains} in {elapsed:.1f} s ({rate:.1f}/s): {ok}, {warning} with "
+        "cli.summary": "{domains} in {elapsed} s ({rate}/s): {ok}, {warning} with "
         "warnings, {error} with errors, {unknown} unknown; {bad_lines}",
-        "cli.summary:interrupted": "interrupted after {domains} in {elapsed:.1f} s "
-        "({rate:.1f}/s): {ok}, {warning} with warnings, {error} with errors, {unknown} "
+        "cli.summary:interrupted": "interrupted after {domains} in {elapsed} s "
+        "({rate}/s): {ok}, {warning} with warnings, {error} with errors, {unknown} "
         "unknown; {bad_lines}",
         "cli.summary.domains:one": "{count} domain",
         "cli.summary.domains:many": "{count} domains",
@@ -31,7 +31,7 @@ MESSAGES = _catalog.register(
         "cli.summary.ok:many": "{count} ok",
         "cli.summary.bad_lines:one": "{count} bad line",
         "cli.summary.bad_lines:many": "{count} bad lines",
-        "cli.progress.counts": "{error} err, {unknown} unk, {rate:.1f}/s",
+        "cli.progress.counts": "{error} err, {unknown} unk, {rate}/s",
         "cli.progress.bar": "[{bar}] {done}/{total} {percent}%  {counts}",
         "cli.progress.done": "{done} done  {counts}",
     }
@@ -41,16 +41,16 @@ MESSAGES = _catalog.register(
 def summary(tally: Tally, lang: str, /, *, interrupted: bool = False) -> str:
     """The last line of a run, in ``lang`` (as :meth:`Tally.summary` in English)."""
     checked = tally.checked
-    return say(
+    return compose(
         "cli.summary:interrupted" if interrupted else "cli.summary",
         lang,
         domains=say(plural("cli.summary.domains", checked, lang), lang, count=checked),
-        elapsed=tally.elapsed(),
-        rate=tally.rate(),
+        elapsed=f"{tally.elapsed():.1f}",
+        rate=f"{tally.rate():.1f}",
         ok=say(plural("cli.summary.ok", tally.ok, lang), lang, count=tally.ok),
-        warning=tally.warning,
-        error=tally.error,
-        unknown=tally.unknown,
+        warning=str(tally.warning),
+        error=str(tally.error),
+        unknown=str(tally.unknown),
         bad_lines=say(
             plural("cli.summary.bad_lines", tally.bad_lines, lang), lang, count=tally.bad_lines
         ),
@@ -72,17 +72,17 @@ class SpokenProgress(Progress):
             self.lang,
             error=tally.error,
             unknown=tally.unknown,
-            rate=tally.rate(),
+            rate=f"{tally.rate():.1f}",
         )
         if self.total:
             filled = min(_BAR_WIDTH, _BAR_WIDTH * done // self.total)
-            return say(
+            return compose(
                 "cli.progress.bar",
                 self.lang,
                 bar="#" * filled + "-" * (_BAR_WIDTH - filled),
-                done=done,
-                total=self.total,
-                percent=100 * done // self.total,
+                done=str(done),
+                total=str(self.total),
+                percent=str(100 * done // self.total),
                 counts=counts,
             )
-        return say("cli.progress.done", self.lang, done=done, counts=counts)
+        return compose("cli.progress.done", self.lang, done=str(done), counts=counts)
