@@ -5,9 +5,12 @@ Commands: ``check``, ``check-many``, ``propagation``, ``records``, ``login``, ``
 each, and ``docs/cli.md`` shows them all. Exit codes: 0 nothing wrong, 1 something
 wrong (an ERROR finding, an invalid login or password), 2 bad usage or input,
 3 no verdict (only UNKNOWN findings), 130 interrupted; ``propagation`` adds 4 (only
-caches are stale) and 5 (the authoritative servers disagree).
+caches are stale) and 5 (the authoritative servers disagree). Everything written for
+a person is in the language of ``--lang LANG`` (before or after the command name),
+else of the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else
+English; codes and JSON keys never change.
 
->>> main(["login", "mary.johnson"])
+>>> main(["login", "mary.johnson", "--lang", "en"])
 'mary.johnson': valid (default policy)
 0
 >>> main(["records", "not a domain"])
@@ -17,7 +20,6 @@ caches are stale) and 5 (the authoritative servers disagree).
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -41,6 +43,7 @@ from ._common import (
     ParserExit,
     UsageError,
     one_line,
+    speaking_parser,
 )
 from ._help import helper
 from ._lang import LANG_OPTION, argparse_speaks, help_formatter, requested_language
@@ -73,9 +76,10 @@ def build_parser(lang: str = _catalog.DEFAULT_LANGUAGE) -> Parser:
     :func:`~emailpro_core.cli._lang.argparse_speaks` is in effect, as in :func:`main`.
     """
     text = helper(lang)
-    parser = Parser(
+    # Every parser of the command, subcommands' included, lays out its help for lang.
+    parser_class = speaking_parser(help_formatter(lang))
+    parser = parser_class(
         prog=PROG,
-        formatter_class=help_formatter(lang),
         description=text("description"),
         epilog=text(
             "epilog",
@@ -92,8 +96,6 @@ def build_parser(lang: str = _catalog.DEFAULT_LANGUAGE) -> Parser:
         "--version", action="version", version=f"{PROG} {__version__}", help=text("version")
     )
     _add_lang_option(parser, lang, default=None)
-    # Every parser of the command writes its help in the language (help_formatter).
-    parser_class = functools.partial(Parser, formatter_class=help_formatter(lang))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     cli_check_options.register(commands, lang)
     cli_propagation.register(commands, lang)

@@ -118,8 +118,12 @@ class Parser(argparse.ArgumentParser):
     ``password`` command must never repeat what was typed after it.
     """
 
+    #: The help formatter of the parser (a language's, see ``speaking_parser``).
+    formatter: type[argparse.HelpFormatter] = argparse.HelpFormatter
+
     def __init__(self, *args: object, redact: bool = False, **kwargs: object) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", self.formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.redact = redact
 
@@ -132,6 +136,16 @@ class Parser(argparse.ArgumentParser):
         if message:
             raise UsageError(message.strip())
         raise ParserExit(status)
+
+
+def speaking_parser(formatter: type[argparse.HelpFormatter], /) -> type[Parser]:
+    """A :class:`Parser` class whose parsers (and subcommands') use ``formatter``."""
+
+    class SpeakingParser(Parser):
+        pass
+
+    SpeakingParser.formatter = formatter
+    return SpeakingParser
 
 
 def positive_int(text: str, /, lang: str = _catalog.DEFAULT_LANGUAGE) -> int:

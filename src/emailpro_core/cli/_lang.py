@@ -169,12 +169,10 @@ def argparse_speaks(lang: str, /) -> Iterator[None]:
     command's own entry point, run by one thread at a time; a program that
     parses with argparse in other threads meanwhile would see French too.
     """
-    saved = (argparse._, argparse.ngettext)
-    gettext, ngettext = argparse_gettext(lang)
-    argparse._ = gettext
-    argparse.ngettext = ngettext
+    names = vars(argparse)
+    saved = (names["_"], names["ngettext"])
+    names["_"], names["ngettext"] = argparse_gettext(lang)
     try:
         yield
     finally:
-        argparse._ = saved[0]
-        argparse.ngettext = saved[1]
+        names["_"], names["ngettext"] = saved
