@@ -34,6 +34,7 @@ DOCS = ROOT / "docs"
 PAGES = [
     "getting-started.md",
     "cli.md",
+    "languages.md",
     "testing.md",
     "recipes/provisioning.md",
     "recipes/zone-ci.md",

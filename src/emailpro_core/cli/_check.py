@@ -15,11 +15,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, BinaryIO
 
 from ..checker import check_domain, second_opinion
-from ..checker._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from ..checker._bulk import check_domains
 from ..checker._collector import PausedCollector
 from ..checker._findings import SCHEMA_VERSION, Diagnosis, Status
 from ..checker._parallel import SourceFactory, check_domains_parallel
 from ..errors import ValidationError
+from ..i18n import _catalog
 from ..records import DomainSetup, check_setup
 from ..sources import AsyncRecordSource, AsyncStubSource, DomainOutsideZone, require_zone_holds
 from ..sources._inputfiles import bounded_lines
@@ -33,20 +34,44 @@ from ._common import (
     Output,
     UsageError,
     dumb_terminal,
+    one_line,
     open_input,
-    positive_float,
-    positive_int,
-    shown,
     too_deep,
 )
-from ._ovh import add_check_options, setup_and_panel
+from ._lang import say
+from ._messages import outside_zone, validation_text, violation_dict
+from ._ovh import setup_and_panel
+from ._progress import SpokenProgress, summary
 from ._render import Progress, Tally, diagnosis_table, verdict
 from ._setup import (
-    add_setup_options,
-    add_source_options,
     build_source,
     live_factory,
     setup_from_args,
+)
+
+MESSAGES = _catalog.register(
+    {
+        "cli.usage_error.outside_zone:one": "{domain} is not in the zone {zones}; check a "
+        "domain of the zone, or add --nameserver to ask outside it",
+        "cli.usage_error.outside_zone:many": "{domain} is in none of the zones {zones}; "
+        "check a domain of the zone, or add --nameserver to ask outside it",
+        "cli.usage_error.stdin_device": "standard input is {kind}: give a file, a pipe or a "
+        "terminal",
+        "cli.usage_error.stdin_bytes": "standard input cannot be read as bytes",
+        "cli.usage_error.read": "cannot read {path!r}: {problem}",
+        "cli.usage_error.at_most": "{option} is at most {limit}",
+        "cli.usage_error.no_domain": "no domain to check in {path!r}",
+        "cli.usage_error.no_domain:stdin": "no domain to check in standard input",
+        "cli.line_error.too_deep": "not valid JSON: nested too deeply",
+        "cli.line_error.json": "not valid JSON: {problem}",
+        "cli.line_error.not_a_setup": "not a domain setup: {problem}",
+        "cli.line_error.invalid_setup": "invalid domain setup",
+        "cli.line_error.outside_zone:one": "{domain} is not in the zone {zones}",
+        "cli.line_error.outside_zone:many": "{domain} is in none of the zones {zones}",
+        "cli.line_error.repeated": "{domain} is already on line {line}",
+        "cli.line_error.long": "the line is longer than {limit} bytes",
+        "cli.line_error.utf8": "the line is not valid UTF-8",
+    }
 )
 
 # How much of a bad input line an error line repeats.
@@ -61,79 +86,6 @@ _MAX_CONCURRENCY = 1024
 _MAX_WORKERS = 256
 #: Diagnoses between two garbage collections of a run (collector.py).
 _COLLECT_EVERY = 5000
-
-
-def register(commands: Any, /) -> None:
-    """Add ``check`` and ``check-many`` to the subcommands."""
-    check = commands.add_parser(
-        "check",
-        help="diagnose one domain's DNS",
-        description="Diagnose the DNS of DOMAIN against the records the service expects. "
-        "With --ovh-domain, the setup comes from the saved API response (DOMAIN may be "
-        "left out, or must be its domain) and the control panel's own flags get a second "
-        "opinion, badge by badge. Exit 0: no ERROR; 1: an ERROR; 3: only UNKNOWN "
-        "findings (DNS failures) prevent a verdict; 2: bad usage or input.",
-    )
-    check.add_argument("domain", metavar="DOMAIN", nargs="?")
-    add_source_options(check)
-    add_setup_options(check)
-    add_check_options(check)
-    check.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
-    check.add_argument(
-        "--json", action="store_true", help="print the diagnosis as JSON (a versioned document)"
-    )
-    check.add_argument("-v", "--verbose", action="store_true", help="show the records too")
-    check.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the table (auto: on a terminal, unless NO_COLOR is set)",
-    )
-    check.set_defaults(run=run_check)
-
-    many = commands.add_parser(
-        "check-many",
-        help="diagnose many domains, one JSON line each",
-        description="Diagnose every domain of FILE (or standard input for -): one domain, "
-        "or one JSON setup, per line. Results are JSON lines on standard output in the "
-        "order they complete; a bad line gives an error line and the run goes on.",
-    )
-    many.add_argument("file", metavar="FILE|-")
-    many.add_argument(
-        "--concurrency",
-        type=positive_int,
-        default=DEFAULT_CONCURRENCY,
-        metavar="N",
-        help=f"domains in flight at once (default {DEFAULT_CONCURRENCY})",
-    )
-    many.add_argument(
-        "--deadline",
-        type=positive_float,
-        default=DEFAULT_DEADLINE,
-        metavar="S",
-        help=f"seconds each domain may take (default {DEFAULT_DEADLINE:g})",
-    )
-    many.add_argument(
-        "--workers",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="diagnose in N processes, each asking the nameservers itself (default 1; "
-        "not with --zone)",
-    )
-    many.add_argument(
-        "--json",
-        action="store_true",
-        help="JSON lines (the only form; accepted so that every command takes --json)",
-    )
-    many.add_argument(
-        "--no-progress",
-        dest="progress",
-        action="store_false",
-        help="no progress bar, even on a terminal",
-    )
-    add_source_options(many)
-    many.set_defaults(run=run_check_many)
 
 
 def _exit_code(status: Status) -> int:
@@ -154,18 +106,17 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
     if args.ovh_domain is not None:
         setup, panel = setup_and_panel(args.domain, args, out)
     elif args.ovh_dkim:
-        raise UsageError("--ovh-dkim needs --ovh-domain (the domain object)")
+        raise UsageError.of("cli.usage_error.ovh_dkim_alone")
     elif args.domain is None:
-        raise UsageError("give DOMAIN, or the saved domain object with --ovh-domain FILE")
+        raise UsageError.of("cli.usage_error.no_domain_given")
     else:
         setup = setup_from_args(args.domain, args)
     source, _ = build_source(args, domain=setup.domain.ascii)
     try:
         require_zone_holds(source, setup.domain.ascii)
     except DomainOutsideZone as exc:
-        raise UsageError(
-            f"{exc}; check a domain of the zone, or add --nameserver to ask outside it"
-        ) from None
+        key, params = outside_zone(exc, "cli.usage_error.outside_zone")
+        raise UsageError.of(key, **params) from None
     diagnosis = check_domain(setup, source, deadline=args.deadline)
     opinion = None if panel is None else second_opinion(panel, diagnosis)
     if args.json:
@@ -181,13 +132,15 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
     return _exit_code(verdict(diagnosis))
 
 
-def _error_line(number: int, text: str, message: str, violations: Any = ()) -> str:
+def _error_line(
+    number: int, text: str, message: str, violations: Any = (), lang: str = "en"
+) -> str:
     data = {
         "version": SCHEMA_VERSION,
         "line": number,
         "input": text[:_SHOWN_INPUT],
         "error": message,
-        "violations": [v.to_dict() for v in violations],
+        "violations": [violation_dict(v, lang) for v in violations],
     }
     return json.dumps(data, default=str)
 
@@ -201,7 +154,9 @@ class _Lines:
         progress: Progress,
         source: object,
         collector: PausedCollector,
+        lang: str = "en",
     ) -> None:
+        self.lang = lang
         self.stream = stream
         self.progress = progress
         self.collector = collector
@@ -209,6 +164,9 @@ class _Lines:
         self.source = source
         self.seen: dict[str, int] = {}
         self.pending: dict[str, int] = {}
+
+    def _error(self, number: int, text: str, key: str, /, **params: object) -> str:
+        return _error_line(number, text, say(key, self.lang, **params))
 
     def _setup(self, number: int, text: str) -> DomainSetup | str:
         try:
@@ -218,44 +176,46 @@ class _Lines:
                 # decoder recurses per bracket: 3.11 raises RecursionError on a
                 # line of "[", 3.13 decodes it).
                 if too_deep(text):
-                    return _error_line(number, text, "not valid JSON: nested too deeply")
+                    return self._error(number, text, "cli.line_error.too_deep")
                 try:
                     data = json.loads(text)
                 except ValueError as exc:
-                    return _error_line(number, text, f"not valid JSON: {exc}")
+                    return self._error(number, text, "cli.line_error.json", problem=str(exc))
                 except RecursionError:  # pragma: no cover - too_deep refuses it first
-                    return _error_line(number, text, "not valid JSON: nested too deeply")
+                    return self._error(number, text, "cli.line_error.too_deep")
                 setup = DomainSetup.from_dict(data)
             else:
                 setup = DomainSetup(text)
         except ValidationError as exc:
-            return _error_line(number, text, str(exc), exc.violations)
+            message = validation_text(exc, self.lang)
+            return _error_line(number, text, message, exc.violations, self.lang)
         except TypeError as exc:
-            return _error_line(number, text, f"not a domain setup: {exc}")
+            return self._error(number, text, "cli.line_error.not_a_setup", problem=str(exc))
         found = check_setup(setup)
         if found:
-            return _error_line(number, text, "invalid domain setup", found)
+            message = say("cli.line_error.invalid_setup", self.lang)
+            return _error_line(number, text, message, found, self.lang)
         domain = setup.domain.ascii
         try:
             require_zone_holds(self.source, domain)
         except DomainOutsideZone as exc:
-            return _error_line(number, text, str(exc))
+            key, params = outside_zone(exc, "cli.line_error.outside_zone")
+            return self._error(number, text, key, **params)
         if domain in self.seen:
-            return _error_line(number, text, f"{domain} is already on line {self.seen[domain]}")
+            first = self.seen[domain]
+            return self._error(number, text, "cli.line_error.repeated", domain=domain, line=first)
         self.seen[domain] = number
         return setup
 
     def __iter__(self) -> Iterator[DomainSetup]:
         for number, raw in enumerate(bounded_lines(self.stream, MAX_LINE_BYTES), start=1):
             if raw is None:
-                self._refuse(
-                    _error_line(number, "", f"the line is longer than {MAX_LINE_BYTES} bytes")
-                )
+                self._refuse(self._error(number, "", "cli.line_error.long", limit=MAX_LINE_BYTES))
                 continue
             try:
                 text = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
-                self._refuse(_error_line(number, "", "the line is not valid UTF-8"))
+                self._refuse(self._error(number, "", "cli.line_error.utf8"))
                 continue
             if not text or text.startswith("#"):
                 continue
@@ -330,25 +290,28 @@ def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], object]
 def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     """``check-many FILE|-``: JSON lines as they complete, then a summary on stderr."""
     if args.concurrency > _MAX_CONCURRENCY:
-        raise UsageError(f"--concurrency is at most {_MAX_CONCURRENCY}")
+        raise UsageError.of(
+            "cli.usage_error.at_most", option="--concurrency", limit=_MAX_CONCURRENCY
+        )
     if args.workers > _MAX_WORKERS:
-        raise UsageError(f"--workers is at most {_MAX_WORKERS}")
+        raise UsageError.of("cli.usage_error.at_most", option="--workers", limit=_MAX_WORKERS)
     run, source = _runner(args)
     stream = open_input(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally(out.clock)
-    progress = Progress(
+    progress = SpokenProgress(
         out,
         tally,
         total,
         enabled=args.progress and out.stderr_is_terminal,
         plain=dumb_terminal(),
+        lang=out.lang,
     )
     interrupted = False
     try:
         # This process is the command's own: see collector.py for why, and the cost.
         with PausedCollector(every=_COLLECT_EVERY) as collector:
-            run(_Lines(stream, progress, source, collector))
+            run(_Lines(stream, progress, source, collector, out.lang))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -357,9 +320,10 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
         progress.clear()
     if not (interrupted or tally.done):
         # An input emptied by mistake must not pass a pipeline.
-        where = "standard input" if args.file == "-" else shown(args.file, limit=PATH_LIMIT)
-        raise UsageError(f"no domain to check in {where}")
-    out.note(tally.summary(interrupted=interrupted))
+        if args.file == "-":
+            raise UsageError.of("cli.usage_error.no_domain:stdin")
+        raise UsageError.of("cli.usage_error.no_domain", path=one_line(args.file, limit=PATH_LIMIT))
+    out.note(summary(tally, out.lang, interrupted=interrupted))
     if interrupted:
         return EXIT_INTERRUPTED
     if tally.bad_lines:

@@ -13,6 +13,7 @@ line, ``emailpro-core: error: ...``, and exits with :data:`EXIT_USAGE`.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import re
@@ -23,7 +24,9 @@ from typing import BinaryIO, NoReturn, TextIO
 
 import attrs
 
+from ..i18n import _catalog
 from ..sources._inputfiles import InputFileError, file_kind, open_regular_file
+from ._lang import compose, say
 
 PROG = "emailpro-core"
 
@@ -55,8 +58,39 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _QUOTED = re.compile(r"'[^']*'")
 
 
+MESSAGES = _catalog.register(
+    {
+        "cli.usage_error.not_whole_number": "{value!r} is not a whole number",
+        "cli.usage_error.not_at_least_one": "{value} is not at least 1",
+        "cli.usage_error.not_a_number": "{value!r} is not a number",
+        "cli.usage_error.not_above_zero": "{value!r} is not a number above 0",
+    }
+)
+
+
 class UsageError(Exception):
-    """The command line or its input cannot be used; the message says why, on one line."""
+    """The command line or its input cannot be used; the message says why, on one line.
+
+    Made with :meth:`of`, it keeps the key and the params of its message, so that
+    the command writes it in the user's language; made from a plain message
+    (argparse's, already in that language), it keeps that message.
+    """
+
+    def __init__(
+        self, message: str, /, *, key: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = dict(params or {})
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> UsageError:
+        """The usage error of the message registered under ``key``."""
+        return cls(_catalog.render(key, params), key=key, params=params)
+
+    def render(self, lang: str, /) -> str:
+        """The message in ``lang``."""
+        return str(self) if self.key is None else _catalog.render(self.key, self.params, lang)
 
 
 class ParserExit(Exception):
@@ -86,8 +120,12 @@ class Parser(argparse.ArgumentParser):
     ``password`` command must never repeat what was typed after it.
     """
 
+    #: The help formatter of the parser (a language's, see ``speaking_parser``).
+    formatter: type[argparse.HelpFormatter] = argparse.HelpFormatter
+
     def __init__(self, *args: object, redact: bool = False, **kwargs: object) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", self.formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.redact = redact
 
@@ -102,26 +140,45 @@ class Parser(argparse.ArgumentParser):
         raise ParserExit(status)
 
 
-def positive_int(text: str, /) -> int:
-    """An ``int`` of at least 1 (for ``type=`` of an option)."""
+def speaking_parser(formatter: type[argparse.HelpFormatter], /) -> type[Parser]:
+    """A :class:`Parser` class whose parsers (and subcommands') use ``formatter``."""
+
+    class SpeakingParser(Parser):
+        pass
+
+    SpeakingParser.formatter = formatter
+    return SpeakingParser
+
+
+def positive_int(text: str, /, lang: str = _catalog.DEFAULT_LANGUAGE) -> int:
+    """An ``int`` of at least 1 (for ``type=`` of an option; its error in ``lang``)."""
     try:
         value = int(text, 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
+        problem = say("cli.usage_error.not_whole_number", lang, value=one_line(text, limit=_SHOWN))
+        raise argparse.ArgumentTypeError(problem) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+        raise argparse.ArgumentTypeError(say("cli.usage_error.not_at_least_one", lang, value=value))
     return value
 
 
-def positive_float(text: str, /) -> float:
-    """A finite ``float`` above 0 (for ``type=`` of an option)."""
+def positive_float(text: str, /, lang: str = _catalog.DEFAULT_LANGUAGE) -> float:
+    """A finite ``float`` above 0 (for ``type=`` of an option; its error in ``lang``)."""
+    shown_text = one_line(text, limit=_SHOWN)
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
+        problem = say("cli.usage_error.not_a_number", lang, value=shown_text)
+        raise argparse.ArgumentTypeError(problem) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number above 0")
+        problem = say("cli.usage_error.not_above_zero", lang, value=shown_text)
+        raise argparse.ArgumentTypeError(problem)
     return value
+
+
+def in_language(convert: Callable[..., object], lang: str, /) -> Callable[[str], object]:
+    """``convert`` (a ``type=`` of an option) with its errors in ``lang``."""
+    return functools.partial(convert, lang=lang)
 
 
 def is_terminal(stream: TextIO, /) -> bool:
@@ -160,6 +217,8 @@ class Output:
     stderr: TextIO
     stdin: TextIO
     clock: Callable[[], float] = time.monotonic
+    #: The language of what is written for a person (``--lang`` or the environment).
+    lang: str = _catalog.DEFAULT_LANGUAGE
 
     def _write(self, stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -190,7 +249,11 @@ class Output:
 
     def error(self, message: str, /) -> None:
         """The one-line error of a usage problem."""
-        self.note(f"{PROG}: error: {one_line(message)}")
+        self.note(compose("cli.error", self.lang, prog=PROG, message=one_line(message)))
+
+    def say(self, key: str, /, **params: object) -> str:
+        """The message registered under ``key``, in the output's language."""
+        return say(key, self.lang, **params)
 
     def color(self, choice: str = "auto", /) -> bool:
         """Whether to colour ``stdout`` for a ``--color`` choice (auto, always, never)."""
@@ -256,7 +319,7 @@ def check_stdin(buffer: BinaryIO) -> None:
         return
     if buffer.isatty() or os.fstat(buffer.fileno()).st_rdev == os.stat(os.devnull).st_rdev:
         return
-    raise UsageError(f"standard input is {file_kind(mode)}: give a file, a pipe or a terminal")
+    raise UsageError.of("cli.usage_error.stdin_device", kind=file_kind(mode))
 
 
 def open_input(path: str, out: Output) -> BinaryIO:
@@ -269,11 +332,12 @@ def open_input(path: str, out: Output) -> BinaryIO:
         stdin = out.stdin
         buffer = getattr(stdin, "buffer", None)
         if buffer is None:
-            raise UsageError("standard input cannot be read as bytes")
+            raise UsageError.of("cli.usage_error.stdin_bytes")
         check_stdin(buffer)
         return buffer  # type: ignore[no-any-return]
     try:
         return open_regular_file(path)
     except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
-        problem = getattr(exc, "strerror", None) or exc
-        raise UsageError(f"cannot read {shown(path, limit=PATH_LIMIT)}: {problem}") from None
+        problem = str(getattr(exc, "strerror", None) or exc)
+        path = one_line(path, limit=PATH_LIMIT)
+        raise UsageError.of("cli.usage_error.read", path=path, problem=problem) from None

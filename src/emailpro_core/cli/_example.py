@@ -14,7 +14,9 @@ import shlex
 from typing import Any
 
 from ..examples import DEFAULT_EXAMPLE, EXAMPLE_DOMAINS, example_zone
-from ._common import EXIT_OK, PATH_LIMIT, PROG, Output, UsageError, one_line, shown
+from ..i18n import _catalog
+from ._common import EXIT_OK, PATH_LIMIT, PROG, Output, UsageError, one_line
+from ._help import helper
 
 # The options under which each example is checked as its header comment says.
 _CHECK_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -32,20 +34,28 @@ _CHECK_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def register(commands: Any, /) -> None:
-    """Add the ``example`` command to the subcommands."""
+MESSAGES = _catalog.register(
+    {
+        "cli.usage_error.exists": "{path!r} exists: give --force to replace it",
+        "cli.usage_error.write": "cannot write {path!r}: {problem}",
+        "cli.example.wrote": "wrote the example zone of {domain} to {path!r}; check it:",
+    }
+)
+
+
+def register(commands: Any, /, lang: str = "en") -> None:
+    """Add the ``example`` command to the subcommands, its help in ``lang``."""
+    text = helper(lang)
     example = commands.add_parser(
         "example",
-        help="write an example zone to try the other commands on",
-        description="Print the example zone of DOMAIN (one of "
-        f"{', '.join(EXAMPLE_DOMAINS)}; default {DEFAULT_EXAMPLE}), or write it to "
-        "FILE. mydomain.ovh is half right, example.org is ready for E-mail Pro.",
+        help=text("example"),
+        description=text(
+            "example.description", domains=", ".join(EXAMPLE_DOMAINS), default=DEFAULT_EXAMPLE
+        ),
     )
     example.add_argument("domain", nargs="?", default=DEFAULT_EXAMPLE, metavar="DOMAIN")
-    example.add_argument(
-        "-o", "--output", metavar="FILE", help="write the zone to FILE ('-': standard output)"
-    )
-    example.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    example.add_argument("-o", "--output", metavar="FILE", help=text("example.output"))
+    example.add_argument("--force", action="store_true", help=text("example.force"))
     example.set_defaults(run=run_example)
 
 
@@ -57,17 +67,16 @@ def run_example(args: argparse.Namespace, out: Output, /) -> int:
     if path is None or path == "-":
         out.print(text.removesuffix("\n"))
         return EXIT_OK
+    shown_path = one_line(path, limit=PATH_LIMIT)
     try:
         with open(path, "w" if args.force else "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise UsageError(
-            f"{shown(path, limit=PATH_LIMIT)} exists: give --force to replace it"
-        ) from None
+        raise UsageError.of("cli.usage_error.exists", path=shown_path) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
-        problem = getattr(exc, "strerror", None) or exc
-        raise UsageError(f"cannot write {shown(path, limit=PATH_LIMIT)}: {problem}") from None
+        problem = str(getattr(exc, "strerror", None) or exc)
+        raise UsageError.of("cli.usage_error.write", path=shown_path, problem=problem) from None
     command = shlex.join([PROG, "check", name, "--zone", path, *_CHECK_OPTIONS[name]])
-    out.note(f"wrote the example zone of {name} to {shown(path, limit=PATH_LIMIT)}; check it:")
+    out.note(out.say("cli.example.wrote", domain=name, path=shown_path))
     out.note(f"  {one_line(command)}")
     return EXIT_OK

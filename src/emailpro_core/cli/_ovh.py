@@ -19,10 +19,48 @@ from .._apijson import raise_if
 from ..checker import PanelState
 from ..domains import normalize_domain
 from ..errors import InvalidApiObject, InvalidDomain, Violation
+from ..i18n._catalog import register
 from ..password import PasswordPolicy
 from ..records import DomainSetup
 from ..sources._inputfiles import InputFileError, read_at_most
 from ._common import PATH_LIMIT, Output, UsageError, open_input, shown, too_deep
+from ._help import helper
+from ._lang import compose, say
+from ._messages import validation_text
+
+MESSAGES = register(
+    {
+        "cli.help.group.ovh": "saved API responses (JSON, as the API returns them)",
+        "cli.help.ovh.domain": "the domain object (GET {call}): the setup, and the control "
+        "panel's flags, set against the diagnosis",
+        "cli.help.ovh.dkim": "a DKIM object (GET {call}), or an array of them; repeat for each",
+        "cli.help.ovh.service": "the service object (GET {call}): the control panel's policy "
+        "for its complexityEnabled and minPasswordLength",
+        "cli.ovh.stdin": "standard input",
+        "cli.ovh.cannot_read": "cannot read {where}: {problem}",
+        "cli.ovh.not_utf8": "{where} is not UTF-8 text",
+        "cli.ovh.too_deep": "{where} is not valid JSON: nested too deeply",
+        "cli.ovh.not_json": "{where} is not valid JSON: {problem}",
+        "cli.ovh.problems": "{first}; {rest}",
+        "cli.ovh.span:one": "dkim[{start}] from {name}",
+        "cli.ovh.span:many": "dkim[{start}..{end}] from {name}",
+        "cli.ovh.domain_from": "domain from {path}",
+        "cli.ovh.service_from": "service from {path}",
+        "cli.ovh.invalid": "{error} ({origins})",
+        "cli.usage_error.ovh_stated": "{options}: the domain object (--ovh-domain) states "
+        "this; leave it out",
+        "cli.usage_error.ovh_one_stdin": "standard input (-) can hold one file only",
+        "cli.usage_error.ovh_other_domain": "DOMAIN {given} is not the domain of "
+        "--ovh-domain ({domain}); give that domain, or leave DOMAIN out",
+        "cli.usage_error.ovh_service_stdin": "--ovh-service: standard input holds the "
+        "password; give a file",
+        "cli.usage_error.ovh_dkim_alone": "--ovh-dkim needs --ovh-domain (the domain object)",
+        "cli.usage_error.no_domain_given": "give DOMAIN, or the saved domain object with "
+        "--ovh-domain FILE",
+        "cli.usage_error.ovh_service_policy": "--ovh-service gives the policy: leave out "
+        "--policy, --complexity and --min-length",
+    }
+)
 
 #: The largest API response read: one object is a few kilobytes.
 MAX_API_JSON_BYTES = 2**20
@@ -36,36 +74,30 @@ _STATED = (
 )
 
 
-def add_check_options(parser: argparse.ArgumentParser, /) -> None:
-    """``--ovh-domain`` and ``--ovh-dkim``."""
-    group = parser.add_argument_group("saved API responses (JSON, as the API returns them)")
-    group.add_argument(
-        "--ovh-domain",
-        metavar="FILE|-",
-        help="the domain object (GET /email/pro/{service}/domain/{domain}): the setup, "
-        "and the control panel's flags, set against the diagnosis",
-    )
-    group.add_argument(
-        "--ovh-dkim",
-        action="append",
-        default=[],
-        metavar="FILE|-",
-        help="a DKIM object (GET .../dkim/{selector}), or an array of them; repeat for each",
-    )
+def add_check_options(parser: argparse.ArgumentParser, /, lang: str = "en") -> None:
+    """``--ovh-domain`` and ``--ovh-dkim``, their help in ``lang``."""
+    text = helper(lang)
+    group = parser.add_argument_group(text("group.ovh"))
+    domain_help = text("ovh.domain", call="/email/pro/{service}/domain/{domain}")
+    group.add_argument("--ovh-domain", metavar="FILE|-", help=domain_help)
+    dkim_help = text("ovh.dkim", call=".../dkim/{selector}")
+    group.add_argument("--ovh-dkim", action="append", default=[], metavar="FILE|-", help=dkim_help)
 
 
 def _read(path: str, out: Output, problems: list[str]) -> object:
     """The JSON value of ``path``; ``None`` with a problem added when it cannot be read."""
-    where = "standard input" if path == "-" else shown(path, limit=PATH_LIMIT)
+    lang = out.lang
+    where = _where(path, lang)
     try:
         stream = open_input(path, out)
     except UsageError as exc:
-        problems.append(str(exc))
+        problems.append(exc.render(lang))
         return None
     try:
         data = read_at_most(stream, MAX_API_JSON_BYTES)
     except (InputFileError, OSError) as exc:
-        problems.append(f"cannot read {where}: {getattr(exc, 'strerror', None) or exc}")
+        problem = str(getattr(exc, "strerror", None) or exc)
+        problems.append(say("cli.ovh.cannot_read", lang, where=where, problem=problem))
         return None
     finally:
         if path != "-":
@@ -73,21 +105,28 @@ def _read(path: str, out: Output, problems: list[str]) -> object:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        problems.append(f"{where} is not UTF-8 text")
+        problems.append(say("cli.ovh.not_utf8", lang, where=where))
         return None
     if too_deep(text):
-        problems.append(f"{where} is not valid JSON: nested too deeply")
+        problems.append(say("cli.ovh.too_deep", lang, where=where))
         return None
     try:
         return json.loads(text)
     except ValueError as exc:
-        problems.append(f"{where} is not valid JSON: {exc}")
+        problems.append(say("cli.ovh.not_json", lang, where=where, problem=str(exc)))
         return None
 
 
-def _refuse(problems: list[str]) -> None:
+def _where(path: str, lang: str) -> str:
+    return say("cli.ovh.stdin", lang) if path == "-" else shown(path, limit=PATH_LIMIT)
+
+
+def _refuse(problems: list[str], lang: str) -> None:
     if problems:
-        raise UsageError("; ".join(problems))
+        text = problems[-1]
+        for first in reversed(problems[:-1]):
+            text = compose("cli.ovh.problems", lang, first=first, rest=text)
+        raise UsageError(text)
 
 
 def _dkim_objects(paths: list[str], out: Output, problems: list[str]) -> tuple[list[object], str]:
@@ -99,9 +138,11 @@ def _dkim_objects(paths: list[str], out: Output, problems: list[str]) -> tuple[l
         items = value if isinstance(value, list) else [value]
         start = len(found)
         found.extend(items)
-        name = "standard input" if path == "-" else shown(path, limit=PATH_LIMIT)
-        span = f"dkim[{start}]" if len(items) == 1 else f"dkim[{start}..{len(found) - 1}]"
-        origins.append(f"{span} from {name}")
+        key = "cli.ovh.span:one" if len(items) == 1 else "cli.ovh.span:many"
+        where = _where(path, out.lang)
+        origins.append(
+            compose(key, out.lang, start=str(start), end=str(len(found) - 1), name=where)
+        )
     return found, ", ".join(origins)
 
 
@@ -117,15 +158,13 @@ def setup_and_panel(
     """
     stated = [flag for attribute, flag in _STATED if getattr(args, attribute)]
     if stated:
-        raise UsageError(
-            f"{', '.join(stated)}: the domain object (--ovh-domain) states this; leave it out"
-        )
+        raise UsageError.of("cli.usage_error.ovh_stated", options=", ".join(stated))
     if [args.ovh_domain, *args.ovh_dkim].count("-") > 1:
-        raise UsageError("standard input (-) can hold one file only")
+        raise UsageError.of("cli.usage_error.ovh_one_stdin")
     problems: list[str] = []
     domain = _read(args.ovh_domain, out, problems)
     dkim, origins = _dkim_objects(args.ovh_dkim, out, problems)
-    _refuse(problems)
+    _refuse(problems, out.lang)
     found: list[Violation] = []
     setup = panel = None
     try:
@@ -143,8 +182,14 @@ def setup_and_panel(
     try:
         raise_if(found)
     except InvalidApiObject as exc:
-        where = f"domain from {shown(args.ovh_domain, limit=PATH_LIMIT)}"
-        raise UsageError(f"{exc} ({', '.join(filter(None, [where, origins]))})") from None
+        where = compose(
+            "cli.ovh.domain_from", out.lang, path=shown(args.ovh_domain, limit=PATH_LIMIT)
+        )
+        from_where = ", ".join(filter(None, [where, origins]))
+        error = validation_text(exc, out.lang)
+        raise UsageError(
+            compose("cli.ovh.invalid", out.lang, error=error, origins=from_where)
+        ) from None
     assert setup is not None
     assert panel is not None
     if args.dkim_enabled:
@@ -153,22 +198,22 @@ def setup_and_panel(
         try:
             given = normalize_domain(domain_arg).ascii
         except InvalidDomain as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(validation_text(exc, out.lang)) from None
         if given != setup.domain.ascii:
-            raise UsageError(
-                f"DOMAIN {shown(domain_arg)} is not the domain of --ovh-domain "
-                f"({setup.domain.ascii}); give that domain, or leave DOMAIN out"
+            raise UsageError.of(
+                "cli.usage_error.ovh_other_domain",
+                given=shown(domain_arg),
+                domain=setup.domain.ascii,
             )
     return setup, panel
 
 
-def add_service_option(parser: argparse._ActionsContainer, /) -> None:
-    """``--ovh-service`` (for ``password`` and ``generate-password``)."""
+def add_service_option(parser: argparse._ActionsContainer, /, lang: str = "en") -> None:
+    """``--ovh-service`` (for ``password`` and ``generate-password``), its help in ``lang``."""
     parser.add_argument(
         "--ovh-service",
         metavar="FILE",
-        help="the service object (GET /email/pro/{service}): the control panel's policy for "
-        "its complexityEnabled and minPasswordLength",
+        help=helper(lang)("ovh.service", call="/email/pro/{service}"),
     )
 
 
@@ -180,11 +225,13 @@ def policy_from_file(path: str, out: Output, /, *, stdin_free: bool) -> Password
             problem listed); ``-`` when standard input holds the password.
     """
     if path == "-" and not stdin_free:
-        raise UsageError("--ovh-service: standard input holds the password; give a file")
+        raise UsageError.of("cli.usage_error.ovh_service_stdin")
     problems: list[str] = []
     service = _read(path, out, problems)
-    _refuse(problems)
+    _refuse(problems, out.lang)
     try:
         return PasswordPolicy.from_api(service)  # type: ignore[arg-type]
     except InvalidApiObject as exc:
-        raise UsageError(f"{exc} (service from {shown(path, limit=PATH_LIMIT)})") from None
+        where = compose("cli.ovh.service_from", out.lang, path=shown(path, limit=PATH_LIMIT))
+        error = validation_text(exc, out.lang)
+        raise UsageError(compose("cli.ovh.invalid", out.lang, error=error, origins=where)) from None

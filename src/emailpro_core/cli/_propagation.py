@@ -13,6 +13,7 @@ import argparse
 import time
 from typing import Any
 
+from ..i18n import _catalog
 from ..propagation import (
     Outcome,
     PropagationReport,
@@ -30,10 +31,12 @@ from ._common import (
     PATH_LIMIT,
     Output,
     UsageError,
+    in_language,
     one_line,
     positive_float,
-    shown,
 )
+from ._help import helper
+from ._lang import say
 from ._render import diagnosis_table, paint
 from ._setup import (
     MAX_RESOLV_CONF_BYTES,
@@ -56,13 +59,37 @@ _EXIT_CODES = {
     Outcome.SERVERS_DISAGREE: EXIT_SERVERS_DISAGREE,
 }
 _HEADLINES = {
-    Outcome.IN_SYNC: "in sync: every server and resolver serves the zone as it is",
-    Outcome.ZONE_WRONG: "the zone itself is wrong: fix it (the diagnosis below reads "
-    "the authoritative servers)",
-    Outcome.UNKNOWN: "no verdict: something did not answer (see below)",
-    Outcome.STALE: "the zone is right; only caches are behind",
-    Outcome.SERVERS_DISAGREE: "the authoritative servers disagree (a secondary is behind?)",
+    Outcome.IN_SYNC: "cli.propagation.outcome.in_sync",
+    Outcome.ZONE_WRONG: "cli.propagation.outcome.zone_wrong",
+    Outcome.UNKNOWN: "cli.propagation.outcome.unknown",
+    Outcome.STALE: "cli.propagation.outcome.stale",
+    Outcome.SERVERS_DISAGREE: "cli.propagation.outcome.servers_disagree",
 }
+MESSAGES = _catalog.register(
+    {
+        "cli.propagation.outcome.in_sync": "in sync: every server and resolver serves the "
+        "zone as it is",
+        "cli.propagation.outcome.zone_wrong": "the zone itself is wrong: fix it (the "
+        "diagnosis below reads the authoritative servers)",
+        "cli.propagation.outcome.unknown": "no verdict: something did not answer (see below)",
+        "cli.propagation.outcome.stale": "the zone is right; only caches are behind",
+        "cli.propagation.outcome.servers_disagree": "the authoritative servers disagree (a "
+        "secondary is behind?)",
+        "cli.propagation.headline": "{domain}: {outcome} - ",
+        "cli.propagation.expires": "  the last stale copy expires at {time} (in {left})",
+        "cli.propagation.zone": "zone {zone}  checked at {time}",
+        "cli.propagation.servers": "SERVER                 STATE          SERIAL      NAMES",
+        "cli.propagation.unresolved": "{name}.: does not resolve ({cause})",
+        "cli.propagation.resolvers": "resolvers: {resolvers}",
+        "cli.propagation.records": "VERDICT           TYPE   NAME",
+        "cli.propagation.no_diagnosis": "no diagnosis: no server answered for the zone",
+        "cli.propagation.diagnosis": "the diagnosis of the authoritative view:",
+        "cli.usage_error.read_resolvers": "cannot read the resolvers from {path!r} "
+        "({problem}); give --resolver",
+        "cli.usage_error.no_resolver": "no nameserver in {path!r}; give --resolver",
+        "cli.usage_error.ns_port": "--ns-port must be 1 to 65535, not {port}",
+    }
+)
 _COLORS = {
     Verdict.IN_SYNC: "32",
     Verdict.STALE: "33",
@@ -71,16 +98,12 @@ _COLORS = {
 }
 
 
-def register(commands: Any, /) -> None:
-    """Add ``propagation`` to the subcommands."""
+def register(commands: Any, /, lang: str = "en") -> None:
+    """Add ``propagation`` to the subcommands, its help in ``lang``."""
+    text = helper(lang)
+    seconds = in_language(positive_float, lang)
     command = commands.add_parser(
-        "propagation",
-        help="compare the zone's servers with resolvers: is a fix live everywhere?",
-        description="Ask each authoritative server of DOMAIN directly, and each resolver, "
-        "for the records the service needs; say per record whether the world sees the zone "
-        "as it is, and until when a cache serves old data. Exit 0: in sync; 1: the zone "
-        "itself is wrong; 3: no verdict; 4: only caches are stale; 5: the authoritative "
-        "servers disagree; 2: bad usage.",
+        "propagation", help=text("propagation"), description=text("propagation.description")
     )
     command.add_argument("domain", metavar="DOMAIN")
     command.add_argument(
@@ -88,38 +111,28 @@ def register(commands: Any, /) -> None:
         action="append",
         default=[],
         metavar="IP[:PORT]",
-        help="a resolver to compare (repeat for several; default: those of --resolv-conf)",
+        help=text("propagation.resolver"),
     )
     command.add_argument(
         "--resolv-conf",
         default=RESOLV_CONF,
         metavar="FILE",
-        help=f"where to read the system's resolvers (default {RESOLV_CONF})",
+        help=text("propagation.resolv_conf", path=RESOLV_CONF),
     )
     command.add_argument(
-        "--ns-port",
-        type=int,
-        default=53,
-        metavar="PORT",
-        help="the port the authoritative servers are asked on (default 53)",
+        "--ns-port", type=int, default=53, metavar="PORT", help=text("propagation.ns_port")
     )
     command.add_argument(
-        "--no-ipv6",
-        dest="ipv6",
-        action="store_false",
-        help="do not ask the servers' IPv6 addresses",
+        "--no-ipv6", dest="ipv6", action="store_false", help=text("propagation.no_ipv6")
     )
     command.add_argument(
-        "--timeout", type=positive_float, default=2.0, metavar="S", help="seconds per question"
+        "--timeout", type=seconds, default=2.0, metavar="S", help=text("propagation.timeout")
     )
-    command.add_argument("--deadline", type=positive_float, metavar="S", help="seconds in all")
-    add_setup_options(command)
-    command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument("--deadline", type=seconds, metavar="S", help=text("deadline"))
+    add_setup_options(command, lang)
+    command.add_argument("--json", action="store_true", help=text("propagation.json"))
     command.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the table (auto: on a terminal, unless NO_COLOR is set)",
+        "--color", choices=("auto", "always", "never"), default="auto", help=text("color")
     )
     command.set_defaults(run=run_propagation)
 
@@ -130,15 +143,15 @@ def _resolvers(args: argparse.Namespace) -> list[tuple[str, int]]:
     try:
         data = read_regular_file(args.resolv_conf, limit=MAX_RESOLV_CONF_BYTES)
     except (OSError, ValueError, InputFileError) as exc:
-        where = shown(args.resolv_conf, limit=PATH_LIMIT)
-        raise UsageError(
-            f"cannot read the resolvers from {where} ({getattr(exc, 'strerror', None) or exc}); "
-            "give --resolver"
+        raise UsageError.of(
+            "cli.usage_error.read_resolvers",
+            path=one_line(args.resolv_conf, limit=PATH_LIMIT),
+            problem=str(getattr(exc, "strerror", None) or exc),
         ) from None
     found = nameservers_of_resolv_conf(data.decode("utf-8", errors="replace"))
     if not found:
-        where = shown(args.resolv_conf, limit=PATH_LIMIT)
-        raise UsageError(f"no nameserver in {where}; give --resolver")
+        where = one_line(args.resolv_conf, limit=PATH_LIMIT)
+        raise UsageError.of("cli.usage_error.no_resolver", path=where)
     return [(host, 53) for host in found]
 
 
@@ -147,19 +160,28 @@ def exit_code(report: PropagationReport, /) -> int:
     return _EXIT_CODES[report.outcome]
 
 
-def report_table(report: PropagationReport, /, *, color: bool, now: float) -> list[str]:
-    """The report as lines: the outcome, the servers, the records, the diagnosis."""
+def report_table(
+    report: PropagationReport, /, *, color: bool, now: float, lang: str = "en"
+) -> list[str]:
+    """The report as lines: the outcome, the servers, the records, the diagnosis.
+
+    Its headings and labels are in ``lang``.
+    """
     outcome = report.outcome
-    lines = [f"{report.domain}: {outcome.value.upper()} - {_HEADLINES[outcome]}"]
+    headline = say(_HEADLINES[outcome], lang)
+    outcome_name = outcome.value.upper()
+    lines = [
+        say("cli.propagation.headline", lang, domain=report.domain, outcome=outcome_name) + headline
+    ]
     expires = report.expires_at
     if expires is not None:
         left = duration_text(int(expires - now + 0.999))
-        lines.append(f"  the last stale copy expires at {iso_time(expires)} (in {left})")
+        lines.append(say("cli.propagation.expires", lang, time=iso_time(expires), left=left))
     if report.cause is not None:
         lines.append(f"  {one_line(report.cause)}")
     zone = "?" if report.zone is None else f"{report.zone}."
-    lines.append(f"zone {zone}  checked at {iso_time(report.checked_at)}")
-    lines.append("SERVER                 STATE          SERIAL      NAMES")
+    lines.append(say("cli.propagation.zone", lang, zone=zone, time=iso_time(report.checked_at)))
+    lines.append(say("cli.propagation.servers", lang))
     for server in report.servers:
         serial = "" if server.serial is None else str(server.serial)
         names = ", ".join(f"{name}." for name in server.names)
@@ -168,17 +190,21 @@ def report_table(report: PropagationReport, /, *, color: bool, now: float) -> li
             lines.append(f"  {one_line(server.detail)}")
     for nameserver in report.nameservers:
         if nameserver.cause is not None:
-            lines.append(f"{nameserver.name}.: does not resolve ({nameserver.cause})")
-    lines.append(f"resolvers: {', '.join(report.resolvers)}")
-    lines.append(f"{'VERDICT':<17} {'TYPE':<6} NAME")
+            unresolved = say(
+                "cli.propagation.unresolved", lang, name=nameserver.name, cause=nameserver.cause
+            )
+            lines.append(unresolved)
+    resolvers = ", ".join(report.resolvers)
+    lines.append(say("cli.propagation.resolvers", lang, resolvers=resolvers))
+    lines.append(say("cli.propagation.records", lang))
     for record in report.records:
         verdict = paint(f"{record.verdict.value:<17}", _COLORS[record.verdict], color=color)
         lines.append(f"{verdict} {record.type:<6} {record.name}.")
         lines.append(f"  {one_line(record.message, limit=400)}")
     if report.diagnosis is None:
-        lines.append("no diagnosis: no server answered for the zone")
+        lines.append(say("cli.propagation.no_diagnosis", lang))
     else:
-        lines.append("the diagnosis of the authoritative view:")
+        lines.append(say("cli.propagation.diagnosis", lang))
         lines.extend(diagnosis_table(report.diagnosis, color=color))
     return lines
 
@@ -187,7 +213,7 @@ def run_propagation(args: argparse.Namespace, out: Output, /) -> int:
     """``propagation DOMAIN``: print the report; the exit code is its outcome."""
     setup = setup_from_args(args.domain, args)
     if not 0 < args.ns_port < 65536:
-        raise UsageError(f"--ns-port must be 1 to 65535, not {args.ns_port}")
+        raise UsageError.of("cli.usage_error.ns_port", port=args.ns_port)
     report = check_propagation(
         setup,
         resolvers=_resolvers(args),
@@ -199,5 +225,6 @@ def run_propagation(args: argparse.Namespace, out: Output, /) -> int:
     if args.json:
         out.print(report.to_json(indent=2))
     else:
-        out.print_lines(report_table(report, color=out.color(args.color), now=time.time()))
+        table = report_table(report, color=out.color(args.color), now=time.time(), lang=out.lang)
+        out.print_lines(table)
     return exit_code(report)

@@ -26,10 +26,12 @@ from pathlib import Path
 from ..checker._parallel import SourceFactory
 from ..domains import normalize_domain
 from ..errors import InvalidDomain
+from ..i18n import _catalog
 from ..records import DkimSelector, DomainSetup
 from ..sources import AsyncStubSource, DualSource, ZoneFileError, ZoneSource
 from ..sources._inputfiles import InputFileError, read_regular_file
-from ._common import PATH_LIMIT, UsageError, shown
+from ._common import PATH_LIMIT, UsageError, one_line
+from ._help import helper
 
 #: Where the system's nameservers are read from, unless ``--resolv-conf`` says otherwise.
 RESOLV_CONF = "/etc/resolv.conf"
@@ -37,6 +39,8 @@ RESOLV_CONF = "/etc/resolv.conf"
 #: for long search lists and comments, and refuses a file given by mistake.
 MAX_RESOLV_CONF_BYTES = 2**20
 _DNS_PORT = 53
+# How much of a --nameserver value an error repeats.
+_SHOWN = 60
 _MODES = {
     "authoritative": "authoritative",
     "non-authoritative": "nonAuthoritative",
@@ -47,47 +51,54 @@ _MODES = {
 }
 
 
-def add_setup_options(parser: argparse.ArgumentParser, /) -> None:
+MESSAGES = _catalog.register(
+    {
+        "cli.usage_error.nameserver_ipv6": "--nameserver {value!r}: write an IPv6 address "
+        "as [ADDR]:PORT",
+        "cli.usage_error.nameserver_not_ip": "--nameserver {value!r} is not an IP address[:PORT]",
+        "cli.usage_error.nameserver_port": "--nameserver {value!r}: the port must be 1 to 65535",
+        "cli.usage_error.nameserver_ports": "every --nameserver must use the same port",
+        "cli.usage_error.read_nameservers": "cannot read the nameservers from {path!r} "
+        "({problem}); give --nameserver or --zone",
+        "cli.usage_error.no_nameserver": "no nameserver in {path!r}; give --nameserver or --zone",
+        "cli.usage_error.zone_file": "cannot read the zone {source}: {problem}",
+        "cli.usage_error.zone_file:line": "cannot read the zone {source}, near line {line}: "
+        "{problem}",
+        "cli.usage_error.zone_file:no_origin": "cannot read the zone {source}: {problem}; "
+        "add a $ORIGIN line, or name the file after its zone",
+        "cli.usage_error.workers_with_zone": "--workers asks nameservers from several "
+        "processes: not with --zone",
+    }
+)
+
+
+def add_setup_options(parser: argparse.ArgumentParser, /, lang: str = "en") -> None:
     """The options that describe a domain's setup (``DomainSetup`` fields)."""
-    group = parser.add_argument_group("domain setup")
-    group.add_argument(
-        "--server",
-        type=int,
-        metavar="N",
-        help="the server number of the service (N in proN.mail.ovh.net)",
-    )
-    group.add_argument(
-        "--token",
-        metavar="T",
-        help="the ownership token (the API's cnameToCheck, e.g. ab1cd or ab1cd-check)",
-    )
+    text = helper(lang)
+    group = parser.add_argument_group(text("group.setup"))
+    group.add_argument("--server", type=int, metavar="N", help=text("setup.server"))
+    group.add_argument("--token", metavar="T", help=text("setup.token"))
     group.add_argument(
         "--dkim-selector",
         action="append",
         default=[],
         metavar="S[=TARGET]",
-        help="a DKIM selector (ovhemp<digits>-selector1), with its exact CNAME target "
-        "if known; repeat for each selector",
+        help=text("setup.dkim_selector"),
     )
-    group.add_argument(
-        "--dkim-enabled", action="store_true", help="DKIM signing is (to be) enabled"
-    )
+    group.add_argument("--dkim-enabled", action="store_true", help=text("setup.dkim_enabled"))
     managed = group.add_mutually_exclusive_group()
     managed.add_argument(
         "--managed",
         dest="managed",
         action="store_true",
         default=False,
-        help="the zone is managed in the same account as the e-mail service",
+        help=text("setup.managed"),
     )
     managed.add_argument(
-        "--not-managed",
-        dest="managed",
-        action="store_false",
-        help="the zone is managed elsewhere (the default): an ownership CNAME is needed",
+        "--not-managed", dest="managed", action="store_false", help=text("setup.not_managed")
     )
-    group.add_argument("--mode", choices=sorted(_MODES), help="the domain's mode")
-    group.add_argument("--relay", metavar="HOST", help="the relay target (mxRelay)")
+    group.add_argument("--mode", choices=sorted(_MODES), help=text("setup.mode"))
+    group.add_argument("--relay", metavar="HOST", help=text("setup.relay"))
 
 
 def _selector(text: str) -> DkimSelector:
@@ -113,28 +124,25 @@ def setup_from_args(domain: str, args: argparse.Namespace, /) -> DomainSetup:
     )
 
 
-def add_source_options(parser: argparse.ArgumentParser, /) -> None:
+def add_source_options(parser: argparse.ArgumentParser, /, lang: str = "en") -> None:
     """The options that choose where DNS answers come from."""
-    group = parser.add_argument_group("DNS source")
+    text = helper(lang)
+    group = parser.add_argument_group(text("group.source"))
     group.add_argument(
-        "--zone",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="answer from this zone file, offline (repeat for several zones)",
+        "--zone", action="append", default=[], metavar="FILE", help=text("source.zone")
     )
     group.add_argument(
         "--nameserver",
         action="append",
         default=[],
         metavar="HOST[:PORT]",
-        help="ask this nameserver (an IP address; repeat for several, same port)",
+        help=text("source.nameserver"),
     )
     group.add_argument(
         "--resolv-conf",
         default=RESOLV_CONF,
         metavar="FILE",
-        help=f"where to read the system's nameservers (default {RESOLV_CONF})",
+        help=text("source.resolv_conf", path=RESOLV_CONF),
     )
 
 
@@ -149,18 +157,22 @@ def parse_nameserver(text: str, /) -> tuple[str, int]:
     if text.startswith("["):
         host, sep, rest = text[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise UsageError(f"--nameserver {shown(text)}: write an IPv6 address as [ADDR]:PORT")
+            raise UsageError.of(
+                "cli.usage_error.nameserver_ipv6", value=one_line(text, limit=_SHOWN)
+            )
         port = rest[1:] if rest else None
     elif text.count(":") == 1:
         host, _, port = text.partition(":")
     try:
         address = str(ipaddress.ip_address(host))
     except ValueError:
-        raise UsageError(f"--nameserver {shown(text)} is not an IP address[:PORT]") from None
+        raise UsageError.of(
+            "cli.usage_error.nameserver_not_ip", value=one_line(text, limit=_SHOWN)
+        ) from None
     if port is None:
         return address, _DNS_PORT
     if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise UsageError(f"--nameserver {shown(text)}: the port must be 1 to 65535")
+        raise UsageError.of("cli.usage_error.nameserver_port", value=one_line(text, limit=_SHOWN))
     return address, int(port)
 
 
@@ -199,17 +211,15 @@ def _system_nameservers(path: str) -> tuple[str, ...]:
     try:
         data = read_regular_file(path, limit=MAX_RESOLV_CONF_BYTES)
     except (OSError, ValueError, InputFileError) as exc:  # ValueError: a NUL in the path
-        where = shown(path, limit=PATH_LIMIT)
-        raise UsageError(
-            f"cannot read the nameservers from {where} ({getattr(exc, 'strerror', None) or exc}); "
-            "give --nameserver or --zone"
+        raise UsageError.of(
+            "cli.usage_error.read_nameservers",
+            path=one_line(path, limit=PATH_LIMIT),
+            problem=str(getattr(exc, "strerror", None) or exc),
         ) from None
     text = data.decode("utf-8", errors="replace")
     found = nameservers_of_resolv_conf(text)
     if not found:
-        raise UsageError(
-            f"no nameserver in {shown(path, limit=PATH_LIMIT)}; give --nameserver or --zone"
-        )
+        raise UsageError.of("cli.usage_error.no_nameserver", path=one_line(path, limit=PATH_LIMIT))
     return found
 
 
@@ -245,10 +255,14 @@ def _read_zone(path: str, origin: str | None, fallback: DualSource | None) -> Zo
     try:
         return read_zone_file(path, default_origin=origin, fallback=fallback)
     except ZoneFileError as exc:
-        hint = ""
-        if origin is None and exc.line is None and "origin" in exc.problem:
-            hint = "; add a $ORIGIN line, or name the file after its zone"
-        raise UsageError(f"{exc}{hint}") from None
+        # As ZoneFileError says it: a name that cannot be printed is shown quoted.
+        name = exc.source if exc.source.isprintable() else repr(exc.source)
+        key = "cli.usage_error.zone_file"
+        if exc.line is not None:
+            key += ":line"
+        elif origin is None and "origin" in exc.problem:
+            key += ":no_origin"
+        raise UsageError.of(key, source=name, line=exc.line, problem=exc.problem) from None
 
 
 def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None:
@@ -256,7 +270,7 @@ def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None
     servers = [parse_nameserver(text) for text in args.nameserver]
     ports = {port for _, port in servers}
     if len(ports) > 1:
-        raise UsageError("every --nameserver must use the same port")
+        raise UsageError.of("cli.usage_error.nameserver_ports")
     return (tuple(host for host, _ in servers), ports.pop()) if servers else None
 
 
@@ -270,7 +284,7 @@ def live_factory(args: argparse.Namespace, /) -> SourceFactory:
             nameserver is invalid.
     """
     if args.zone:
-        raise UsageError("--workers asks nameservers from several processes: not with --zone")
+        raise UsageError.of("cli.usage_error.workers_with_zone")
     hosts, port = _nameservers(args) or (_system_nameservers(args.resolv_conf), _DNS_PORT)
     # live_source is a module-level function: the partial pickles to the workers.
     return functools.partial(live_source, hosts, port, concurrent=True)
