@@ -187,6 +187,7 @@ def test_accented_params_suggest_ascii() -> None:
         "character": "ë",
         "codepoint": "U+00EB",
         "position": 2,
+        "plain": "e",
         "suggestion": "Zoe.Noel",
     }
     assert check_login(str(violation.params["suggestion"])) == ()
@@ -239,8 +240,8 @@ def test_huge_input_is_answered() -> None:
 def test_separator_params() -> None:
     """Separator violations say which separator and where."""
     lead, trail, doubled = check_login(".ab...c.")
-    assert dict(lead.params) == {"character": "."}
-    assert dict(trail.params) == {"character": ".", "position": 7}
+    assert dict(lead.params) == {"character": ".", "separators": "'.'"}
+    assert dict(trail.params) == {"character": ".", "position": 7, "separators": "'.'"}
     assert dict(doubled.params) == {"text": "...", "position": 3}
 
 
