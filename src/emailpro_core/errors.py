@@ -200,7 +200,8 @@ MESSAGES = _catalog.register(
         "subject.routing_change": "routing change",
         "subject.domain_setup": "domain setup",
         "subject.server_number": "server number",
-        "subject.client_settings": "client settings",
+        "subject.display_name": "display name",
+        "subject.display_short_name": "display short name",
         "subject.example_name": "example name",
         "topology.authoritative_domain_detected": (
             "authoritative domain detected: {domain} is held by platform {platform!r}; both "
