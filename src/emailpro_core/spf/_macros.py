@@ -43,7 +43,8 @@ SCAN_TEMPLATES = {
     "spf.syntax:character": "{character!r} is not allowed",
     "spf.bad_macro:invalid": "invalid macro {macro!r}",
     "spf.bad_macro:zero_count": "a macro's part count cannot be zero",
-    "spf.bad_macro:percent": "'%' must be followed by '{{', '%', '_' or '-'",
+    # The brace is a param: a template's "{{" would render as a lone "{".
+    "spf.bad_macro:percent": "'%' must be followed by {opening!r}, '%', '_' or '-'",
 }
 MESSAGES = register(SCAN_TEMPLATES)
 #: RFC 7208 §7.3: an expanded name used in a query is cut, on the left, to 253 characters.
@@ -162,7 +163,7 @@ def scan_macro_string(text: str, letters: frozenset[str], *, spaces: bool = Fals
                 literal = []
             parts.append(macro)
         else:
-            return _malformed("spf.bad_macro", "percent")
+            return _malformed("spf.bad_macro", "percent", opening="{")
     if literal:
         parts.append("".join(literal))
     return MacroScan(MacroString(text, tuple(parts)), ends_with_macro)
