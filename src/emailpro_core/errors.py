@@ -113,7 +113,7 @@ class Violation:
 
         >>> from emailpro_core.naming import check_login
         >>> check_login("a")[0].render("fr")
-        "un nom d'utilisateur compte au moins 2 caractères"
+        'un nom d’utilisateur compte au moins 2 caractères, et non 1'
         """
         language = _catalog.normalize_language(lang)
         if language == _catalog.DEFAULT_LANGUAGE:
@@ -150,7 +150,7 @@ def _with_causes(
     if not causes:
         return params
     joined = _SEPARATORS[language].join(cause.render(language) for cause in causes)
-    return {**params, "causes": joined}
+    return {**params, "causes": _catalog.Verbatim(joined)}
 
 
 def templated(
@@ -248,11 +248,11 @@ class ValidationError(EmailProError, ValueError):
         'nom d’utilisateur invalide\xa0: le nom d’utilisateur est vide [login.empty]'
         """
         language = _catalog.normalize_language(lang)
-        subject = subject_text(self.subject, language)
+        subject = _catalog.Verbatim(subject_text(self.subject, language))
         if not self.violations:
             return _catalog.render("validation.invalid:nothing", {"subject": subject}, language)
-        details = _SEPARATORS[language].join(
-            f"{v.render(language)} [{v.code}]" for v in self.violations
+        details = _catalog.Verbatim(
+            _SEPARATORS[language].join(f"{v.render(language)} [{v.code}]" for v in self.violations)
         )
         return _catalog.render(
             "validation.invalid", {"subject": subject, "details": details}, language
@@ -419,7 +419,8 @@ class ZoneFileError(SourceDataError):
         language = _catalog.normalize_language(lang)
         params = dict(self.params)
         if self.reason is not None:
-            params["problem"] = _catalog.render(self.reason, self.reason_params, language)
+            problem = _catalog.render(self.reason, self.reason_params, language)
+            params["problem"] = _catalog.Verbatim(problem)
         return _catalog.render(str(self.key), params, language)
 
     def __reduce__(self) -> tuple[Any, ...]:
