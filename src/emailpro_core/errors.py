@@ -51,6 +51,10 @@ def _freeze_params(params: Mapping[str, object] | None) -> Mapping[str, object]:
     return MappingProxyType(dict(params or {}))
 
 
+def _causes(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(eq=False)
 class Violation:
     """One broken rule.
@@ -75,7 +79,7 @@ class Violation:
     message: str
     params: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze_params)
     variant: str = attrs.field(default="", kw_only=True)
-    causes: tuple[Violation, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
+    causes: tuple[Violation, ...] = attrs.field(default=(), kw_only=True, converter=_causes)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Violation):

@@ -92,6 +92,10 @@ class MacroString:
     parts: tuple[str | Macro, ...] = attrs.field(eq=False, repr=False)
 
 
+def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class MacroScan:
     """The outcome of :func:`scan_macro_string`.
@@ -110,7 +114,7 @@ class MacroScan:
     code: str = ""
     message: str = ""
     variant: str = ""
-    params: Mapping[str, object] = attrs.field(factory=dict, converter=MappingProxyType)
+    params: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen)
 
 
 def _malformed(code: str, variant: str, **params: object) -> MacroScan:
