@@ -323,6 +323,7 @@ def test_french_follows_french_typography() -> None:
 
 def test_the_shipped_mo_is_the_compiled_po() -> None:
     from babel.messages import pofile
+
     with (LOCALE / "fr" / "LC_MESSAGES" / "emailpro_core.po").open("rb") as stream:
         catalog = pofile.read_po(stream, locale="fr")
     source = {(m.context, m.id): m.string for m in catalog if m.id and m.string}
