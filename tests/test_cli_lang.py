@@ -346,10 +346,11 @@ def test_validation_errors_render_each_violation() -> None:
     )
     odd = ValidationError((Violation("my.code", "my words"),), subject="frobnicator")
     assert str(odd) == _messages.validation_text(odd, "en")
-    assert f"valeur invalide (frobnicator){NBSP}: my words [my.code]" == (
+    # A subject the catalog does not know is kept as the caller wrote it.
+    assert f"frobnicator invalide{NBSP}: my words [my.code]" == (
         _messages.validation_text(odd, "fr")
     )
-    assert "valeur invalide (frobnicator)" == _messages.validation_text(
+    assert "frobnicator invalide" == _messages.validation_text(
         ValidationError((), subject="frobnicator"), "fr"
     )
 

@@ -145,13 +145,18 @@ def test_codes(text: str, expected: list[str]) -> None:
 def test_invalid_character_params() -> None:
     """invalid_character names the label, the character and its position."""
     (violation,) = check_domain_name("ok.a_b.example")
-    assert dict(violation.params) == {"label": 1, "character": "_", "position": 1}
+    assert dict(violation.params) == {"label": 1, "number": 2, "character": "_", "position": 1}
 
 
 def test_label_too_long_params() -> None:
     """label_too_long carries the label index, its length and the limit."""
     (violation,) = check_domain_name("x." + "a" * 70 + ".com")
-    assert dict(violation.params) == {"label": 1, "length": 70, "maximum": MAX_LABEL_OCTETS}
+    assert dict(violation.params) == {
+        "label": 1,
+        "number": 2,
+        "length": 70,
+        "maximum": MAX_LABEL_OCTETS,
+    }
 
 
 def test_too_long_params() -> None:

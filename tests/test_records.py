@@ -253,7 +253,12 @@ def test_check_setup_params() -> None:
     """Violations carry what they are about (the selector and its position)."""
     setup = DomainSetup("example.org", dkim_selectors=[SEL1, "nope"])
     (violation,) = check_setup(setup)
-    expected = {"selector": "nope", "index": 1}
+    expected = {
+        "selector": "nope",
+        "index": 1,
+        "profile": "OVHcloud E-mail Pro (EU)",
+        "prefix": "ovhemp",
+    }
     assert expected == dict(violation.params)
 
 

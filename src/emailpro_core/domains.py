@@ -21,7 +21,8 @@ import unicodedata
 import attrs
 import idna
 
-from .errors import InvalidDomain, Violation, require_str
+from .errors import InvalidDomain, Violation, require_str, templated
+from .i18n._catalog import register
 
 __all__ = [
     "MAX_LABEL_OCTETS",
@@ -69,8 +70,39 @@ class Domain:
         return self.ascii
 
 
-def _violation(code: str, message: str, **params: object) -> Violation:
-    return Violation(f"domain.{code}", message, params)
+#: The English templates of the domain rules; the French is in the package's
+#: gettext catalog, keyed by code. ``number`` is the label's position from 1
+#: (``label`` counts from 0).
+MESSAGES = register(
+    {
+        "domain.empty": "the domain name is empty",
+        "domain.too_long:input": "the domain name is longer than {maximum} characters",
+        "domain.too_long": "the name is {length} octets long; the limit is {maximum}",
+        "domain.ip_literal": "an IP address is not a domain name",
+        "domain.idna_invalid:mapping": "the name cannot be mapped: {reason}",
+        "domain.idna_invalid:alabel": "invalid A-label: {reason}",
+        "domain.idna_invalid": "label {number} is not a valid IDNA 2008 label: {reason}",
+        "domain.idna_invalid:bidi": (
+            "label {number} breaks the Bidi rule of a right-to-left name (RFC 5893 §2): {reason}"
+        ),
+        "domain.invalid_character": (
+            "label {number} contains {character!r}; only letters, digits and hyphens are allowed"
+        ),
+        "domain.hyphen_start": "a label cannot start with a hyphen",
+        "domain.hyphen_end": "a label cannot end with a hyphen",
+        "domain.reserved_hyphens": (
+            "hyphens in the third and fourth positions are reserved for A-labels"
+        ),
+        "domain.empty_label": "the name has an empty label (two dots in a row)",
+        "domain.label_too_long": "label {number} is {length} octets long; the limit is {maximum}",
+        "domain.single_label": "a domain name needs at least two labels",
+        "domain.numeric_tld": "the top-level label cannot be all digits",
+    }
+)
+
+
+def _violation(code: str, variant: str = "", /, **params: object) -> Violation:
+    return templated(f"domain.{code}", params, variant=variant)
 
 
 def _is_ip_literal(text: str) -> bool:
@@ -91,35 +123,25 @@ def _check_ascii_label(label: str, index: int) -> list[Violation]:
         found.append(
             _violation(
                 "invalid_character",
-                f"label {index + 1} contains {bad!r}; only letters, digits and hyphens are allowed",
                 label=index,
+                number=index + 1,
                 character=bad,
                 position=label.index(bad),
             )
         )
     if label.startswith("-"):
-        found.append(_violation("hyphen_start", "a label cannot start with a hyphen", label=index))
+        found.append(_violation("hyphen_start", label=index))
     if label.endswith("-"):
-        found.append(_violation("hyphen_end", "a label cannot end with a hyphen", label=index))
+        found.append(_violation("hyphen_end", label=index))
     if label[2:4] == "--" and not found:
         # RFC 5891 §4.2.3.1: "??--" is reserved; only a valid "xn--" A-label may use it.
         if not label.startswith("xn--"):
-            found.append(
-                _violation(
-                    "reserved_hyphens",
-                    "hyphens in the third and fourth positions are reserved for A-labels",
-                    label=index,
-                )
-            )
+            found.append(_violation("reserved_hyphens", label=index))
         else:
             try:
                 idna.decode(label)
             except idna.IDNAError as exc:
-                found.append(
-                    _violation(
-                        "idna_invalid", f"invalid A-label: {exc}", label=index, reason=str(exc)
-                    )
-                )
+                found.append(_violation("idna_invalid", "alabel", label=index, reason=str(exc)))
     return found
 
 
@@ -135,8 +157,8 @@ def _to_alabel(label: str, index: int) -> tuple[str, list[Violation]]:
         return label, [
             _violation(
                 "idna_invalid",
-                f"label {index + 1} is not a valid IDNA 2008 label: {exc}",
                 label=index,
+                number=index + 1,
                 reason=str(exc),
             )
         ]
@@ -158,9 +180,9 @@ def _bidi_violations(ulabels: list[str]) -> list[Violation]:
             found.append(
                 _violation(
                     "idna_invalid",
-                    f"label {index + 1} breaks the Bidi rule of a right-to-left name "
-                    f"(RFC 5893 §2): {exc}",
+                    "bidi",
                     label=index,
+                    number=index + 1,
                     reason=str(exc),
                 )
             )
@@ -170,18 +192,18 @@ def _bidi_violations(ulabels: list[str]) -> list[Violation]:
 def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
     stripped = text.strip()
     if not stripped or stripped == ".":
-        return None, (_violation("empty", "the domain name is empty"),)
+        return None, (_violation("empty"),)
     if len(stripped) > _MAX_INPUT_CHARS:
         return None, (
             _violation(
                 "too_long",
-                f"the domain name is longer than {MAX_NAME_OCTETS} characters",
+                "input",
                 maximum=MAX_NAME_OCTETS,
                 length=len(stripped),
             ),
         )
     if _is_ip_literal(stripped):
-        return None, (_violation("ip_literal", "an IP address is not a domain name"),)
+        return None, (_violation("ip_literal"),)
     try:
         # STD3 rules (letters, digits, hyphen) are applied label by label below,
         # where a refused character gets its own code and position; asking the
@@ -189,16 +211,14 @@ def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
         # (and the idna package changed how it reports them across releases).
         mapped = idna.uts46_remap(stripped, std3_rules=False, transitional=False)
     except (idna.IDNAError, UnicodeError) as exc:
-        return None, (
-            _violation("idna_invalid", f"the name cannot be mapped: {exc}", reason=str(exc)),
-        )
+        return None, (_violation("idna_invalid", "mapping", reason=str(exc)),)
     if mapped.endswith("."):
         mapped = mapped[:-1]
     labels = mapped.split(".")
     found: list[Violation] = []
     alabels: list[str] = []
     if any(not label for label in labels):
-        found.append(_violation("empty_label", "the name has an empty label (two dots in a row)"))
+        found.append(_violation("empty_label"))
     for index, label in enumerate(labels):
         if not label:
             continue
@@ -209,9 +229,8 @@ def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
             found.append(
                 _violation(
                     "label_too_long",
-                    f"label {index + 1} is {len(alabel)} octets long; the limit is "
-                    f"{MAX_LABEL_OCTETS}",
                     label=index,
+                    number=index + 1,
                     length=len(alabel),
                     maximum=MAX_LABEL_OCTETS,
                 )
@@ -221,16 +240,15 @@ def _analyse(text: str) -> tuple[Domain | None, tuple[Violation, ...]]:
         found.append(
             _violation(
                 "too_long",
-                f"the name is {len(ascii_name)} octets long; the limit is {MAX_NAME_OCTETS}",
                 length=len(ascii_name),
                 maximum=MAX_NAME_OCTETS,
             )
         )
     if len(labels) < 2:
-        found.append(_violation("single_label", "a domain name needs at least two labels"))
+        found.append(_violation("single_label"))
     elif labels[-1] and _NUMERIC.fullmatch(labels[-1]):
         # RFC 3696 §2: a top-level domain is never all-numeric.
-        found.append(_violation("numeric_tld", "the top-level label cannot be all digits"))
+        found.append(_violation("numeric_tld"))
     if found:
         return None, tuple(found)
     ulabels = [idna.ulabel(label) if label.startswith("xn--") else label for label in alabels]

@@ -52,6 +52,10 @@ def _freeze_params(params: Mapping[str, object] | None) -> Mapping[str, object]:
     return MappingProxyType(dict(params or {}))
 
 
+def _causes(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(eq=False)
 class Violation:
     """One broken rule.
@@ -66,12 +70,17 @@ class Violation:
             several (``""`` for its only or main one); with ``code`` and
             ``params`` it lets :meth:`render` write the message in another
             language.
+        causes: The violations this one sums up, when it has any (a relay
+            target that is not a valid host name carries the domain rules it
+            breaks): its template's ``{causes}`` is their messages, each
+            rendered in the language asked for.
     """
 
     code: str
     message: str
     params: Mapping[str, object] = attrs.field(factory=dict, converter=_freeze_params)
     variant: str = attrs.field(default="", kw_only=True)
+    causes: tuple[Violation, ...] = attrs.field(default=(), kw_only=True, converter=_causes)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Violation):
@@ -88,7 +97,10 @@ class Violation:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # MappingProxyType does not pickle; rebuild from a plain dict.
-        return (_rebuild_violation, (self.code, self.message, dict(self.params), self.variant))
+        return (
+            _rebuild_violation,
+            (self.code, self.message, dict(self.params), self.variant, self.causes),
+        )
 
     @property
     def key(self) -> str:
@@ -115,7 +127,7 @@ class Violation:
         if template is None:
             return self.message
         translated = _catalog.translate(self.key, template, language)
-        return _catalog.fill(translated, self.params, language)
+        return _catalog.fill(translated, _with_causes(self.params, self.causes, language), language)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view: ``{"code", "message", "params"}``."""
@@ -123,44 +135,139 @@ class Violation:
 
 
 def _rebuild_violation(
-    code: str, message: str, params: dict[str, object], variant: str
+    code: str,
+    message: str,
+    params: dict[str, object],
+    variant: str,
+    causes: tuple[Violation, ...] = (),
 ) -> Violation:
-    return Violation(code, message, params, variant=variant)
+    return Violation(code, message, params, variant=variant, causes=causes)
+
+
+#: How each language separates the messages of several violations in one
+#: sentence (French puts a narrow no-break space before the semicolon).
+_SEPARATORS = {"en": "; ", "fr": "\u202f; "}
+
+
+def _with_causes(
+    params: Mapping[str, object], causes: tuple[Violation, ...], language: str
+) -> Mapping[str, object]:
+    if not causes:
+        return params
+    joined = _SEPARATORS[language].join(cause.render(language) for cause in causes)
+    return {**params, "causes": _catalog.Verbatim(joined)}
 
 
 def templated(
-    code: str, params: Mapping[str, object] | None = None, /, *, variant: str = ""
+    code: str,
+    params: Mapping[str, object] | None = None,
+    /,
+    *,
+    variant: str = "",
+    causes: Iterable[Violation] = (),
 ) -> Violation:
     """A violation whose message is the catalog's English template for its code.
 
     The library's own rules make their violations this way, so that
-    :meth:`Violation.render` can write them in every language.
+    :meth:`Violation.render` can write them in every language. ``causes`` are
+    the violations it sums up, for a template with a ``{causes}`` placeholder.
 
     Raises:
         KeyError: no template is registered for ``code`` (and ``variant``).
     """
     values = dict(params or {})
+    inner = tuple(causes)
     key = f"{code}:{variant}" if variant else code
-    return Violation(code, _catalog.render(key, values), values, variant=variant)
+    english = _catalog.render(key, _with_causes(values, inner, _catalog.DEFAULT_LANGUAGE))
+    return Violation(code, english, values, variant=variant, causes=inner)
 
 
 class EmailProError(Exception):
     """The root of every exception emailpro_core raises on purpose."""
 
 
+#: The English templates of the exceptions' own sentences, and the subjects a
+#: validation error names (``subject.<subject, spaces as _>``); the French is
+#: in the package's gettext catalog.
+MESSAGES = _catalog.register(
+    {
+        "validation.invalid": "invalid {subject}: {details}",
+        "validation.at_path": "{path}: {detail}",
+        "validation.invalid:nothing": "invalid {subject}",
+        "subject.input": "input",
+        "subject.domain_name": "domain name",
+        "subject.login": "login",
+        "subject.password": "password",
+        "subject.password_policy": "password policy",
+        "subject.address": "address",
+        "subject.service_name": "service name",
+        "subject.domain_mode": "domain mode",
+        "subject.relay_target": "relay target",
+        "subject.routing_change": "routing change",
+        "subject.domain_setup": "domain setup",
+        "subject.server_number": "server number",
+        "subject.display_name": "display name",
+        "subject.display_short_name": "display short name",
+        "subject.example_name": "example name",
+        "subject.API_object": "API object",
+        "topology.authoritative_domain_detected": (
+            "authoritative domain detected: {domain} is held by platform {platform!r}; both "
+            "platforms must hold it in non-authoritative mode to coexist"
+        ),
+        "zone_file.unreadable": "cannot read the zone {name}: {problem}",
+        "zone_file.unreadable:line": "cannot read the zone {name}, near line {line}: {problem}",
+        "zone.domain_outside:one": "{domain} is not in the zone {zones}",
+        "zone.domain_outside:many": "{domain} is in none of the zones {zones}",
+    }
+)
+
+
+def subject_text(subject: str, lang: str | None = None) -> str:
+    """What a validation error is about (``"domain name"``), in ``lang``.
+
+    A subject with no catalog entry (one a caller made up) is kept as it is.
+    """
+    key = "subject." + subject.replace(" ", "_")
+    if _catalog.registered_template(key) != subject:
+        return subject
+    return _catalog.render(key, {}, lang)
+
+
 class ValidationError(EmailProError, ValueError):
-    """Input broke one or more rules; ``violations`` lists them all."""
+    """Input broke one or more rules; ``violations`` lists them all.
+
+    ``str()`` is the English summary, for logs; :meth:`render` writes it in a
+    language.
+    """
 
     def __init__(self, violations: Iterable[Violation], subject: str = "input") -> None:
         self.violations: tuple[Violation, ...] = tuple(violations)
         self.subject = subject
-        super().__init__(self._summary())
+        super().__init__(self.render())
 
-    def _summary(self) -> str:
+    def render(self, lang: str | None = None) -> str:
+        """The summary, ``invalid <subject>: <each violation> [<code>]``, in ``lang``.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+
+        >>> InvalidLogin((templated("login.empty"),)).render("fr")
+        'nom d’utilisateur invalide\xa0: le nom d’utilisateur est vide [login.empty]'
+        """
+        language = _catalog.normalize_language(lang)
+        subject = _catalog.Verbatim(subject_text(self.subject, language))
         if not self.violations:
-            return f"invalid {self.subject}"
-        details = "; ".join(f"{v.message} [{v.code}]" for v in self.violations)
-        return f"invalid {self.subject}: {details}"
+            return _catalog.render("validation.invalid:nothing", {"subject": subject}, language)
+        details = _catalog.Verbatim(
+            _SEPARATORS[language].join(self._detail(v, language) for v in self.violations)
+        )
+        return _catalog.render(
+            "validation.invalid", {"subject": subject, "details": details}, language
+        )
+
+    def _detail(self, violation: Violation, language: str) -> str:
+        # One violation of the summary: its message and its code.
+        return f"{violation.render(language)} [{violation.code}]"
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -197,16 +304,25 @@ class AuthoritativeDomainDetected(EmailProError):
 
     The control panel's "authoritative domain detected" (guide D-EP1, D-ADD): both
     platforms must hold the domain in non-authoritative mode to coexist.
+
+    Attributes:
+        code: ``topology.authoritative_domain_detected``.
+        params: ``domain`` and ``platform`` (the other platform's name).
     """
+
+    code = "topology.authoritative_domain_detected"
 
     def __init__(self, domain: str, other_platform: str) -> None:
         self.domain = domain
         self.other_platform = other_platform
-        super().__init__(
-            f"authoritative domain detected: {domain} is held by platform "
-            f"{other_platform!r}; both platforms must hold it in non-authoritative "
-            "mode to coexist"
+        self.params: Mapping[str, object] = MappingProxyType(
+            {"domain": domain, "platform": other_platform}
         )
+        super().__init__(self.render())
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``str()`` is the English one)."""
+        return _catalog.render(self.code, self.params, lang)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.domain, self.other_platform))
@@ -220,7 +336,55 @@ def require_str(value: object, what: str) -> str:
 
 
 class SourceDataError(EmailProError, ValueError):
-    """Records given to an offline source cannot be read (bad type, bad value)."""
+    """Records given to an offline source cannot be read (bad type, bad value).
+
+    Attributes:
+        key: The catalog key of the message when emailpro_core wrote it
+            (:meth:`templated`), else ``None`` (then :meth:`render` is ``str()``).
+        params: The data behind the message.
+    """
+
+    key: str | None = None
+    params: Mapping[str, object] = MappingProxyType({})
+
+    @classmethod
+    def templated(cls, key: str, params: Mapping[str, object], /) -> SourceDataError:
+        """The error whose message is the catalog's template ``key``, filled from ``params``.
+
+        Raises:
+            KeyError: no template is registered under ``key``.
+        """
+        error = cls(_catalog.render(key, params))
+        error.key = key
+        error.params = MappingProxyType(dict(params))
+        return error
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``str()`` is the English one).
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = _catalog.normalize_language(lang)
+        if self.key is None:
+            return str(self)
+        return _catalog.render(self.key, self.params, language)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_source_error, (type(self), self.args, self.key, dict(self.params)))
+
+
+def _rebuild_source_error(
+    cls: type[SourceDataError],
+    args: tuple[object, ...],
+    key: str | None,
+    params: dict[str, object],
+) -> SourceDataError:
+    error = cls(*args)
+    if key is not None:
+        error.key = key
+        error.params = MappingProxyType(params)
+    return error
 
 
 class ZoneFileError(SourceDataError):
@@ -231,21 +395,60 @@ class ZoneFileError(SourceDataError):
         line: The line dnspython pointed at, when it did (for a record whose
             data is wrong, it may be the line after it: the record's end had
             been read).
-        problem: What is wrong, in dnspython's words.
+        problem: What is wrong, in dnspython's words (or the system's, or
+            emailpro_core's).
+        reason: The catalog key of ``problem`` when emailpro_core wrote it
+            (``zone_file.no_origin``, ``input_file.too_large``…), so that
+            :meth:`render` writes it in the language too; ``None`` when the
+            words are dnspython's or the system's, which stay as they are.
+        reason_params: The data behind ``reason``.
     """
 
-    def __init__(self, source: str, problem: str, line: int | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        problem: str,
+        line: int | None = None,
+        *,
+        reason: str | None = None,
+        reason_params: Mapping[str, object] | None = None,
+    ) -> None:
         self.source = source
         self.problem = problem
         self.line = line
+        self.reason = reason
+        self.reason_params: Mapping[str, object] = MappingProxyType(dict(reason_params or {}))
         # A name that cannot be printed as it is (a NUL, a lone surrogate) is
         # shown quoted, with escapes: a message must never carry such characters.
         name = source if source.isprintable() else repr(source)
-        where = name if line is None else f"{name}, near line {line}"
-        super().__init__(f"cannot read the zone {where}: {problem}")
+        self.key = "zone_file.unreadable" if line is None else "zone_file.unreadable:line"
+        self.params = MappingProxyType({"name": name, "line": line, "problem": problem})
+        super().__init__(_catalog.render(self.key, self.params))
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.source, self.problem, self.line))
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang``; ``problem`` too when emailpro_core wrote it."""
+        language = _catalog.normalize_language(lang)
+        params = dict(self.params)
+        if self.reason is not None:
+            problem = _catalog.render(self.reason, self.reason_params, language)
+            params["problem"] = _catalog.Verbatim(problem)
+        return _catalog.render(str(self.key), params, language)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_zone_error,
+            (self.source, self.problem, self.line, self.reason, dict(self.reason_params)),
+        )
+
+
+def _rebuild_zone_error(
+    source: str,
+    problem: str,
+    line: int | None,
+    reason: str | None,
+    reason_params: dict[str, object],
+) -> ZoneFileError:
+    return ZoneFileError(source, problem, line, reason=reason, reason_params=reason_params)
 
 
 class DomainOutsideZone(EmailProError, ValueError):
@@ -257,16 +460,23 @@ class DomainOutsideZone(EmailProError, ValueError):
     Attributes:
         domain: The domain checked (A-labels, no trailing dot).
         zones: The apex of each zone asked, in the order they answer.
+        code: ``zone.domain_outside``.
+        params: ``domain``, and ``zones`` as the message lists them.
     """
+
+    code = "zone.domain_outside"
 
     def __init__(self, domain: str, zones: tuple[str, ...]) -> None:
         self.domain = domain
         self.zones = tuple(zones)
         shown = ", ".join(zone or "." for zone in self.zones)
-        if len(self.zones) == 1:
-            super().__init__(f"{domain} is not in the zone {shown}")
-        else:
-            super().__init__(f"{domain} is in none of the zones {shown}")
+        self.params: Mapping[str, object] = MappingProxyType({"domain": domain, "zones": shown})
+        super().__init__(self.render())
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``str()`` is the English one)."""
+        variant = "one" if len(self.zones) == 1 else "many"
+        return _catalog.render(f"{self.code}:{variant}", self.params, lang)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.domain, self.zones))
@@ -318,13 +528,12 @@ class InvalidApiObject(ValidationError):
     def __init__(self, violations: Iterable[Violation], subject: str = "API object") -> None:
         super().__init__(violations, subject)
 
-    def _summary(self) -> str:
-        # A rule's own message does not name the key it was read from: the path leads it.
-        if not self.violations:
-            return super()._summary()
-        parts = []
-        for v in self.violations:
-            path = v.params.get("path")
-            lead = "" if v.code.startswith("api.") or path is None else f"{path}: "
-            parts.append(f"{lead}{v.message} [{v.code}]")
-        return f"invalid {self.subject}: " + "; ".join(parts)
+    def _detail(self, violation: Violation, language: str) -> str:
+        # A rule's own message does not name the key it was read from: the path leads it
+        # (the api.* messages name it themselves).
+        detail = super()._detail(violation, language)
+        path = violation.params.get("path")
+        if violation.code.startswith("api.") or path is None:
+            return detail
+        params = {"path": path, "detail": _catalog.Verbatim(detail)}
+        return _catalog.render("validation.at_path", params, language)

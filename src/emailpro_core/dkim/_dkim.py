@@ -11,7 +11,8 @@ import re
 
 import attrs
 
-from ..errors import Violation, require_str
+from ..errors import Violation, require_str, templated
+from ..i18n._catalog import register
 from ._der import read_rsa_key
 
 #: RFC 8301 §3.2: verifiers MUST NOT accept RSA keys shorter than this.
@@ -109,8 +110,46 @@ class DkimKeyParse:
         return tuple(v.code for v in self.violations)
 
 
-def _report(found: list[Violation], code: str, message: str, **params: object) -> None:
-    found.append(Violation(code, message, params))
+#: The English templates of the key-record rules; the French is in the package's
+#: gettext catalog. The key-size codes, which the checker's findings share, have
+#: the variant ``strength``.
+MESSAGES = register(
+    {
+        "dkim.syntax": (
+            "tag {position} ({text!r}) is not name=value with a letter-first name and "
+            "printable ASCII value"
+        ),
+        "dkim.duplicate_tag": "the tag {tag}= appears more than once",
+        "dkim.rsa_params_missing": (
+            "the key's rsaEncryption identifier has no NULL parameters, which RFC 3279 "
+            "§2.3.1 requires: verifiers that decode keys strictly (dkimpy) reject it"
+        ),
+        "dkim.bad_version": "v={value!r}: a key record's version must be exactly DKIM1",
+        "dkim.bad_version:first": "v=DKIM1 must be the first tag of a key record",
+        "dkim.unknown_key_type": ("k={value!r} is not a key type verifiers know (rsa, ed25519)"),
+        "dkim.key_type_case": (
+            "k={value}: tag values are case-sensitive (RFC 6376 §3.2), so verifiers that "
+            "follow it (dkimpy) do not know this key type and reject the key; write k={expected}"
+        ),
+        "dkim.missing_key": "the record has no p= tag (the public key)",
+        "dkim.revoked": "p= is empty: the key has been revoked (RFC 6376 §3.6.1)",
+        "dkim.bad_key": "p= is not a valid {key_type} public key: {reason}",
+        "dkim.not_for_email": (
+            "s={listed} does not include email or *: this key cannot verify mail"
+        ),
+        "dkim.no_sha256": "h={listed} does not allow sha256",
+        "dkim.key_too_weak:strength": (
+            "the RSA key has {bits} bits: verifiers reject keys under {minimum} bits"
+        ),
+        "dkim.key_weak:strength": (
+            "the RSA key has {bits} bits: {recommended} bits or more are recommended"
+        ),
+    }
+)
+
+
+def _report(found: list[Violation], code: str, variant: str = "", /, **params: object) -> None:
+    found.append(templated(code, params, variant=variant))
 
 
 def _shown(value: str) -> str:
@@ -131,10 +170,9 @@ def _split_tags(text: str, found: list[Violation]) -> dict[str, str] | None:
             _report(
                 found,
                 "dkim.syntax",
-                f"tag {position} ({_shown(spec.strip(_WHITESPACE))!r}) is not name=value "
-                "with a letter-first name and printable ASCII value",
                 position=position,
                 spec=_shown(spec),
+                text=_shown(spec.strip(_WHITESPACE)),
             )
             valid = False
         elif name in tags:
@@ -142,7 +180,6 @@ def _split_tags(text: str, found: list[Violation]) -> dict[str, str] | None:
             _report(
                 found,
                 "dkim.duplicate_tag",
-                f"the tag {name}= appears more than once",
                 tag=name,
                 position=position,
             )
@@ -169,12 +206,7 @@ def _key_bits(key_type: DkimKeyType, data: str, warnings: list[Violation]) -> in
         return 8 * _ED25519_KEY_BYTES
     bits, without_parameters = read_rsa_key(raw)
     if without_parameters:
-        _report(
-            warnings,
-            "dkim.rsa_params_missing",
-            "the key's rsaEncryption identifier has no NULL parameters, which RFC 3279 "
-            "§2.3.1 requires: verifiers that decode keys strictly (dkimpy) reject it",
-        )
+        _report(warnings, "dkim.rsa_params_missing")
     return bits
 
 
@@ -186,7 +218,6 @@ def _check_version(tags: dict[str, str], first: str, found: list[Violation]) -> 
         _report(
             found,
             "dkim.bad_version",
-            f"v={_shown(tags['v'])!r}: a key record's version must be exactly DKIM1",
             value=_shown(tags["v"]),
         )
         return False
@@ -194,7 +225,7 @@ def _check_version(tags: dict[str, str], first: str, found: list[Violation]) -> 
         _report(
             found,
             "dkim.bad_version",
-            "v=DKIM1 must be the first tag of a key record",
+            "first",
             value="DKIM1",
             first_tag=first,
         )
@@ -212,7 +243,6 @@ def _key_type(written: str, found: list[Violation], warnings: list[Violation]) -
         _report(
             found,
             "dkim.unknown_key_type",
-            f"k={_shown(name)!r} is not a key type verifiers know (rsa, ed25519)",
             value=_shown(name),
         )
         raise LookupError(name)
@@ -222,8 +252,6 @@ def _key_type(written: str, found: list[Violation], warnings: list[Violation]) -
     _report(
         warnings,
         "dkim.key_type_case",
-        f"k={_shown(written)}: tag values are case-sensitive (RFC 6376 §3.2), so verifiers "
-        f"that follow it (dkimpy) do not know this key type and reject the key; write k={name}",
         value=_shown(written),
         expected=name,
     )
@@ -236,11 +264,11 @@ def _read_key(
     """(key type, bits, revoked); raises ``LookupError`` when there is no usable key."""
     key_type = _key_type(tags.get("k", "rsa").strip(_WHITESPACE), found, warnings)
     if "p" not in tags:
-        _report(found, "dkim.missing_key", "the record has no p= tag (the public key)")
+        _report(found, "dkim.missing_key")
         raise LookupError("p")
     data = tags["p"]
     if not data.strip(_WHITESPACE):
-        _report(found, "dkim.revoked", "p= is empty: the key has been revoked (RFC 6376 §3.6.1)")
+        _report(found, "dkim.revoked")
         return key_type, None, True
     try:
         bits = _key_bits(key_type, data, warnings)
@@ -248,7 +276,6 @@ def _read_key(
         _report(
             found,
             "dkim.bad_key",
-            f"p= is not a valid {key_type.value} public key: {error}",
             key_type=key_type.value,
             reason=str(error),
         )
@@ -262,8 +289,8 @@ def _usage_violations(key: DkimKey) -> list[Violation]:
         _report(
             found,
             "dkim.not_for_email",
-            f"s={':'.join(key.services)} does not include email or *: this key cannot verify mail",
             services=key.services,
+            listed=":".join(key.services),
         )
     if key.hash_algorithms is not None and "sha256" not in key.hash_algorithms:
         # RFC 8301 §3.1: rsa-sha1 MUST NOT be used; both rsa-sha256 and
@@ -271,8 +298,8 @@ def _usage_violations(key: DkimKey) -> list[Violation]:
         _report(
             found,
             "dkim.no_sha256",
-            f"h={':'.join(key.hash_algorithms)} does not allow sha256",
             hash_algorithms=key.hash_algorithms,
+            listed=":".join(key.hash_algorithms),
         )
     return found
 
@@ -329,16 +356,7 @@ def dkim_key_strength(key: DkimKey, /) -> Violation | None:
         return None
     params = {"bits": key.key_bits, "minimum": MIN_RSA_BITS, "recommended": RECOMMENDED_RSA_BITS}
     if key.key_bits < MIN_RSA_BITS:
-        return Violation(
-            "dkim.key_too_weak",
-            f"the RSA key has {key.key_bits} bits: verifiers reject keys under {MIN_RSA_BITS} bits",
-            params,
-        )
+        return templated("dkim.key_too_weak", params, variant="strength")
     if key.key_bits < RECOMMENDED_RSA_BITS:
-        return Violation(
-            "dkim.key_weak",
-            f"the RSA key has {key.key_bits} bits: {RECOMMENDED_RSA_BITS} bits or more "
-            "are recommended",
-            params,
-        )
+        return templated("dkim.key_weak", params, variant="strength")
     return None

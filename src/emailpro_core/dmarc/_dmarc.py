@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import Violation, require_str
+from ..errors import Violation, require_str, templated
+from ..i18n._catalog import register
 from ._values import (
     _TAG_NAME,
     _WHITESPACE,
@@ -167,8 +168,8 @@ def is_dmarc_record(text: str, /) -> bool:
     return _VERSION.match(require_str(text, "a DMARC record")) is not None
 
 
-_POLICY = _choice(DmarcPolicy, "none, quarantine or reject")
-_ALIGNMENT = _choice(DmarcAlignment, "r (relaxed) or s (strict)")
+_POLICY = _choice(DmarcPolicy, "policy")
+_ALIGNMENT = _choice(DmarcAlignment, "alignment")
 _PARSERS: dict[str, Callable[[str], object]] = {
     "p": _POLICY,
     "sp": _POLICY,
@@ -177,12 +178,36 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "aspf": _ALIGNMENT,
     "fo": _failure_options,
     "t": _yes_no,
-    "psd": _choice(DmarcPsd, "y, n or u"),
-    "pct": _number(100, "a whole number from 0 to 100"),
-    "ri": _number(2**32 - 1, "a number of seconds (a 32-bit unsigned integer)"),
+    "psd": _choice(DmarcPsd, "psd"),
+    "pct": _number(100, "pct"),
+    "ri": _number(2**32 - 1, "ri"),
     "rf": _formats,
 }
 _POLICY_TAGS = ("p", "sp", "np")
+
+
+#: The English templates of the record rules; the French is in the package's gettext
+#: catalog. A bad value's ``{causes}`` is what its tag's grammar expects
+#: (``dmarc.reason``).
+MESSAGES = register(
+    {
+        "dmarc.syntax": "{text!r} is not a tag=value pair",
+        "dmarc.duplicate_tag": "the tag {tag}= appears more than once; only the first counts",
+        "dmarc.bad_value:uri": "{tag}=: {causes}",
+        "dmarc.bad_value": "{tag}={value!r}: {causes}",
+        "dmarc.bad_policy": "{tag}={value!r}: {causes}",
+        "dmarc.unknown_tag": "the tag {tag}= is not a DMARC tag and is ignored",
+        "dmarc.missing_policy:with_rua": "the record has no p= tag: receivers act as if p=none",
+        "dmarc.missing_policy": (
+            "the record has no p= tag and no valid rua=: receivers apply no DMARC processing"
+        ),
+        "dmarc.not_dmarc": "not a DMARC record: it must start with v=DMARC1",
+        "dmarc.pct_ignored": (
+            "pct={pct} is honoured by RFC 7489 receivers only; RFC 9989 receivers apply the "
+            "policy to all failing mail (use t=y to test)"
+        ),
+    }
+)
 
 
 class _Collector:
@@ -193,11 +218,14 @@ class _Collector:
         self.warnings: list[Violation] = []
         self.bad_tags: set[str] = set()  # known tags whose value was invalid
 
-    def error(self, code: str, message: str, **params: object) -> None:
-        self.errors.append(Violation(code, message, params))
+    def error(self, code: str, variant: str = "", /, **params: object) -> None:
+        self.errors.append(templated(code, params, variant=variant))
 
-    def warn(self, code: str, message: str, **params: object) -> None:
-        self.warnings.append(Violation(code, message, params))
+    def warn(self, code: str, variant: str = "", /, **params: object) -> None:
+        self.warnings.append(templated(code, params, variant=variant))
+
+    def bad_value(self, code: str, variant: str, bad: _BadValue, **params: object) -> None:
+        self.errors.append(templated(code, params, variant=variant, causes=(bad.reason,)))
 
 
 def _split(text: str, found: _Collector) -> list[tuple[str, str]]:
@@ -212,16 +240,15 @@ def _split(text: str, found: _Collector) -> list[tuple[str, str]]:
         if not equals or not _TAG_NAME.fullmatch(name):
             found.error(
                 "dmarc.syntax",
-                f"{_shown(spec.strip(_WHITESPACE))!r} is not a tag=value pair",
                 position=position,
                 spec=_shown(spec),
+                text=_shown(spec.strip(_WHITESPACE)),
             )
             continue
         name = name.lower()  # RFC 7489 §6.4 ABNF: tag names are case-insensitive literals
         if name in seen:
             found.error(
                 "dmarc.duplicate_tag",
-                f"the tag {name}= appears more than once; only the first counts",
                 tag=name,
                 position=position,
             )
@@ -237,7 +264,7 @@ def _read_uris(name: str, value: str, found: _Collector) -> tuple[str, ...]:
         try:
             uris.append(_uri(item.strip(_WHITESPACE)))
         except _BadValue as bad:
-            found.error("dmarc.bad_value", f"{name}=: {bad}", tag=name, value=_shown(item))
+            found.bad_value("dmarc.bad_value", "uri", bad, tag=name, value=_shown(item))
     return tuple(uris)
 
 
@@ -250,19 +277,15 @@ def _read_tags(pairs: list[tuple[str, str]], found: _Collector) -> dict[str, Any
         elif name in _PARSERS:
             try:
                 if not _VALUE.fullmatch(value):
-                    raise _BadValue("the value is empty or not printable ASCII")
+                    raise _BadValue("not_printable")
                 values[name] = _PARSERS[name](value)
             except _BadValue as bad:
                 found.bad_tags.add(name)
                 code = "dmarc.bad_policy" if name in _POLICY_TAGS else "dmarc.bad_value"
-                found.error(code, f"{name}={_shown(value)!r}: {bad}", tag=name, value=_shown(value))
+                found.bad_value(code, "", bad, tag=name, value=_shown(value))
         else:
             # RFC 9989 §4.7: unknown tags MUST be ignored.
-            found.warn(
-                "dmarc.unknown_tag",
-                f"the tag {name}= is not a DMARC tag and is ignored",
-                tag=name,
-            )
+            found.warn("dmarc.unknown_tag", tag=name)
     return values
 
 
@@ -273,14 +296,9 @@ def _policy_fallback(values: dict[str, Any], found: _Collector) -> bool:
     has_rua = bool(values.get("rua"))
     if "p" not in values and "p" not in found.bad_tags:
         if has_rua:
-            found.warn(
-                "dmarc.missing_policy", "the record has no p= tag: receivers act as if p=none"
-            )
+            found.warn("dmarc.missing_policy", "with_rua")
         else:
-            found.error(
-                "dmarc.missing_policy",
-                "the record has no p= tag and no valid rua=: receivers apply no DMARC processing",
-            )
+            found.error("dmarc.missing_policy")
     if not has_rua:
         return False
     # An invalid or missing p, sp or np with a valid rua: act as if "p=none" was
@@ -311,7 +329,6 @@ def _parse(text: str) -> DmarcParse:
     if not is_dmarc_record(text):
         found.error(
             "dmarc.not_dmarc",
-            "not a DMARC record: it must start with v=DMARC1",
             start=_shown(text.lstrip(_WHITESPACE)),
         )
         return DmarcParse(None, tuple(found.errors))
@@ -321,8 +338,6 @@ def _parse(text: str) -> DmarcParse:
         # failing mail, RFC 7489 receivers only to this share of it.
         found.warn(
             "dmarc.pct_ignored",
-            f"pct={values['pct']} is honoured by RFC 7489 receivers only; RFC 9989 "
-            "receivers apply the policy to all failing mail (use t=y to test)",
             pct=values["pct"],
         )
     if not _policy_fallback(values, found):

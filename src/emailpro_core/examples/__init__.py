@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from ..errors import ValidationError, Violation, require_str
+from ..errors import ValidationError, require_str, templated
+from ..i18n._catalog import register
 
 __all__ = ["DEFAULT_EXAMPLE", "EXAMPLE_DOMAINS", "example_zone"]
 
@@ -26,6 +27,12 @@ __all__ = ["DEFAULT_EXAMPLE", "EXAMPLE_DOMAINS", "example_zone"]
 EXAMPLE_DOMAINS: tuple[str, ...] = ("example.org", "mydomain.ovh")
 #: The example of the quick start.
 DEFAULT_EXAMPLE = "mydomain.ovh"
+
+#: The English template of an unknown example; the French is in the package's
+#: gettext catalog.
+MESSAGES = register(
+    {"example.unknown": "there is no example zone for {domain!r}; the examples are {listed}"}
+)
 
 
 def example_zone(domain: str = DEFAULT_EXAMPLE, /) -> str:
@@ -42,10 +49,9 @@ def example_zone(domain: str = DEFAULT_EXAMPLE, /) -> str:
         listed = ", ".join(EXAMPLE_DOMAINS)
         raise ValidationError(
             [
-                Violation(
+                templated(
                     "example.unknown",
-                    f"there is no example zone for {domain!r}; the examples are {listed}",
-                    {"domain": domain, "examples": EXAMPLE_DOMAINS},
+                    {"domain": domain, "examples": EXAMPLE_DOMAINS, "listed": listed},
                 )
             ],
             subject="example name",

@@ -179,8 +179,18 @@ def fill(template: str, params: Mapping[str, object], language: str = DEFAULT_LA
     return template.format_map(_Holes({k: _printable(v) for k, v in params.items()}))
 
 
+class Verbatim(str):
+    """Text already written for the language (a message inside a message).
+
+    :func:`fill` puts it in as it is: its no-break spaces are typography, not
+    invisible characters that came from outside.
+    """
+
+    __slots__ = ()
+
+
 def _printable(value: object) -> object:
-    if isinstance(value, str) and not value.isprintable():
+    if isinstance(value, str) and not isinstance(value, Verbatim) and not value.isprintable():
         return repr(value)[1:-1]
     return value
 

@@ -11,7 +11,8 @@ import unicodedata
 import attrs
 
 from ..domains import Domain, normalize_domain
-from ..errors import ValidationError, Violation, require_str
+from ..errors import ValidationError, Violation, require_str, templated
+from ..i18n._catalog import register
 from ._login_scan import MAX_CHARACTER_VIOLATIONS
 from ._logins import DEFAULT_LOGIN_POLICY, LoginPolicy, validate_login
 
@@ -24,6 +25,41 @@ SERVICE_NAME_PREFIX = "emailpro-"
 MAX_PERSON_NAME_LENGTH = 64
 #: Display name: at most 250 characters [M-I18N ``emailpro_displayName_maxlength``].
 MAX_DISPLAY_NAME_LENGTH = 250
+
+#: The English templates of the address, service-name and person-name rules; the
+#: French is in the package's gettext catalog, keyed by code. A person-name
+#: message has one wording per field (the variant), so each language names the
+#: field its own way.
+MESSAGES = register(
+    {
+        "address.missing_at": "an address has the form login@domain",
+        "service_name.empty": "the service name is empty",
+        "service_name.wrong_prefix": "an E-mail Pro service name begins with {expected!r}",
+        "service_name.malformed_nic_part": (
+            "the middle part is two lower-case letters and digits from the NIC handle (zz1111111)"
+        ),
+        "service_name.missing_index": "the name ends with a number: -1, -2, …",
+        "service_name.invalid_index:not_a_number": "the index {index!a} is not a number",
+        "service_name.invalid_index": (
+            "the index has no leading zero and at most {maximum} digits"
+        ),
+        "service_name.zero_index": "service numbers start at 1",
+        **{
+            f"{code}:{field}": template.replace("FIELD", field)
+            for field in ("first_name", "last_name", "display_name")
+            for code, template in {
+                "name.empty": "the FIELD is required",
+                "name.too_long": "the FIELD has at most {maximum} characters, not {length}",
+                "name.control_character": (
+                    "the FIELD contains a control character, {codepoint}, at position {position}"
+                ),
+                "name.invalid_character": (
+                    "the FIELD contains a lone surrogate, {codepoint}, at position {position}"
+                ),
+            }.items()
+        },
+    }
+)
 
 
 # --- addresses ---------------------------------------------------------------
@@ -97,7 +133,7 @@ def parse_address(text: str, /, *, policy: LoginPolicy = DEFAULT_LOGIN_POLICY) -
     login, at, domain = require_str(text, "an address").rpartition("@")
     if not at:
         raise ValidationError(
-            (Violation("address.missing_at", "an address has the form login@domain"),),
+            (templated("address.missing_at"),),
             "address",
         )
     return make_address(login, domain, policy=policy)
@@ -150,27 +186,23 @@ _INDEX = re.compile(r"[0-9]+")
 _MAX_INDEX_DIGITS = 9
 
 
-def _service_violation(code: str, message: str, **params: object) -> Violation:
-    return Violation(f"service_name.{code}", message, params)
+def _service_violation(code: str, variant: str = "", /, **params: object) -> Violation:
+    return templated(f"service_name.{code}", params, variant=variant)
 
 
 def _check_index(index: str) -> list[Violation]:
     if not index:
-        return [_service_violation("missing_index", "the name ends with a number: -1, -2, …")]
+        return [_service_violation("missing_index")]
     if not _INDEX.fullmatch(index):
-        return [
-            _service_violation(
-                "invalid_index", f"the index {index[:20]!a} is not a number", index=index[:20]
-            )
-        ]
+        return [_service_violation("invalid_index", "not_a_number", index=index[:20])]
     if not index.strip("0"):
-        return [_service_violation("zero_index", "service numbers start at 1", index=index)]
+        return [_service_violation("zero_index", index=index)]
     if index.startswith("0") or len(index) > _MAX_INDEX_DIGITS:
         return [
             _service_violation(
                 "invalid_index",
-                f"the index has no leading zero and at most {_MAX_INDEX_DIGITS} digits",
                 index=index[:20],
+                maximum=_MAX_INDEX_DIGITS,
             )
         ]
     return []
@@ -191,14 +223,13 @@ def check_service_name(name: str, /) -> tuple[Violation, ...]:
     """
     name = require_str(name, "a service name")
     if not name:
-        return (_service_violation("empty", "the service name is empty"),)
+        return (_service_violation("empty"),)
     found: list[Violation] = []
     prefix, dash, rest = name.partition("-")
     if prefix + dash != SERVICE_NAME_PREFIX:
         found.append(
             _service_violation(
                 "wrong_prefix",
-                f"an E-mail Pro service name begins with {SERVICE_NAME_PREFIX!r}",
                 expected=SERVICE_NAME_PREFIX,
             )
         )
@@ -210,8 +241,6 @@ def check_service_name(name: str, /) -> tuple[Violation, ...]:
         found.append(
             _service_violation(
                 "malformed_nic_part",
-                "the middle part is two lower-case letters and digits from the NIC handle "
-                "(zz1111111)",
                 nic_part=nic_part[:40],
             )
         )
@@ -253,32 +282,31 @@ def _check_name(name: str, field: str, maximum: int, *, required: bool) -> tuple
     found: list[Violation] = []
     if not name.strip():
         if required:
-            found.append(Violation("name.empty", f"the {field} is required", {"field": field}))
+            found.append(templated("name.empty", {"field": field}, variant=field))
         if not name:
             return tuple(found)
     length = _utf16_length(name)
     if length > maximum:
         found.append(
-            Violation(
+            templated(
                 "name.too_long",
-                f"the {field} has at most {maximum} characters, not {length}",
                 {"field": field, "maximum": maximum, "length": length},
+                variant=field,
             )
         )
     offending = sorted((name.find(c), c) for c in set(name) if _is_bad_char(c))
     for position, char in offending[:MAX_CHARACTER_VIOLATIONS]:
         code = "name.invalid_character" if _is_surrogate(char) else "name.control_character"
-        what = "a lone surrogate" if _is_surrogate(char) else "a control character"
         found.append(
-            Violation(
+            templated(
                 code,
-                f"the {field} contains {what}, U+{ord(char):04X}, at position {position}",
                 {
                     "field": field,
                     "character": char,
                     "codepoint": f"U+{ord(char):04X}",
                     "position": position,
                 },
+                variant=field,
             )
         )
     return tuple(found)

@@ -9,7 +9,8 @@ import random
 import secrets
 from types import MappingProxyType
 
-from ..errors import InvalidPassword, Violation, require_str
+from ..errors import InvalidPassword, Violation, require_str, templated
+from ..i18n._catalog import register
 from ._chars import ASCII_MASKS, CATEGORIES, CharacterClass, password_mask
 from ._personal import (
     Needles,
@@ -28,30 +29,31 @@ _DEFAULT_GENERATED_LENGTH = 16
 _GENERATION_ATTEMPTS = 200
 
 
-def _personal(code: str, message: str, field: PersonalField) -> Violation:
+#: The English templates of the personal-data rules, one wording per field (the
+#: variant); the French is in the package's gettext catalog.
+MESSAGES = register(
+    {
+        "password.contains_login:login": "the password contains the login",
+        "password.contains_name:first_name": "the password contains the first name",
+        "password.contains_name:last_name": "the password contains the last name",
+        "password.contains_name:display_name": "the password contains a word of the display name",
+        "password.contains_birth_date:birth_date": "the password contains the birth date",
+    }
+)
+
+
+def _personal(code: str, field: PersonalField) -> Violation:
     # Params name the field that matched, never the text that matched.
-    return Violation(f"password.{code}", message, {"field": field.value})
+    return templated(f"password.{code}", {"field": field.value}, variant=field.value)
 
 
 _PERSONAL_VIOLATIONS = MappingProxyType(
     {
-        PersonalField.LOGIN: _personal(
-            "contains_login", "the password contains the login", PersonalField.LOGIN
-        ),
-        PersonalField.FIRST_NAME: _personal(
-            "contains_name", "the password contains the first name", PersonalField.FIRST_NAME
-        ),
-        PersonalField.LAST_NAME: _personal(
-            "contains_name", "the password contains the last name", PersonalField.LAST_NAME
-        ),
-        PersonalField.DISPLAY_NAME: _personal(
-            "contains_name",
-            "the password contains a word of the display name",
-            PersonalField.DISPLAY_NAME,
-        ),
-        PersonalField.BIRTH_DATE: _personal(
-            "contains_birth_date", "the password contains the birth date", PersonalField.BIRTH_DATE
-        ),
+        PersonalField.LOGIN: _personal("contains_login", PersonalField.LOGIN),
+        PersonalField.FIRST_NAME: _personal("contains_name", PersonalField.FIRST_NAME),
+        PersonalField.LAST_NAME: _personal("contains_name", PersonalField.LAST_NAME),
+        PersonalField.DISPLAY_NAME: _personal("contains_name", PersonalField.DISPLAY_NAME),
+        PersonalField.BIRTH_DATE: _personal("contains_birth_date", PersonalField.BIRTH_DATE),
     }
 )
 

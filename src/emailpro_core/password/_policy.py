@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ..errors import ValidationError, Violation
+from ..errors import ValidationError, Violation, templated
+from ..i18n._catalog import register
 from ._api import SERVICE_MAX_LENGTH, min_length_problem, read_service_policy
 from ._chars import (
     ACCENTED,
@@ -46,17 +47,51 @@ from ._chars import (
 )
 from ._personal import PersonalField, PersonalRule
 
+#: The English templates of the password rules and of the policy's own checks;
+#: the French is in the package's gettext catalog. No template has a place for
+#: the password: a message never shows it.
+MESSAGES = register(
+    {
+        "password.empty": "the password is empty",
+        "password.too_short": "the password has fewer than {minimum} characters",
+        "password.too_long": "the password has more than {maximum} characters",
+        "password.whitespace": "the password contains white space",
+        "password.non_ascii": "the password contains a character outside ASCII",
+        "password.accented": "the password contains an accented letter",
+        "password.control_character": "the password has a control character",
+        "password.lone_surrogate": "the password contains a lone surrogate code point",
+        "password.missing_upper": "the password needs an upper-case letter",
+        "password.missing_lower": "the password needs a lower-case letter",
+        "password.missing_digit": "the password needs a digit (0-9)",
+        "password.missing_symbol": "the password needs a symbol (neither letter nor digit)",
+        "password.missing_other_letter": "the password needs a letter without case",
+        "password.too_few_categories": (
+            "the password needs characters from {minimum} of these classes: upper-case "
+            "letters, lower-case letters, digits, symbols, letters without case"
+        ),
+        "password_policy.min_length": "min_length cannot be negative",
+        "password_policy.max_length": "max_length must be at least min_length and at least 1",
+        "password_policy.min_categories": "min_categories must be between 0 and 5",
+        "password_policy.unreachable_class": (
+            "the character set rules out a class the policy requires"
+        ),
+        "password_policy.too_many_classes": (
+            "{classes} classes are required but max_length is {maximum}"
+        ),
+    }
+)
 
-def _v(code: str, message: str, **params: object) -> Violation:
-    return Violation(f"password.{code}", message, params)
+
+def _v(code: str, /, **params: object) -> Violation:
+    return templated(f"password.{code}", params)
 
 
 _MISSING = (
-    (UPPER, _v("missing_upper", "the password needs an upper-case letter")),
-    (LOWER, _v("missing_lower", "the password needs a lower-case letter")),
-    (DIGIT, _v("missing_digit", "the password needs a digit (0-9)")),
-    (SYMBOL, _v("missing_symbol", "the password needs a symbol (neither letter nor digit)")),
-    (OTHER_LETTER, _v("missing_other_letter", "the password needs a letter without case")),
+    (UPPER, _v("missing_upper")),
+    (LOWER, _v("missing_lower")),
+    (DIGIT, _v("missing_digit")),
+    (SYMBOL, _v("missing_symbol")),
+    (OTHER_LETTER, _v("missing_other_letter")),
 )
 
 
@@ -264,44 +299,23 @@ class PasswordPolicy:
         )
 
     def _problems(self, needed: tuple[CharacterClass, ...]) -> list[Violation]:
-        def problem(code: str, message: str, **params: object) -> Violation:
-            return Violation(f"password_policy.{code}", message, params)
+        def problem(code: str, /, **params: object) -> Violation:
+            return templated(f"password_policy.{code}", params)
 
         found = []
         if self.min_length < 0:
-            found.append(
-                problem("min_length", "min_length cannot be negative", value=self.min_length)
-            )
+            found.append(problem("min_length", value=self.min_length))
         if self.max_length < max(self.min_length, 1):
-            found.append(
-                problem(
-                    "max_length",
-                    "max_length must be at least min_length and at least 1",
-                    value=self.max_length,
-                )
-            )
+            found.append(problem("max_length", value=self.max_length))
         if not 0 <= self.min_categories <= len(CharacterClass):
-            found.append(
-                problem(
-                    "min_categories",
-                    "min_categories must be between 0 and 5",
-                    value=self.min_categories,
-                )
-            )
+            found.append(problem("min_categories", value=self.min_categories))
         unreachable = [c.value for c in self.required if not self._reachable(c)]
         if unreachable or len(needed) < min(self.min_categories, len(CharacterClass)):
-            found.append(
-                problem(
-                    "unreachable_class",
-                    "the character set rules out a class the policy requires",
-                    classes=tuple(sorted(unreachable)),
-                )
-            )
+            found.append(problem("unreachable_class", classes=tuple(sorted(unreachable))))
         if len(needed) > self.max_length:
             found.append(
                 problem(
                     "too_many_classes",
-                    f"{len(needed)} classes are required but max_length is {self.max_length}",
                     classes=len(needed),
                     maximum=self.max_length,
                 )
@@ -311,17 +325,13 @@ class PasswordPolicy:
     def _make_plan(self, needed: tuple[CharacterClass, ...]) -> _Plan:
         forbidden: list[tuple[int, Violation]] = []
         if not self.allow_whitespace:
-            forbidden.append((SPACE, _v("whitespace", "the password contains white space")))
+            forbidden.append((SPACE, _v("whitespace")))
         if self.charset is CharacterSet.PRINTABLE_ASCII:
-            forbidden.append(
-                (NON_ASCII, _v("non_ascii", "the password contains a character outside ASCII"))
-            )
+            forbidden.append((NON_ASCII, _v("non_ascii")))
         if self.charset is not CharacterSet.ANY:
-            forbidden.append((ACCENTED, _v("accented", "the password contains an accented letter")))
-        forbidden.append((CONTROL, _v("control_character", "the password has a control character")))
-        forbidden.append(
-            (SURROGATE, _v("lone_surrogate", "the password contains a lone surrogate code point"))
-        )
+            forbidden.append((ACCENTED, _v("accented")))
+        forbidden.append((CONTROL, _v("control_character")))
+        forbidden.append((SURROGATE, _v("lone_surrogate")))
         wanted = sum(CLASS_BITS[c] for c in self.required)
         k = self.min_categories
         return _Plan(
@@ -329,28 +339,13 @@ class PasswordPolicy:
             max_length=self.max_length,
             required_bits=wanted,
             min_categories=k,
-            empty=_v("empty", "the password is empty") if self.min_length > 0 else None,
-            too_short=_v(
-                "too_short",
-                f"the password has fewer than {self.min_length} characters",
-                minimum=self.min_length,
-            ),
-            too_long=_v(
-                "too_long",
-                f"the password has more than {self.max_length} characters",
-                maximum=self.max_length,
-            ),
+            empty=_v("empty") if self.min_length > 0 else None,
+            too_short=_v("too_short", minimum=self.min_length),
+            too_long=_v("too_long", maximum=self.max_length),
             forbidden_bits=sum(bit for bit, _ in forbidden),
             forbidden=tuple(forbidden),
             required=tuple((bit, v) for bit, v in _MISSING if bit & wanted),
-            too_few=_v(
-                "too_few_categories",
-                f"the password needs characters from {k} of these classes: upper-case "
-                "letters, lower-case letters, digits, symbols, letters without case",
-                minimum=k,
-            )
-            if k
-            else None,
+            too_few=_v("too_few_categories", minimum=k) if k else None,
             needed=needed,
         )
 

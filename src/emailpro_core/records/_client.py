@@ -23,7 +23,8 @@ import xml.etree.ElementTree as ET
 import attrs
 
 from ..domains import Domain, normalize_domain
-from ..errors import ValidationError, Violation, require_str
+from ..errors import ValidationError, require_str, templated
+from ..i18n._catalog import register
 from ..naming import Address, parse_address
 from ._profiles import OVH_EMAIL_PRO, MailProtocol, Profile, Security
 
@@ -124,6 +125,18 @@ def client_settings(
     return ClientSettings(host, username, endpoints)
 
 
+#: The English templates of the client-settings rules, one wording per field (the
+#: variant); the French is in the package's gettext catalog.
+MESSAGES = register(
+    {
+        f"client.bad_xml_text:{what.replace(' ', '_')}": (
+            f"the {what} contains {{character}}, which XML cannot carry as is"
+        )
+        for what in ("display name", "display short name")
+    }
+)
+
+
 def _xml_text(value: str, what: str) -> str:
     # XML 1.0 §2.2 Char: no NUL, no C0 controls but tab/LF/CR, no surrogates, no FFFE/FFFF.
     # CR is refused too: §2.11 end-of-line handling turns it into LF when read back.
@@ -132,10 +145,10 @@ def _xml_text(value: str, what: str) -> str:
     if bad is not None:
         raise ValidationError(
             (
-                Violation(
+                templated(
                     "client.bad_xml_text",
-                    f"the {what} contains U+{ord(bad.group()):04X}, which XML cannot carry as is",
                     {"position": bad.start(), "character": f"U+{ord(bad.group()):04X}"},
+                    variant=what.replace(" ", "_"),
                 ),
             ),
             what,

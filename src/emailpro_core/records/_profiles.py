@@ -26,7 +26,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from ..errors import ValidationError, Violation
+from ..errors import ValidationError, Violation, templated
+from ..i18n._catalog import register
 from ..naming import LoginPolicy
 from ..password import PasswordPolicy
 from ..sources._answers import MX, normalize_name
@@ -108,6 +109,17 @@ def _check_ttl(instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise ValueError(f"default_ttl must be an int in 0..{_MAX_TTL}, not {value!r}")
 
 
+#: The English template of the server-number rule; the French is in the package's
+#: gettext catalog.
+MESSAGES = register(
+    {
+        "setup.bad_server_number": (
+            "the server number must be a whole number from 1 (pro1), not {number}"
+        ),
+    }
+)
+
+
 def check_server_number(number: int, /) -> tuple[Violation, ...]:
     """Return the violations of a service's server number (``N`` in ``pro<N>.mail.ovh.net``).
 
@@ -124,13 +136,7 @@ def check_server_number(number: int, /) -> tuple[Violation, ...]:
     # pro1 is the first server (D-OLA-FR: pro1.mail.ovh.net, pro2.mail.ovh.net, etc.);
     # the number must also keep the host's first label within 63 octets.
     if number < 1 or len(str(number)) > _MAX_LABEL - 8:
-        return (
-            Violation(
-                "setup.bad_server_number",
-                f"the server number must be a whole number from 1 (pro1), not {number}",
-                {"number": number, "minimum": 1},
-            ),
-        )
+        return (templated("setup.bad_server_number", {"number": number, "minimum": 1}),)
     return ()
 
 

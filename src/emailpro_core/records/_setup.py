@@ -27,11 +27,21 @@ import attrs
 
 from .._apijson import at, raise_if
 from ..domains import Domain, check_domain_name, normalize_domain
-from ..errors import InvalidSetup, Violation, require_str
+from ..errors import InvalidSetup, Violation, require_str, templated
+from ..i18n._catalog import register
 from ..routing._modes import DomainMode, relay_form
 from ._profiles import OVH_EMAIL_PRO, Profile
 from ._setup_api import read_setup, rule_path
 from ._setup_rules import setup_violations, shown
+
+#: The English templates of the setup-reading rules; the French is in the package's
+#: gettext catalog.
+MESSAGES = register(
+    {
+        "setup.unknown_key": "unknown setup key {key!r}",
+        "setup.missing_domain": "a setup needs a domain",
+    }
+)
 
 _KEYS = (
     "domain",
@@ -259,16 +269,12 @@ class DomainSetup:
         if not isinstance(data, Mapping):
             raise TypeError(f"a setup must be a mapping, not {type(data).__name__}")
         found = [
-            Violation(
-                "setup.unknown_key",
-                f"unknown setup key {shown(str(key))!r}",
-                {"key": shown(str(key)), "expected": _KEYS},
-            )
+            templated("setup.unknown_key", {"key": shown(str(key)), "expected": _KEYS})
             for key in data
             if key not in _KEYS
         ]
         if "domain" not in data:
-            found.append(Violation("setup.missing_domain", "a setup needs a domain", {}))
+            found.append(templated("setup.missing_domain"))
         if found:
             raise InvalidSetup(found)
         fields = {key: value for key, value in data.items() if key != "domain"}

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ..domains import MAX_LABEL_OCTETS, MAX_NAME_OCTETS, Domain
-from ..errors import Violation
+from ..errors import Violation, templated
+from ..i18n._catalog import register
 from ..routing import DomainMode, Platform, check_relay_target
 from ._profiles import Profile, check_server_number, dkim_owner, dmarc_owner
 
@@ -20,6 +21,33 @@ from ._profiles import Profile, check_server_number, dkim_owner, dmarc_owner
 _LDH_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # How much of a bad input a message repeats: enough to recognise it, never megabytes.
 _SHOWN = 40
+
+_FIT = f"(labels of at most {MAX_LABEL_OCTETS} octets, names of at most {MAX_NAME_OCTETS})"
+#: The English templates of the setup rules; the French is in the package's gettext
+#: catalog. ``setup.name_too_long`` has one wording per record (the variant).
+MESSAGES = register(
+    {
+        "setup.bad_token": (
+            "the ownership token {token!r} does not make a valid DNS label {label!r} "
+            "(letters, digits and inner hyphens, at most 63)"
+        ),
+        "setup.dkim_without_selectors": (
+            "DKIM is to be enabled but no selector is given (ask the API's dkimSelector list)"
+        ),
+        "setup.duplicate_selector": "the DKIM selector {selector!r} is listed twice",
+        "setup.bad_selector": (
+            "{selector!r} is not a DKIM selector of {profile} "
+            "(they look like {prefix}<digits>-selector1)"
+        ),
+        "setup.bad_dkim_target": "{target!r} is not a DKIM target for selector {selector}",
+        **{
+            f"setup.name_too_long:{check}": (
+                f"the {check} record name {{name!r}} does not fit in DNS {_FIT}"
+            )
+            for check in ("autodiscover", "dmarc", "ownership", "dkim")
+        },
+    }
+)
 
 
 def shown(text: str) -> str:
@@ -89,53 +117,38 @@ def _token_violations(token: str, profile: Profile) -> list[Violation]:
     if _LDH_LABEL.fullmatch(label) and token:
         return []
     # D-CNAME: the sub-domain is "xxxxx-check", one DNS label.
-    return [
-        Violation(
-            "setup.bad_token",
-            f"the ownership token {shown(token)!r} does not make a valid DNS label "
-            f"{shown(label)!r} (letters, digits and inner hyphens, at most 63)",
-            {"token": shown(token)},
-        )
-    ]
+    return [templated("setup.bad_token", {"token": shown(token), "label": shown(label)})]
 
 
 def _dkim_violations(setup: SetupFields, profile: Profile) -> list[Violation]:
     found: list[Violation] = []
     if setup.dkim_enabled and not setup.dkim_selectors:
         # D-DKIM: signing is enabled on a selector; without one there is nothing to enable.
-        found.append(
-            Violation(
-                "setup.dkim_without_selectors",
-                "DKIM is to be enabled but no selector is given (ask the API's dkimSelector list)",
-                {},
-            )
-        )
+        found.append(templated("setup.dkim_without_selectors"))
     seen: set[str] = set()
     for index, selector in enumerate(setup.dkim_selectors):
         name = selector.name
         if name in seen:
             found.append(
-                Violation(
-                    "setup.duplicate_selector",
-                    f"the DKIM selector {shown(name)!r} is listed twice",
-                    {"selector": shown(name), "index": index},
-                )
+                templated("setup.duplicate_selector", {"selector": shown(name), "index": index})
             )
         seen.add(name)
         if not profile.is_dkim_selector(name):
             found.append(
-                Violation(
+                templated(
                     "setup.bad_selector",
-                    f"{shown(name)!r} is not a DKIM selector of {profile.name} "
-                    f"(they look like {profile.dkim_selector_prefix}<digits>-selector1)",
-                    {"selector": shown(name), "index": index},
+                    {
+                        "selector": shown(name),
+                        "index": index,
+                        "profile": profile.name,
+                        "prefix": profile.dkim_selector_prefix,
+                    },
                 )
             )
         elif selector.target is not None and not profile.is_dkim_target(name, selector.target):
             found.append(
-                Violation(
+                templated(
                     "setup.bad_dkim_target",
-                    f"{shown(selector.target)!r} is not a DKIM target for selector {name}",
                     {"selector": name, "target": shown(selector.target), "index": index},
                 )
             )
@@ -171,11 +184,10 @@ def _name_violations(setup: SetupFields, profile: Profile) -> list[Violation]:
             if selector.target is not None:
                 owners.append(("dkim", selector.target))
     return [
-        Violation(
+        templated(
             "setup.name_too_long",
-            f"the {check} record name {shown(name)!r} does not fit in DNS (labels of "
-            f"at most {MAX_LABEL_OCTETS} octets, names of at most {MAX_NAME_OCTETS})",
             {"check": check, "name": shown(name), "length": len(name)},
+            variant=check,
         )
         for check, name in owners
         if not _fits(name)

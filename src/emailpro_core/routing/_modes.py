@@ -30,7 +30,9 @@ from ..errors import (
     InvalidMode,
     Violation,
     require_str,
+    templated,
 )
+from ..i18n._catalog import register
 
 #: The OVHcloud incoming servers a platform relays to when the other mailboxes of the
 #: domain are on OVHcloud too (Exchange or MX Plan). Guide D-EP1: "Enter
@@ -46,6 +48,37 @@ MAX_RELAY_TARGET_LENGTH = 255
 # How much of a bad input an error message repeats: enough to recognise it, never
 # megabytes of it.
 _SHOWN_CHARS = 40
+
+#: The English templates of the mode and relay-target rules; the French is in the
+#: package's gettext catalog. ``mode.unknown`` has one wording per spelling asked
+#: for (the variant): ``api``, ``control_panel``, or both (no variant).
+MESSAGES = register(
+    {
+        "mode.unknown:api": (
+            "{value!r} is not a domain mode in the API spelling; expected one of {choices}"
+        ),
+        "mode.unknown:control_panel": (
+            "{value!r} is not a domain mode in the control panel spelling; expected one of "
+            "{choices}"
+        ),
+        "mode.unknown": (
+            "{value!r} is not a domain mode in the API or control panel spelling; expected "
+            "one of {choices}"
+        ),
+        "relay.not_allowed": (
+            "an authoritative domain has no relay target: mail to unknown addresses bounces; "
+            "remove mxRelay or switch to non-authoritative mode"
+        ),
+        "relay.required": (
+            "a non-authoritative domain needs a relay target (mxRelay) for mail to addresses "
+            "this platform does not know, e.g. mx1.mail.ovh.net"
+        ),
+        "relay.too_long": "a relay target has at most {maximum} characters, not {length}",
+        "relay.invalid_host": "the relay target is not a valid host name: {causes}",
+        "relay.loop": "{host} is a host of this platform: relaying to it would loop forever",
+    }
+)
+_SPELLINGS = {"API": "api", "control panel": "control_panel", "API or control panel": ""}
 
 
 class DomainMode(enum.Enum):
@@ -113,11 +146,14 @@ def _lookup(text: str, spellings: dict[str, DomainMode], source: str) -> DomainM
     expected = sorted(spellings)
     raise InvalidMode(
         (
-            Violation(
+            templated(
                 "mode.unknown",
-                f"{shown!r} is not a domain mode in the {source} spelling; expected one of "
-                + ", ".join(repr(s) for s in expected),
-                {"value": shown, "expected": tuple(expected)},
+                {
+                    "value": shown,
+                    "expected": tuple(expected),
+                    "choices": ", ".join(repr(s) for s in expected),
+                },
+                variant=_SPELLINGS[source],
             ),
         )
     )
@@ -171,52 +207,22 @@ def relay_analysis(
             return None, ()
         # The control panel deletes mxRelay in authoritative mode [mgr M-DOM]: the
         # platform alone hosts the domain, so there is nowhere to relay to.
-        return None, (
-            Violation(
-                "relay.not_allowed",
-                "an authoritative domain has no relay target: mail to unknown "
-                "addresses bounces; remove mxRelay or switch to non-authoritative mode",
-            ),
-        )
+        return None, (templated("relay.not_allowed"),)
     if target is None:
-        return None, (
-            Violation(
-                "relay.required",
-                "a non-authoritative domain needs a relay target (mxRelay) for mail "
-                "to addresses this platform does not know, e.g. mx1.mail.ovh.net",
-            ),
-        )
+        return None, (templated("relay.required"),)
     found: list[Violation] = []
     if len(target) > MAX_RELAY_TARGET_LENGTH:
         found.append(
-            Violation(
-                "relay.too_long",
-                f"a relay target has at most {MAX_RELAY_TARGET_LENGTH} characters, "
-                f"not {len(target)}",
-                {"maximum": MAX_RELAY_TARGET_LENGTH, "length": len(target)},
-            )
+            templated("relay.too_long", {"maximum": MAX_RELAY_TARGET_LENGTH, "length": len(target)})
         )
     try:
         # One trailing dot, case and U-labels are all normalized here, as the
         # control panel strips one trailing dot before its checks [mgr M-DOM].
         host = normalize_domain(target).ascii
     except InvalidDomain as exc:
-        found.append(
-            Violation(
-                "relay.invalid_host",
-                "the relay target is not a valid host name: "
-                + "; ".join(v.message for v in exc.violations),
-                {"reasons": exc.codes},
-            )
-        )
+        found.append(templated("relay.invalid_host", {"reasons": exc.codes}, causes=exc.violations))
         return None, tuple(found)
     if host in own_hosts:
         # M-DOM: "Warning: Infinite loop!" — the platform would relay to itself.
-        found.append(
-            Violation(
-                "relay.loop",
-                f"{host} is a host of this platform: relaying to it would loop forever",
-                {"host": host},
-            )
-        )
+        found.append(templated("relay.loop", {"host": host}))
     return (None if found else host), tuple(found)

@@ -25,15 +25,39 @@ from typing import TypeVar
 import attrs
 
 from ..domains import Domain, normalize_domain
-from ..errors import InvalidRelayTarget, RoutingError, Violation, require_str
+from ..errors import InvalidRelayTarget, RoutingError, Violation, require_str, templated
+from ..i18n._catalog import register
 from ..naming import Address, parse_address
 from ._modes import DomainMode, relay_analysis, relay_form
 
 _T = TypeVar("_T")
 
 
-def _refuse(code: str, message: str, **params: object) -> RoutingError:
-    return RoutingError((Violation(code, message, params),))
+#: The English templates of the platform rules; the French is in the package's
+#: gettext catalog.
+MESSAGES = register(
+    {
+        "platform.invalid_name": "a platform name is a non-empty line of printable characters",
+        "platform.no_host": "a platform is reached through at least one host name",
+        "platform.duplicate_domain": "a platform holds a domain only once",
+        "platform.address_taken:alias": (
+            "{address} is already an alias; an address is a mailbox or an alias"
+        ),
+        "platform.address_taken": (
+            "{address} is already a mailbox; an address is a mailbox or an alias"
+        ),
+        "platform.unknown_mailbox": (
+            "an alias delivers to a mailbox of the same platform; {mailbox} is not one"
+        ),
+        "platform.domain_not_hosted": (
+            "the platform does not hold the domain {domain}; add it first"
+        ),
+    }
+)
+
+
+def _refuse(code: str, variant: str = "", /, **params: object) -> RoutingError:
+    return RoutingError((templated(code, params, variant=variant),))
 
 
 # --- domains as a platform holds them ------------------------------------------
@@ -117,18 +141,14 @@ class HostedDomain:
 def _check_name(instance: Platform, attribute: attrs.Attribute[str], value: str) -> None:
     require_str(value, "a platform name")
     if not value.strip() or not value.isprintable():
-        raise _refuse(
-            "platform.invalid_name",
-            "a platform name is a non-empty line of printable characters",
-            name=value[:40],
-        )
+        raise _refuse("platform.invalid_name", name=value[:40])
 
 
 def _host_names(value: str | Iterable[str]) -> tuple[str, ...]:
     hosts = (value,) if isinstance(value, str) else tuple(value)
     normalized = tuple(dict.fromkeys(normalize_domain(h).ascii for h in hosts))
     if not normalized:
-        raise _refuse("platform.no_host", "a platform is reached through at least one host name")
+        raise _refuse("platform.no_host")
     return normalized
 
 
@@ -167,7 +187,7 @@ class Platform:
     def __attrs_post_init__(self) -> None:
         names = [hosted.name.ascii for hosted in self.domains]
         if len(set(names)) != len(names):
-            raise _refuse("platform.duplicate_domain", "a platform holds a domain only once")
+            raise _refuse("platform.duplicate_domain")
         relay_problems = [
             v
             for hosted in self.domains
@@ -229,11 +249,7 @@ class Platform:
             raise RoutingError((_not_hosted(mailbox),))
         receiver = hosted.resolve(mailbox.login)
         if receiver is not None and receiver != mailbox:
-            raise _refuse(
-                "platform.address_taken",
-                f"{mailbox} is already an alias; an address is a mailbox or an alias",
-                address=str(mailbox),
-            )
+            raise _refuse("platform.address_taken", "alias", address=str(mailbox))
         return self._replace(attrs.evolve(hosted, mailboxes=hosted.mailboxes | {mailbox.login}))
 
     def with_alias(self, alias: str | Address, /, *, mailbox: str | Address) -> Platform:
@@ -260,21 +276,10 @@ class Platform:
         found = []
         home = self.hosted(target.domain)
         if home is None or target.login.lower() not in home.mailboxes:
-            found.append(
-                Violation(
-                    "platform.unknown_mailbox",
-                    f"an alias delivers to a mailbox of the same platform; {target} is not one",
-                    {"mailbox": str(target)},
-                )
-            )
+            found.append(templated("platform.unknown_mailbox", {"mailbox": str(target)}))
         if hosted is not None and login.lower() in hosted.mailboxes:
             found.append(
-                Violation(
-                    "platform.address_taken",
-                    f"{login}@{hosted.name.ascii} is already a mailbox; an address is a "
-                    "mailbox or an alias",
-                    {"address": f"{login}@{hosted.name.ascii}"},
-                )
+                templated("platform.address_taken", {"address": f"{login}@{hosted.name.ascii}"})
             )
         return found
 
@@ -288,11 +293,7 @@ def _as_address(value: str | Address) -> Address:
 
 
 def _not_hosted(address: Address) -> Violation:
-    return Violation(
-        "platform.domain_not_hosted",
-        f"the platform does not hold the domain {address.domain.ascii}; add it first",
-        {"domain": address.domain.ascii},
-    )
+    return templated("platform.domain_not_hosted", {"domain": address.domain.ascii})
 
 
 def check_relay_target(

@@ -24,9 +24,22 @@ from collections.abc import Iterable
 import attrs
 
 from ..domains import Domain, normalize_domain
-from ..errors import AuthoritativeDomainDetected, RoutingError, Violation
+from ..errors import AuthoritativeDomainDetected, RoutingError, templated
+from ..i18n._catalog import register
 from ._modes import DomainMode
 from ._platforms import Platform, _instances
+
+#: The English templates of the topology rules; the French is in the package's
+#: gettext catalog (``topology.authoritative_domain_detected`` is the exception's,
+#: in :mod:`emailpro_core.errors`).
+MESSAGES = register(
+    {
+        "topology.host_taken": (
+            "{host} already reaches platform {platform!r}; a host reaches one platform"
+        ),
+        "topology.duplicate_platform": "two platforms are named {platform!r}",
+    }
+)
 
 
 def _coexistence_problem(
@@ -38,14 +51,7 @@ def _coexistence_problem(
         if shared_hosts:
             host = min(shared_hosts)
             return RoutingError(
-                (
-                    Violation(
-                        "topology.host_taken",
-                        f"{host} already reaches platform {other.name!r}; a host reaches "
-                        "one platform",
-                        {"host": host, "platform": other.name},
-                    ),
-                )
+                (templated("topology.host_taken", {"host": host, "platform": other.name}),)
             )
         for hosted in platform.domains:
             theirs = other.hosted(hosted.name)
@@ -85,13 +91,7 @@ class Topology:
         for index, platform in enumerate(self.platforms):
             if platform.name in names[:index]:
                 raise RoutingError(
-                    (
-                        Violation(
-                            "topology.duplicate_platform",
-                            f"two platforms are named {platform.name!r}",
-                            {"platform": platform.name},
-                        ),
-                    )
+                    (templated("topology.duplicate_platform", {"platform": platform.name}),)
                 )
             problem = _coexistence_problem(platform, self.platforms[:index])
             if problem is not None:

@@ -23,6 +23,9 @@ import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from ..i18n import _catalog
+from ..i18n._catalog import register
+
 # Kinds of file that are not regular, as an error message names them.
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -33,8 +36,41 @@ _KINDS = (
 )
 
 
+def _variant(kind: str) -> str:
+    # "a named pipe" -> "named_pipe": the catalog key of the kind's wording.
+    return kind.removeprefix("a ").replace(" ", "_")
+
+
+#: The English templates of a file that is not read (``input_file.not_regular`` has
+#: one wording per kind of file); the French is in the package's gettext catalog.
+MESSAGES = register(
+    {
+        **{
+            f"input_file.not_regular:{_variant(kind)}": f"not a regular file ({kind})"
+            for kind in [*(kind for _, kind in _KINDS), "not a file"]
+        },
+        "input_file.too_large": "larger than the limit of {size}",
+    }
+)
+
+
 class InputFileError(Exception):
-    """A file that is not read: not a regular file, or larger than its limit."""
+    """A file that is not read: not a regular file, or larger than its limit.
+
+    Attributes:
+        key: The catalog key of the message (``input_file.not_regular:<kind>``,
+            ``input_file.too_large``); ``str()`` is its English.
+        params: The data behind it.
+    """
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(_catalog.render(key, params))
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang``."""
+        return _catalog.render(self.key, self.params, lang)
 
 
 def file_kind(mode: int, /) -> str:
@@ -64,7 +100,8 @@ def open_regular_file(path: str | os.PathLike[str], /) -> BinaryIO:
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            raise InputFileError(f"not a regular file ({file_kind(mode)})")
+            kind = file_kind(mode)
+            raise InputFileError(f"input_file.not_regular:{_variant(kind)}", kind=kind)
         # A regular file never blocks: the flag changes nothing for it, and is left.
         return os.fdopen(descriptor, "rb")
     except BaseException:
@@ -83,7 +120,7 @@ def read_at_most(stream: BinaryIO, limit: int, /) -> bytes:
     """
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputFileError(f"larger than the limit of {_size(limit)}")
+        raise InputFileError("input_file.too_large", size=_size(limit), limit=limit)
     return data
 
 

@@ -34,6 +34,7 @@ import dns.rdatatype
 import dns.rdtypes.txtbase
 
 from ..errors import SourceDataError
+from ..i18n._catalog import register
 from ._answers import MX, SRV, TXT, RData, normalize_name
 from ._wire.rdata import ipv6_text
 
@@ -97,6 +98,19 @@ def rdata_value(rdata: dns.rdata.Rdata, origin: dns.name.Name = dns.name.root) -
     return str(rdata.to_text(origin=origin, relativize=False))
 
 
+#: The English templates of records an offline source cannot read; the French is in
+#: the package's gettext catalog (``reason`` stays in dnspython's words).
+MESSAGES = register(
+    {
+        "source.long_character_string": (
+            "a {rdtype} character-string has at most {maximum} octets (RFC 1035 §3.3); "
+            "got {length}: give the text as one str to have it cut"
+        ),
+        "source.bad_record": "cannot read {value!r} as a {rdtype} record: {reason}",
+    }
+)
+
+
 def _as_octets(part: object, rdtype: str) -> bytes:
     if isinstance(part, bytes):
         return part
@@ -117,9 +131,9 @@ def _parse_txt(rdtype: str, value: object) -> TXT:
         strings = tuple(_as_octets(part, rdtype) for part in value)
         for part in strings:
             if len(part) > MAX_CHARACTER_STRING:
-                raise SourceDataError(
-                    f"a {rdtype} character-string has at most {MAX_CHARACTER_STRING} octets "
-                    f"(RFC 1035 §3.3); got {len(part)}: give the text as one str to have it cut"
+                raise SourceDataError.templated(
+                    "source.long_character_string",
+                    {"rdtype": rdtype, "maximum": MAX_CHARACTER_STRING, "length": len(part)},
                 )
         return TXT(strings)
     raise TypeError(
@@ -161,7 +175,9 @@ def parse_record(rdtype: str, value: object, /) -> RData:
             dns.rdataclass.IN, rdtype, value, origin=dns.name.root, relativize=False
         )
     except (dns.exception.DNSException, ValueError) as exc:
-        raise SourceDataError(f"cannot read {value!r} as a {rdtype} record: {exc}") from None
+        raise SourceDataError.templated(
+            "source.bad_record", {"value": value, "rdtype": rdtype, "reason": str(exc)}
+        ) from None
     return rdata_value(rdata)
 
 

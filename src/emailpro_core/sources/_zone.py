@@ -29,6 +29,7 @@ import dns.rdatatype
 import dns.zone
 
 from ..errors import DomainOutsideZone, ZoneFileError, require_str
+from ..i18n._catalog import register
 from ._answers import Answer, AnswerStatus, AsyncRecordSource, Query, RecordSource
 from ._inputfiles import InputFileError, read_regular_file
 from ._memtable import (
@@ -102,6 +103,12 @@ class DualSource(RecordSource, AsyncRecordSource, Protocol):
     """A source with both ``lookup`` and ``lookup_async`` (every source here is one)."""
 
 
+#: The English template of the problem emailpro_core finds in a zone itself (the
+#: other problems are in dnspython's words, or the system's); the French is in the
+#: package's gettext catalog.
+MESSAGES = register({"zone_file.no_origin": "the zone has no origin"})
+
+
 def _zone_error(source: str, exc: BaseException) -> ZoneFileError:
     text = str(exc) or type(exc).__name__
     if "'$GENERATE'" in text:
@@ -115,7 +122,7 @@ def _zone_error(source: str, exc: BaseException) -> ZoneFileError:
 def _read_zone(zone: dns.zone.Zone) -> ZoneData:
     origin = zone.origin
     if origin is None:
-        raise ZoneFileError("<zone>", "the zone has no origin")
+        raise ZoneFileError("<zone>", MESSAGES["zone_file.no_origin"], reason="zone_file.no_origin")
     nodes: dict[str, dict[str, RRSet]] = {}
     negative_ttl = _DEFAULT_NEGATIVE_TTL
     for owner, node in zone.nodes.items():
@@ -254,7 +261,7 @@ class ZoneSource(TableSource):
         try:
             data = read_regular_file(path, limit=MAX_ZONE_BYTES).decode("utf-8")
         except InputFileError as exc:
-            raise ZoneFileError(shown, str(exc)) from None
+            raise ZoneFileError(shown, str(exc), reason=exc.key, reason_params=exc.params) from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             # ValueError: a path no file can have (a NUL character, a lone surrogate).
             problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import quote
 
 import attrs
 
-from ..errors import Violation, require_str
+from ..errors import Violation, require_str, templated
+from ..i18n._catalog import register
 from ..sources._answers import Answer, AnswerStatus, Query, Resolution, lookup, lookup_many
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -33,6 +35,18 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 DOMAIN_MACRO_LETTERS = frozenset("slodiphv")
 #: RFC 7208 §7.1: "c", "r" and "t" are allowed only in explanation text.
 EXPLAIN_MACRO_LETTERS = frozenset("slodiphvcrt")
+
+#: The English templates of a malformed macro-string, by ``code:variant`` (see
+#: :class:`MacroScan`); the French is in the package's gettext catalog. A record's
+#: parser adds where the string is (:mod:`emailpro_core.spf`).
+SCAN_TEMPLATES = {
+    "spf.syntax:character": "{character!r} is not allowed",
+    "spf.bad_macro:invalid": "invalid macro {macro!r}",
+    "spf.bad_macro:zero_count": "a macro's part count cannot be zero",
+    # The brace is a param: a template's "{{" would render as a lone "{".
+    "spf.bad_macro:percent": "'%' must be followed by {opening!r}, '%', '_' or '-'",
+}
+MESSAGES = register(SCAN_TEMPLATES)
 #: RFC 7208 §7.3: an expanded name used in a query is cut, on the left, to 253 characters.
 MAX_NAME_LENGTH = 253
 _MAX_LABEL = 63
@@ -78,6 +92,10 @@ class MacroString:
     parts: tuple[str | Macro, ...] = attrs.field(eq=False, repr=False)
 
 
+def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class MacroScan:
     """The outcome of :func:`scan_macro_string`.
@@ -87,23 +105,34 @@ class MacroScan:
         ends_with_macro: Whether the last item is a macro-expand (§7.1 ``domain-end``).
         code: For a malformed string, the violation code (``spf.bad_macro``, ``spf.syntax``).
         message: For a malformed string, what is wrong.
+        variant: For a malformed string, which wording of ``code`` (:data:`SCAN_TEMPLATES`).
+        params: For a malformed string, the data behind ``message``.
     """
 
     value: MacroString | None
     ends_with_macro: bool = False
     code: str = ""
     message: str = ""
+    variant: str = ""
+    params: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen)
 
 
-def _macro(text: str, start: int, letters: frozenset[str]) -> tuple[Macro | str, int]:
-    """The macro at ``text[start:]`` (just after ``%{``), or an error message; and its end."""
+def _malformed(code: str, variant: str, **params: object) -> MacroScan:
+    message = templated(code, params, variant=variant).message
+    return MacroScan(None, code=code, message=message, variant=variant, params=params)
+
+
+def _macro(text: str, start: int, letters: frozenset[str]) -> tuple[Macro | MacroScan, int]:
+    """The macro at ``text[start:]`` (just after ``%{``), or what is wrong; and its end."""
     close = text.find("}", start)
     body = _MACRO_BODY.fullmatch(text, start, close) if close >= 0 else None
     if body is None or body[1].lower() not in letters:
-        return f"invalid macro {text[start - 2 : close + 1 or None]!r}", close
+        return _malformed(
+            "spf.bad_macro", "invalid", macro=text[start - 2 : close + 1 or None]
+        ), close
     significant = body[2].lstrip("0")
     if body[2] and not significant:
-        return "a macro's part count cannot be zero", close
+        return _malformed("spf.bad_macro", "zero_count"), close
     count = min(int(significant[:4]), _MAX_PARTS) if significant else None
     return Macro(body[1].lower(), count, bool(body[3]), body[4], body[1].isupper()), close + 1
 
@@ -123,7 +152,7 @@ def scan_macro_string(text: str, letters: frozenset[str], *, spaces: bool = Fals
         ends_with_macro = char == "%"
         if char != "%":
             if not low <= ord(char) <= 0x7E:
-                return MacroScan(None, code="spf.syntax", message=f"{char!r} is not allowed")
+                return _malformed("spf.syntax", "character", character=char)
             literal.append(char)
             i += 1
         elif follow in _ESCAPES:
@@ -131,15 +160,14 @@ def scan_macro_string(text: str, letters: frozenset[str], *, spaces: bool = Fals
             i += 2
         elif follow == "{":
             macro, i = _macro(text, i + 2, letters)
-            if isinstance(macro, str):
-                return MacroScan(None, code="spf.bad_macro", message=macro)
+            if isinstance(macro, MacroScan):
+                return macro
             if literal:
                 parts.append("".join(literal))
                 literal = []
             parts.append(macro)
         else:
-            message = "'%' must be followed by '{', '%', '_' or '-'"
-            return MacroScan(None, code="spf.bad_macro", message=message)
+            return _malformed("spf.bad_macro", "percent", opening="{")
     if literal:
         parts.append("".join(literal))
     return MacroScan(MacroString(text, tuple(parts)), ends_with_macro)
@@ -157,7 +185,7 @@ def parse_macro_string(
     """
     scan = scan_macro_string(require_str(text, "a macro string"), letters, spaces=spaces)
     if scan.value is None:
-        return None, (Violation(scan.code, scan.message, {"text": text}),)
+        return None, (templated(scan.code, {"text": text, **scan.params}, variant=scan.variant),)
     return scan.value, ()
 
 

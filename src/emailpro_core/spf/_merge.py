@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..errors import Violation, require_str
+from ..errors import Violation, require_str, templated
+from ..i18n._catalog import register
 from ._syntax import is_spf_text, parse_spf
 from ._terms import Mechanism, MechanismKind, Modifier, Qualifier
 
@@ -38,6 +39,29 @@ class SpfMerge:
     record: str | None
     changed: bool = False
     violations: tuple[Violation, ...] = ()
+
+
+#: The English templates of a merge refused; the French is in the package's gettext
+#: catalog. Codes the checker's findings share have the variant ``merge``.
+MESSAGES = register(
+    {
+        "spf.bad_include": (
+            "{include!r} is not a domain to include (write the domain only: mx.ovh.com)"
+        ),
+        "spf.multiple_records:merge": (
+            "{count} SPF records are published; merge them by hand into one (RFC 7208 §4.5)"
+        ),
+        "spf.duplicate_include": "include:{include} appears {count} times; keep one",
+        "spf.include_qualified": (
+            "the record has {term!r}; changing its qualifier changes the domain's policy, "
+            "so it is left to the owner"
+        ),
+        "spf.too_many_lookups:merge": (
+            "the record would have {count} DNS-querying terms; the limit is {maximum} "
+            "(RFC 7208 §4.6.4)"
+        ),
+    }
+)
 
 
 def _refuse(*violations: Violation) -> SpfMerge:
@@ -91,22 +115,9 @@ def merge_spf(existing: str | Sequence[str] | None, include: str, /) -> SpfMerge
         or len(target.record.terms) != 1
         or include.lower().startswith("include:")
     ):
-        return _refuse(
-            Violation(
-                "spf.bad_include",
-                f"{include!r} is not a domain to include (write the domain only: mx.ovh.com)",
-                {"include": include},
-            )
-        )
+        return _refuse(templated("spf.bad_include", {"include": include}))
     if len(texts) > 1:
-        return _refuse(
-            Violation(
-                "spf.multiple_records",
-                f"{len(texts)} SPF records are published; merge them by hand into one "
-                "(RFC 7208 §4.5)",
-                {"count": len(texts)},
-            )
-        )
+        return _refuse(templated("spf.multiple_records", {"count": len(texts)}, variant="merge"))
     new_term = f"include:{include}"
     if not texts:
         return SpfMerge(f"v=spf1 {new_term} ~all", True)
@@ -127,20 +138,11 @@ def merge_spf(existing: str | Sequence[str] | None, include: str, /) -> SpfMerge
     ]
     if len(present) > 1:
         return _refuse(
-            Violation(
-                "spf.duplicate_include",
-                f"include:{include} appears {len(present)} times; keep one",
-                {"include": include, "count": len(present)},
-            )
+            templated("spf.duplicate_include", {"include": include, "count": len(present)})
         )
     if present and present[0].qualifier is not Qualifier.PASS:
         return _refuse(
-            Violation(
-                "spf.include_qualified",
-                f"the record has {present[0].to_text()!r}; changing its qualifier changes "
-                "the domain's policy, so it is left to the owner",
-                {"include": include, "term": present[0].to_text()},
-            )
+            templated("spf.include_qualified", {"include": include, "term": present[0].to_text()})
         )
     if present:
         record, changed = text, False
@@ -151,11 +153,10 @@ def merge_spf(existing: str | Sequence[str] | None, include: str, /) -> SpfMerge
     assert merged is not None  # a valid record plus a valid include term still parses
     if merged.dns_terms > MAX_DNS_TERMS:
         return _refuse(
-            Violation(
+            templated(
                 "spf.too_many_lookups",
-                f"the record would have {merged.dns_terms} DNS-querying terms; the limit is "
-                f"{MAX_DNS_TERMS} (RFC 7208 §4.6.4)",
                 {"count": merged.dns_terms, "maximum": MAX_DNS_TERMS},
+                variant="merge",
             )
         )
     return SpfMerge(record, changed)

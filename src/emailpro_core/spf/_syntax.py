@@ -19,10 +19,12 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..errors import Violation, require_str
+from ..errors import Violation, require_str, templated
+from ..i18n._catalog import register
 from ._macros import (
     DOMAIN_MACRO_LETTERS,
     EXPLAIN_MACRO_LETTERS,
+    SCAN_TEMPLATES,
     MacroScan,
     MacroString,
     scan_macro_string,
@@ -78,6 +80,40 @@ def is_spf_text(text: str, /) -> bool:
     return text[:6].lower() == _VERSION and (len(text) == 6 or text[6] == " ")
 
 
+#: The English templates of a record's problems, each naming the term it is in;
+#: the French is in the package's gettext catalog. A malformed macro-string in a
+#: term has its wording from :data:`SCAN_TEMPLATES`, variant ``<variant>_in_term``.
+_IN_TERM = " (in {term!r})"
+MESSAGES = register(
+    {
+        "spf.not_spf": "an SPF record starts with 'v=spf1' followed by a space or the end",
+        **{
+            key: template + _IN_TERM
+            for key, template in [
+                ("spf.bad_domain:empty", "the domain is empty"),
+                (
+                    "spf.bad_domain:toplabel",
+                    "a domain must end with '.' and a top-level label (letters, digits, "
+                    "inner hyphens; not all digits) or with a macro",
+                ),
+                ("spf.bad_domain:missing", "{mechanism} needs ':' and a domain"),
+                ("spf.bad_cidr", "prefix length must be 0 to {maximum}, without leading zeros"),
+                ("spf.bad_cidr:unexpected", "unexpected {text!r} after {mechanism}"),
+                ("spf.syntax:unexpected", "unexpected {text!r} after {mechanism}"),
+                ("spf.bad_ip", "{mechanism} needs ':' and a valid address"),
+                ("spf.unknown_mechanism", "unknown mechanism {name!r}"),
+                ("spf.syntax:not_a_term", "not a mechanism or a modifier"),
+                ("spf.syntax:all_argument", "'all' takes no argument"),
+                ("spf.syntax:modifier_name", "a modifier name starts with a letter"),
+                ("spf.non_ascii", "SPF records are 7-bit ASCII (§3.1)"),
+                ("spf.duplicate_modifier", "{modifier}= appears more than once"),
+                *((key + "_in_term", text) for key, text in SCAN_TEMPLATES.items()),
+            ]
+        },
+    }
+)
+
+
 class _Problems:
     """Collects the violations of one term, with its position and text."""
 
@@ -86,21 +122,22 @@ class _Problems:
         self.term = term
         self.found = found
 
-    def add(self, code: str, message: str, **params: object) -> None:
+    def add(self, code: str, variant: str = "", /, **params: object) -> None:
         params.update(position=self.position, term=self.term)
-        self.found.append(Violation(f"spf.{code}", f"{message} (in {self.term!r})", params))
+        self.found.append(templated(f"spf.{code}", params, variant=variant))
 
     def scan(self, text: str, letters: frozenset[str]) -> MacroScan:
         scan = scan_macro_string(text, letters)
         if scan.value is None:
-            self.add(scan.code.removeprefix("spf."), scan.message)
+            code = scan.code.removeprefix("spf.")
+            self.add(code, f"{scan.variant}_in_term", **scan.params)
         return scan
 
 
 def _domain_spec(text: str, problems: _Problems) -> MacroString | None:
     """A domain-spec (§7.1): a macro-string ending in a macro or in ``.`` toplabel [``.``]."""
     if not text:
-        problems.add("bad_domain", "the domain is empty")
+        problems.add("bad_domain", "empty")
         return None
     scan = problems.scan(text, DOMAIN_MACRO_LETTERS)
     if scan.value is None or scan.ends_with_macro:
@@ -110,12 +147,7 @@ def _domain_spec(text: str, problems: _Problems) -> MacroString | None:
     tail = tail[:-1] if tail.endswith(".") else tail
     _, dot, top = tail.rpartition(".")
     if not dot or not _is_toplabel(top):
-        problems.add(
-            "bad_domain",
-            "a domain must end with '.' and a top-level label (letters, digits, "
-            "inner hyphens; not all digits) or with a macro",
-            domain=text,
-        )
+        problems.add("bad_domain", "toplabel", domain=text)
         return None
     return scan.value
 
@@ -125,7 +157,7 @@ def _cidr(digits: str | None, maximum: int, problems: _Problems) -> int | None:
         return None
     if _CIDR.fullmatch(digits) and int(digits[:4]) <= maximum:
         return int(digits)
-    problems.add("bad_cidr", f"prefix length must be 0 to {maximum}, without leading zeros")
+    problems.add("bad_cidr", maximum=maximum)
     return None
 
 
@@ -160,7 +192,7 @@ def _address_mechanism(
         except ValueError:
             ip = None
     if ip is None:
-        problems.add("bad_ip", f"{kind.value} needs ':' and a valid address")
+        problems.add("bad_ip", mechanism=kind.value)
         return None
     maximum = 32 if kind is MechanismKind.IP4 else 128
     before = len(problems.found)
@@ -184,15 +216,15 @@ def _mechanism(token: str, problems: _Problems) -> Mechanism | None:
         kind = MechanismKind(name.lower())
     except ValueError:
         if _NAME.fullmatch(name):
-            problems.add("unknown_mechanism", f"unknown mechanism {name!r}", name=name)
+            problems.add("unknown_mechanism", name=name)
         else:
-            problems.add("syntax", "not a mechanism or a modifier")
+            problems.add("syntax", "not_a_term")
         return None
     if kind in (MechanismKind.IP4, MechanismKind.IP6):
         return _address_mechanism(kind, qualifier, args, problems)
     if kind is MechanismKind.ALL:
         if args:
-            problems.add("syntax", "'all' takes no argument")
+            problems.add("syntax", "all_argument")
             return None
         return Mechanism(kind, qualifier)
     cidr4 = cidr6 = None
@@ -205,12 +237,12 @@ def _mechanism(token: str, problems: _Problems) -> Mechanism | None:
             return None
     if not args:
         if kind in (MechanismKind.INCLUDE, MechanismKind.EXISTS):
-            problems.add("bad_domain", f"{kind.value} needs ':' and a domain")
+            problems.add("bad_domain", "missing", mechanism=kind.value)
             return None
         return Mechanism(kind, qualifier, cidr4=cidr4, cidr6=cidr6)
     if not args.startswith(":"):
         code = "syntax" if kind in (MechanismKind.INCLUDE, MechanismKind.EXISTS) else "bad_cidr"
-        problems.add(code, f"unexpected {args!r} after {kind.value}")
+        problems.add(code, "unexpected", text=args, mechanism=kind.value)
         return None
     domain = _domain_spec(args[1:], problems)
     return None if domain is None else Mechanism(kind, qualifier, domain, None, cidr4, cidr6)
@@ -219,7 +251,7 @@ def _mechanism(token: str, problems: _Problems) -> Mechanism | None:
 def _modifier(token: str, equals: int, problems: _Problems) -> Modifier | None:
     name, value = token[:equals], token[equals + 1 :]
     if not _NAME.fullmatch(name):
-        problems.add("syntax", "a modifier name starts with a letter", name=name)
+        problems.add("syntax", "modifier_name", name=name)
         return None
     lowered = name.lower()
     if lowered in ("redirect", "exp"):
@@ -257,13 +289,7 @@ def _parse(text: str) -> SpfParse:
         first = text.split(" ", 1)[0]
         return SpfParse(
             None,
-            (
-                Violation(
-                    "spf.not_spf",
-                    "an SPF record starts with 'v=spf1' followed by a space or the end",
-                    {"position": 0, "term": first},
-                ),
-            ),
+            (templated("spf.not_spf", {"position": 0, "term": first}),),
         )
     found: list[Violation] = []
     terms: list[Term] = []
@@ -272,7 +298,7 @@ def _parse(text: str) -> SpfParse:
         problems = _Problems(position + len(_VERSION), token, found)
         if not token.isascii():
             bad = next(c for c in token if not c.isascii())
-            problems.add("non_ascii", "SPF records are 7-bit ASCII (§3.1)", character=bad)
+            problems.add("non_ascii", character=bad)
             continue
         equals = token.find("=")
         other = re.search(r"[:/]", token)
@@ -281,7 +307,7 @@ def _parse(text: str) -> SpfParse:
             term = _modifier(token, equals, problems)
             if term is not None and term.name in ("redirect", "exp"):
                 if term.name in seen:
-                    problems.add("duplicate_modifier", f"{term.name}= appears more than once")
+                    problems.add("duplicate_modifier", modifier=term.name)
                 seen.add(term.name)
         else:
             term = _mechanism(token, problems)
