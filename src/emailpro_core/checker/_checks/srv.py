@@ -18,7 +18,7 @@ from ...records import ExpectedRecord, Profile
 from ...sources._answers import SRV, Answer, AnswerStatus, Query, Resolution, lookup_many
 from .._findings import Check, Finding, FixAction, FixLine, Status
 from .._make import finding
-from .._phrases import Listing, Phrase, phrase
+from .._phrases import Listing, phrase
 from .base import (
     Context,
     absolute,
@@ -68,8 +68,7 @@ MESSAGES = register(
             "the SRV record {name} points to port {ports} instead of {port}: "
             "mail clients get wrong settings"
         ),
-        "checker.srv_target": "{target}",
-        "checker.srv_target:numbered": "{target} (server {number})",
+        "checker.srv_target": "{target} (server {number})",
         "finding.autodiscover.shadowed": (
             "{name} exists and does not lead to the service host: mail clients try it "
             "before the SRV record and get no or wrong settings; remove it"
@@ -191,14 +190,14 @@ def _srv_findings(
 
 
 def _target_params(ctx: Context, records: tuple[SRV, ...]) -> dict[str, object]:
-    parts: list[Phrase] = []
+    parts: list[object] = []
     for srv in records:
         number = ctx.profile.server_number_of(srv.target)
         if number is not None:
             target = absolute(srv.target)
-            parts.append(phrase("checker.srv_target:numbered", target=target, number=number))
+            parts.append(phrase("checker.srv_target", target=target, number=number))
         else:
-            parts.append(phrase("checker.srv_target", target=absolute(srv.target)))
+            parts.append(absolute(srv.target))
     want = ctx.setup.server_number
     host = (
         ctx.profile.server_host(want)
