@@ -45,7 +45,7 @@ import attrs
 
 from ..i18n import _catalog
 from ..i18n._catalog import normalize_language
-from ._phrases import _frozen, from_json, is_plain, label, localized, to_json
+from ._phrases import _frozen, fill, from_json, is_plain, label, localized, to_json
 
 #: The cause of an ``UNKNOWN`` finding whose check ran out of time. Other causes
 #: are the values of :class:`~emailpro_core.sources.FailureCause`.
@@ -265,8 +265,7 @@ class Finding:
         template = _catalog.registered_template(key)
         if template is None or _english(key, self.params) != english:
             return english
-        translated = _catalog.translate(key, template, language)
-        return _catalog.fill(translated, localized(self.params, language), language)
+        return fill(_catalog.translate(key, template, language), self.params, language)
 
     def to_dict(self, lang: str | None = None) -> dict[str, object]:
         """A JSON-ready view with stable keys; :meth:`from_dict` reads it back.

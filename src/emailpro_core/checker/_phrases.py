@@ -62,7 +62,7 @@ class Phrase:
     def render(self, language: str = _catalog.DEFAULT_LANGUAGE) -> str:
         """The phrase in ``language`` (a normalized language: ``"en"``, ``"fr"``)."""
         template = _catalog.translate(self.key, _catalog._TEMPLATES[self.key], language)
-        return _catalog.fill(template, localized(self.params, language), language)
+        return fill(template, self.params, language)
 
     def __str__(self) -> str:
         return self.render()
@@ -88,7 +88,7 @@ class Listing:
 
     def render(self, language: str = _catalog.DEFAULT_LANGUAGE) -> str:
         """The items in ``language``, joined."""
-        return self.separator.join(str(_render(item, language)) for item in self.items)
+        return self.separator.join(str(_value(item, language)) for item in self.items)
 
     def __str__(self) -> str:
         return self.render()
@@ -132,9 +132,26 @@ def localized(params: Mapping[str, object], language: str, /) -> Mapping[str, ob
     return {name: _render(value, language) for name, value in params.items()}
 
 
+def _value(value: object, language: str) -> object:
+    # In a translation, data is made printable (as _catalog.fill does); the words
+    # rendered here already are, and keep their non-breaking spaces.
+    rendered = _render(value, language)
+    if rendered is value and language != _catalog.DEFAULT_LANGUAGE:
+        return _catalog._printable(value)
+    return rendered
+
+
+def fill(template: str, params: Mapping[str, object], language: str, /) -> str:
+    """``template`` filled from ``params`` rendered in ``language`` (already normalized)."""
+    if language == _catalog.DEFAULT_LANGUAGE:
+        return _catalog.fill(template, localized(params, language))
+    values = {name: _value(value, language) for name, value in params.items()}
+    return template.format_map(_catalog._Holes(values))
+
+
 def label(key: str, language: str, /, **params: object) -> str:
     """One of this module's labels in ``language`` (already normalized)."""
-    return _catalog.fill(_catalog.translate(key, MESSAGES[key], language), params, language)
+    return _catalog.fill(_catalog.translate(key, MESSAGES[key], language), params)
 
 
 # --- the JSON form of params -------------------------------------------------------
