@@ -330,6 +330,7 @@ def test_french_follows_french_typography() -> None:
 
 def test_the_shipped_mo_is_the_compiled_po() -> None:
     from babel.messages import pofile
+
     with (LOCALE / "fr" / "LC_MESSAGES" / "emailpro_core.po").open("rb") as stream:
         catalog = pofile.read_po(stream, locale="fr")
     source = {(m.context, m.id): m.string for m in catalog if m.id and m.string}
@@ -394,11 +395,13 @@ def hand_written_violations(path: Path, name: str = "") -> list[int]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = node.func.id if isinstance(node.func, ast.Name) else None
+        called = node.func.id if isinstance(node.func, ast.Name) else None
         attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
-        if name == "Violation" or (name == "Finding" and not factory):
-            lines.append(node.lineno)
-        elif "evolve" in (name, attribute) and any(k.arg == "message" for k in node.keywords):
+        by_hand = called == "Violation" or (called == "Finding" and not factory)
+        reworded = "evolve" in (called, attribute) and any(
+            k.arg == "message" for k in node.keywords
+        )
+        if by_hand or reworded:
             lines.append(node.lineno)
     return lines
 

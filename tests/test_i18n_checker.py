@@ -12,7 +12,6 @@ import pickle
 import string
 
 import pytest
-from fix_loop import broken_zones, diagnose
 from hypothesis import HealthCheck, given, settings
 
 from emailpro_core import DomainSetup, ZoneSource, check_domain
@@ -22,6 +21,7 @@ from emailpro_core.checker._phrases import Listing, phrase
 from emailpro_core.errors import Violation
 from emailpro_core.examples import example_zone
 from emailpro_core.i18n import LANGUAGES, _catalog
+from fix_loop import BrokenZone, broken_zones, diagnose
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -182,9 +182,7 @@ def test_diagnosis_json_in_french() -> None:
     """A diagnosis in French JSON: the messages in French, everything else the same."""
     english, french = MYDOMAIN.to_dict(), json.loads(MYDOMAIN.to_json(lang="fr"))
     assert [f["code"] for f in french["findings"]] == list(MYDOMAIN.codes)
-    assert [f["message"] for f in french["findings"]] == [
-        f.render("fr") for f in MYDOMAIN.findings
-    ]
+    assert [f["message"] for f in french["findings"]] == [f.render("fr") for f in MYDOMAIN.findings]
     strip = ("message", "fix_reason")
     assert [{k: v for k, v in f.items() if k not in strip} for f in french["findings"]] == [
         {k: v for k, v in f.items() if k not in strip}
@@ -216,7 +214,9 @@ def test_a_bad_mapping_in_params_is_a_clear_error() -> None:
 
 def test_revised_keeps_and_adds_params() -> None:
     """A revised finding is rendered again from its template with the params added."""
-    base = finding(Check.SPF, Status.ERROR, "spf.too_many_lookups", "a.", {"name": "a.", "detail": "d"})
+    base = finding(
+        Check.SPF, Status.ERROR, "spf.too_many_lookups", "a.", {"name": "a.", "detail": "d"}
+    )
     done = revised(base, variant="drop_one", params={"dropped": "a:x"})
     assert done.message == (
         "the SPF record of a. needs too many DNS-querying terms (permerror): d; to be within "
@@ -240,9 +240,9 @@ def _holes(found: Finding, text: str) -> list[str]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(broken_zones())
-def test_every_finding_renders_in_every_language(zone: object) -> None:
+def test_every_finding_renders_in_every_language(zone: BrokenZone) -> None:
     """Any broken zone: each finding renders in fr and en, fr differs, the data does not."""
-    diagnosis = diagnose(zone, zone.zone)  # type: ignore[attr-defined]
+    diagnosis = diagnose(zone, zone.zone)
     french = Diagnosis.from_dict(json.loads(diagnosis.to_json(lang="fr")))
     assert french.codes == diagnosis.codes
     for found, read in zip(diagnosis.findings, french.findings, strict=True):
@@ -261,3 +261,30 @@ def test_every_finding_renders_in_every_language(zone: object) -> None:
         if found.fix_reason:
             assert found.render_fix_reason("fr") != found.fix_reason
         assert _catalog.registered_template(found.key) is not None
+
+
+def test_the_command_table_in_french() -> None:
+    """The check command's table: English by default, the messages and fixes in French on ask."""
+    from emailpro_core.cli._render import diagnosis_table
+
+    english = diagnosis_table(MYDOMAIN, color=False)
+    assert diagnosis_table(MYDOMAIN, color=False, lang="en") == english
+    french = diagnosis_table(MYDOMAIN, color=False, lang="fr")
+    assert french[0] == english[0]
+    assert any(FRENCH["spf.multiple_records"][0] in line for line in french)
+    assert any(line.strip().startswith("fix: supprimer mydomain.ovh.") for line in french)
+    unknown = finding(
+        Check.MX,
+        Status.UNKNOWN,
+        "dns.unknown",
+        "a.",
+        {"deadline": 1.0, "cause": "deadline"},
+        variant="deadline",
+        cause="deadline",
+        reason="checker.reason.deadline",
+    )
+    rows = diagnosis_table(Diagnosis("a", (unknown,)), color=False, lang="fr")
+    assert rows[-1].strip() == (
+        f"pas de correction{NBSP}: la vérification n’a pas abouti, donc rien n’est connu "
+        f"comme faux{NBSP}: réessayez avec un délai plus long"
+    )

@@ -14,7 +14,7 @@ A tuple of phrases or violations reads as its items joined with ``"; "``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -68,8 +68,8 @@ class Phrase:
         return self.render()
 
 
-def _items(values: object) -> tuple[object, ...]:
-    return tuple(values)  # type: ignore[call-overload]
+def _items(values: Iterable[object]) -> tuple[object, ...]:
+    return tuple(values)
 
 
 @attrs.frozen

@@ -403,7 +403,7 @@ def _at_all(verdict: SpanVerdict) -> bool:
     return term is None or term.lstrip("+-~?").lower() == "all"
 
 
-def _ranges(verdicts: list[SpanVerdict]) -> str:
+def _ranges(verdicts: list[SpanVerdict]) -> str | Phrase:
     """The addresses of ``verdicts``, joined: a network, or a first-last range."""
     spans = spans_of(n for v in verdicts for n in v.span.networks())
     shown = []
