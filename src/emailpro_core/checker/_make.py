@@ -37,11 +37,12 @@ def finding(
         KeyError: no template is registered for the message or the reason.
     """
     values = params if params is not None else {}
+    key = f"finding.{code}" if not variant else message_key(code, variant)
     return Finding(
         check,
         status,
         code,
-        _english(message_key(code, variant), values),
+        _english(key, values),
         name,
         expected,
         observed,

@@ -14,6 +14,7 @@ A tuple of phrases or violations reads as its items joined with ``"; "``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -61,11 +62,21 @@ class Phrase:
 
     def render(self, language: str = _catalog.DEFAULT_LANGUAGE) -> str:
         """The phrase in ``language`` (a normalized language: ``"en"``, ``"fr"``)."""
+        if language == _catalog.DEFAULT_LANGUAGE:
+            return _english(self)
         template = _catalog.translate(self.key, _catalog._TEMPLATES[self.key], language)
         return fill(template, self.params, language)
 
     def __str__(self) -> str:
         return self.render()
+
+
+# The English of a phrase is made while building findings, for every domain; the
+# same few phrases (the provider's addresses, "the MX records") come back domain
+# after domain, so their English is kept (a phrase is immutable; bounded cache).
+@functools.lru_cache(maxsize=1024)
+def _english(said: Phrase) -> str:
+    return fill(_catalog._TEMPLATES[said.key], said.params, _catalog.DEFAULT_LANGUAGE)
 
 
 def _items(values: Iterable[object]) -> tuple[object, ...]:
@@ -118,6 +129,9 @@ def _render(value: object, language: str) -> object:
 def is_plain(params: Mapping[str, object], /) -> bool:
     """Whether no value of ``params`` depends on the language."""
     for value in params.values():
+        kind = type(value)
+        if kind is str or kind is int:  # most values: names and counts
+            continue
         if isinstance(value, (Phrase, Violation, Listing)) or (
             isinstance(value, tuple) and (not value or isinstance(value[0], (Phrase, Violation)))
         ):
