@@ -288,3 +288,20 @@ def test_the_command_table_in_french() -> None:
         f"pas de correction{NBSP}: la vérification n’a pas abouti, donc rien n’est connu "
         f"comme faux{NBSP}: réessayez avec un délai plus long"
     )
+
+
+def test_phrases_and_listings_read_as_english() -> None:
+    """str() of a phrase or a listing is its English, as the findings' messages use it."""
+    listed = Listing(("a.", phrase("checker.srv_target", target="b.", number=3)))
+    assert str(listed) == "a., b. (server 3)"
+    assert listed.render("fr") == "a., b. (serveur 3)"
+    assert str(phrase("checker.what.mx")) == "the MX records"
+
+
+def test_a_refused_domain_quotes_any_error() -> None:
+    """An error the checker has no words for is quoted as its text, in every language."""
+    from emailpro_core.checker._bulk import _refused
+
+    refused = _refused(DomainSetup("example.org"), "setup.invalid", ValueError("odd"))
+    (found,) = refused.findings
+    assert (found.message, found.render("fr")) == ("not checked: odd", f"non vérifié{NBSP}: odd")
