@@ -132,6 +132,9 @@ def test_dict_form() -> None:
                 "fix": [{"action": "add", "line": ADD.line}],
                 "cause": None,
                 "fix_reason": "",
+                "params": {},
+                "variant": "",
+                "fix_reason_key": "",
             }
         ],
     }

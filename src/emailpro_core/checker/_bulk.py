@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 
+from ..i18n._catalog import register
 from ..records import OVH_EMAIL_PRO, DomainSetup, InvalidSetup, Profile
 from ..sources import DomainOutsideZone, require_zone_holds
 from ..sources._answers import AsyncRecordSource, run_async
 from ._checks.sender import ProviderSender, provider_sender
-from ._findings import Check, Diagnosis, Finding, Status
+from ._findings import Check, Diagnosis, Status
+from ._make import finding
+from ._phrases import coded, phrase
 from ._runner import make_context, run_async_checks
 
 #: Domains in flight at once, unless told otherwise.
@@ -57,25 +60,47 @@ async def _one(
     return await run_async_checks(ctx, source, deadline=deadline, sender=sender)
 
 
-#: Why a domain that was not checked has no fix lines, by the code that says so.
-_REFUSED_REASONS = {
-    "setup.invalid": "the setup is wrong, not the zone: correct the setup",
-    "domain.outside_zone": "the zones given do not hold the domain: give its zone",
-}
+#: A domain that was not checked, and why it has no fix lines, by the code that says so.
+#: ``{error}`` is the error that stopped it (its own module words it).
+MESSAGES = register(
+    {
+        "finding.setup.invalid": "not checked: {error}",
+        "checker.reason.setup.invalid": "the setup is wrong, not the zone: correct the setup",
+        "finding.domain.outside_zone": "not checked: {error}",
+        "checker.reason.domain.outside_zone": (
+            "the zones given do not hold the domain: give its zone"
+        ),
+        # The errors' own words (errors.py), here so that they render in every language.
+        "checker.invalid_setup": "invalid domain setup: {problems}",
+        "checker.outside_zone:one": "{domain} is not in the zone {zones}",
+        "checker.outside_zone:many": "{domain} is in none of the zones {zones}",
+    }
+)
+
+
+def _said(error: Exception) -> object:
+    """The error's text as a phrase, in the words of its ``str`` (a plain string else)."""
+    if isinstance(error, InvalidSetup) and error.violations and error.subject == "domain setup":
+        return phrase("checker.invalid_setup", problems=coded(error.violations))
+    if isinstance(error, DomainOutsideZone) and error.zones:
+        shown = ", ".join(zone or "." for zone in error.zones)
+        key = "checker.outside_zone:one" if len(error.zones) == 1 else "checker.outside_zone:many"
+        return phrase(key, domain=error.domain, zones=shown)
+    return str(error)
 
 
 def _refused(setup: DomainSetup, code: str, error: Exception) -> Diagnosis:
     """The diagnosis of a domain that cannot be checked: one ``ERROR`` saying why."""
     domain = setup.domain.ascii
-    finding = Finding(
+    refused = finding(
         Check.DOMAIN,
         Status.ERROR,
         code,
-        f"not checked: {error}",
         domain + ".",
-        fix_reason=_REFUSED_REASONS[code],
+        {"error": _said(error)},
+        reason=f"checker.reason.{code}",
     )
-    return Diagnosis(domain, (finding,))
+    return Diagnosis(domain, (refused,))
 
 
 async def check_domains(

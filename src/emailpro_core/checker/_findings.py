@@ -43,6 +43,10 @@ from typing import Any
 
 import attrs
 
+from ..i18n import _catalog
+from ..i18n._catalog import normalize_language
+from ._phrases import _frozen, fill, from_json, is_plain, label, localized, to_json
+
 #: The cause of an ``UNKNOWN`` finding whose check ran out of time. Other causes
 #: are the values of :class:`~emailpro_core.sources.FailureCause`.
 DEADLINE = "deadline"
@@ -108,11 +112,15 @@ class FixLine:
         # Rebuilt through the class, as for Finding (see Finding.__reduce__).
         return (FixLine, (self.action, self.line, self.old))
 
-    def to_text(self) -> str:
-        """The change on one line (two for a replacement), in a fixed-width layout."""
-        if self.action is FixAction.REPLACE:
-            return f"replace {self.old}\n   with {self.line}"
-        return f"{self.action.value:<7} {self.line}"
+    def to_text(self, lang: str | None = None) -> str:
+        """The change on one line (two for a replacement), in a fixed-width layout.
+
+        The action is a word of ``lang`` (English by default); the lines are zone
+        lines, the same in every language.
+        """
+        return label(
+            f"checker.fix.{self.action.value}", normalize_language(lang), **_fix_params(self)
+        )
 
     def to_dict(self) -> dict[str, str]:
         """A JSON-ready view: ``{"action", "line"}`` (and ``"old"`` for a replacement)."""
@@ -131,6 +139,10 @@ class FixLine:
         )
 
 
+def _fix_params(fix: FixLine) -> dict[str, object]:
+    return {"line": fix.line, "old": fix.old}
+
+
 def _lines(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
@@ -147,11 +159,15 @@ def _findings(values: Iterable[Finding]) -> tuple[Finding, ...]:
 class Finding:
     """One result of one check.
 
+    The checker writes its findings with :func:`finding`: the message and the fix
+    reason are catalog templates filled from ``params``, so :meth:`render` and
+    :meth:`render_fix_reason` write them in any language emailpro_core speaks.
+
     Attributes:
         check: The check it belongs to.
         status: OK, WARNING, ERROR, UNKNOWN or SKIPPED.
         code: A stable dotted code (``mx.foreign``); documented in ``docs/checker.md``.
-        message: A sentence for humans; it may be reworded between releases.
+        message: A sentence for humans, in English; it may be reworded between releases.
         name: The DNS name the finding is about, absolute (``example.org.``).
         expected: The records the provider expects there, as zone lines.
         observed: The records found there, as zone lines.
@@ -160,7 +176,15 @@ class Finding:
             :class:`~emailpro_core.sources.FailureCause` value or ``"deadline"``;
             for ``SKIPPED``, why it was not checked (``"outside_zone"``).
         fix_reason: When a finding that is not ``OK`` has no fix lines, why no
-            zone change can repair it and what to do instead (empty otherwise).
+            zone change can repair it and what to do instead (empty otherwise), in English.
+        params: The data behind the message and the fix reason (names, counts,
+            causes; a part of the sentence chosen by the check, or a parser's
+            violations, which render in the language asked for). Keys may be
+            added between releases, never renamed or removed.
+        variant: Which wording of the code the message is, when a code has
+            several (``""`` for its only or main one).
+        fix_reason_key: The catalog key of the fix reason (``""`` when there is
+            none, or when it was written by hand).
     """
 
     check: Check
@@ -173,53 +197,115 @@ class Finding:
     fix: tuple[FixLine, ...] = attrs.field(default=(), converter=_fixes)
     cause: str | None = None
     fix_reason: str = ""
+    # Not compared: a finding is what its code, its English message and its
+    # records say; the params are the data that message was made from.
+    params: Mapping[str, object] = attrs.field(
+        factory=dict, converter=_frozen, kw_only=True, eq=False, repr=lambda p: repr(dict(p))
+    )
+    variant: str = attrs.field(default="", kw_only=True, eq=False)
+    fix_reason_key: str = attrs.field(default="", kw_only=True, eq=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Diagnoses cross processes in bulk (check_domains_parallel): rebuilt
-        # through the class, a finding pickles in about half the time attrs'
-        # field-by-field state takes (measured in docs/performance.md).
-        return (
-            Finding,
-            (
-                self.check,
-                self.status,
-                self.code,
-                self.message,
-                self.name,
-                self.expected,
-                self.observed,
-                self.fix,
-                self.cause,
-                self.fix_reason,
-            ),
+        # through the class (or a function) from positional values, a finding
+        # pickles in about half the time attrs' field-by-field state takes
+        # (measured in docs/performance.md). MappingProxyType does not pickle:
+        # the params go as a plain dict.
+        values = (
+            self.check,
+            self.status,
+            self.code,
+            self.message,
+            self.name,
+            self.expected,
+            self.observed,
+            self.fix,
+            self.cause,
+            self.fix_reason,
         )
+        if not (self.params or self.variant or self.fix_reason_key):
+            return (Finding, values)  # a finding written by hand: the class itself
+        return (_rebuild_finding, (*values, dict(self.params), self.variant, self.fix_reason_key))
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view with stable keys; :meth:`from_dict` reads it back."""
+    @property
+    def key(self) -> str:
+        """The catalog key of the message: ``finding.<code>``, or ``finding.<code>:<variant>``.
+
+        A finding and a violation may share a code (the finding that reports a
+        parser's violation): the finding's sentences are kept apart by the
+        prefix (see :func:`message_key`).
+        """
+        return message_key(self.code, self.variant)
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        A finding written by hand, whose message is not its template's, keeps
+        its own message in every language.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        return self._render(self.key, self.message, normalize_language(lang))
+
+    def render_fix_reason(self, lang: str | None = None) -> str:
+        """The fix reason in ``lang`` (empty when there is none).
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = normalize_language(lang)
+        if not self.fix_reason_key:
+            return self.fix_reason
+        return self._render(self.fix_reason_key, self.fix_reason, language)
+
+    def _render(self, key: str, english: str, language: str) -> str:
+        if language == _catalog.DEFAULT_LANGUAGE:
+            return english
+        template = _catalog.registered_template(key)
+        if template is None or _english(key, self.params) != english:
+            return english
+        return fill(_catalog.translate(key, template, language), self.params, language)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """A JSON-ready view with stable keys; :meth:`from_dict` reads it back.
+
+        ``message`` and ``fix_reason`` are in ``lang`` (English by default); the
+        codes and ``params`` are the same in every language.
+        """
+        language = normalize_language(lang)
         return {
             "check": self.check.value,
             "status": self.status.value,
             "code": self.code,
-            "message": self.message,
+            "message": self.render(language),
             "name": self.name,
             "expected": list(self.expected),
             "observed": list(self.observed),
             "fix": [line.to_dict() for line in self.fix],
             "cause": self.cause,
-            "fix_reason": self.fix_reason,
+            "fix_reason": self.render_fix_reason(language),
+            "params": {key: to_json(value) for key, value in self.params.items()},
+            "variant": self.variant,
+            "fix_reason_key": self.fix_reason_key,
         }
 
-    def to_text(self) -> str:
+    def to_text(self, lang: str | None = None) -> str:
         """The status, code and message, then each fix line (or why there is none)."""
-        lines = [f"{self.status.name} {self.code}: {self.message}"]
-        lines.extend("  " + fix.to_text().replace("\n", "\n  ") for fix in self.fix)
+        language = normalize_language(lang)
+        lines = [f"{self.status.name} {self.code}: {self.render(language)}"]
+        lines.extend("  " + fix.to_text(language).replace("\n", "\n  ") for fix in self.fix)
         if not self.fix and self.fix_reason:
-            lines.append(f"  no fix: {self.fix_reason}")
+            reason = self.render_fix_reason(language)
+            lines.append("  " + label("checker.no_fix", language, reason=reason))
         return "\n".join(lines)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Finding:
-        """Read :meth:`to_dict`'s form back.
+        """Read :meth:`to_dict`'s form back (``params`` and the keys after it may be absent).
+
+        The message and fix reason are read as written: a document written in
+        French reads back with French ones (its codes and params are the same).
 
         Raises:
             ValueError: a key is missing or a value is not one the checker writes.
@@ -228,6 +314,7 @@ class Finding:
         cause = _mapping(data).get("cause")
         if cause is not None and not isinstance(cause, str):
             raise ValueError(f"a finding's cause is a string or null, not {cause!r}")
+        params = _get(data, "params", Mapping, {})
         return cls(
             Check(_get(data, "check", str)),
             Status(_get(data, "status", str)),
@@ -239,7 +326,53 @@ class Finding:
             fix=tuple(FixLine.from_dict(item) for item in _get(data, "fix", list, [])),
             cause=cause,
             fix_reason=_get(data, "fix_reason", str, ""),
+            params={str(key): from_json(value) for key, value in params.items()},
+            variant=_get(data, "variant", str, ""),
+            fix_reason_key=_get(data, "fix_reason_key", str, ""),
         )
+
+
+def _rebuild_finding(*values: Any) -> Finding:
+    (check, status, code, message, name, expected, observed, fix, cause, reason) = values[:10]
+    params, variant, reason_key = values[10:]
+    return Finding(
+        check,
+        status,
+        code,
+        message,
+        name,
+        expected,
+        observed,
+        fix,
+        cause,
+        reason,
+        params=params,
+        variant=variant,
+        fix_reason_key=reason_key,
+    )
+
+
+def message_key(code: str, variant: str = "", /) -> str:
+    """The catalog key of a finding's message: ``finding.<code>[:<variant>]``.
+
+    A finding that relays a parser's violation under the violation's code (a
+    DMARC warning, the strength of a DKIM key) has a wording shared by all
+    those codes: its variant is dotted (``dmarc.warning``) and is the key
+    itself, ``finding.dmarc.warning``.
+    """
+    if "." in variant:
+        return f"finding.{variant}"
+    return f"finding.{code}:{variant}" if variant else f"finding.{code}"
+
+
+def _english(key: str, params: Mapping[str, object]) -> str:
+    template = _catalog._TEMPLATES[key]
+    if is_plain(params):
+        try:
+            return template.format_map(params)
+        except KeyError:  # a hole: shown as it is written, by fill()
+            return _catalog.fill(template, params)
+    return _catalog.fill(template, localized(params, _catalog.DEFAULT_LANGUAGE))
 
 
 @attrs.frozen
@@ -301,42 +434,50 @@ class Diagnosis:
         """Every fix of every finding, in order, without repeats."""
         return tuple(dict.fromkeys(line for f in self.findings for line in f.fix))
 
-    def to_text(self) -> str:
+    def to_text(self, lang: str | None = None) -> str:
         """A heading with the overall :attr:`status`, then one line per check.
 
         A line shows the check, its worst status and that finding's code and
-        message; ``(+N: codes)`` lists the check's other findings.
+        message (in ``lang``, English by default); ``(+N: codes)`` lists the
+        check's other findings.
         """
+        language = normalize_language(lang)
         lines = [f"{self.domain}: {self.status.name}"]
         for check in Check:
             found = sorted(self.of(check), key=lambda f: -_severity(f.status))
             if not found:
                 continue
             first = found[0]
-            line = f"  {check.value:<12} {first.status.name:<8} {first.code}: {first.message}"
+            message = first.render(language)
+            line = f"  {check.value:<12} {first.status.name:<8} {first.code}: {message}"
             if len(found) > 1:
                 line += f" (+{len(found) - 1}: {', '.join(f.code for f in found[1:])})"
             lines.append(line)
         return "\n".join(lines)
 
-    def fix_text(self) -> str:
+    def fix_text(self, lang: str | None = None) -> str:
         """Every fix as text, one change per line (empty when nothing is to change)."""
-        return "\n".join(line.to_text() for line in self.fix)
+        language = normalize_language(lang)
+        return "\n".join(line.to_text(language) for line in self.fix)
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view: ``{"version", "domain", "status", "ok", "worst", "findings"}``."""
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """A JSON-ready view: ``{"version", "domain", "status", "ok", "worst", "findings"}``.
+
+        The messages are in ``lang`` (English by default); see :meth:`Finding.to_dict`.
+        """
+        language = normalize_language(lang)
         return {
             "version": SCHEMA_VERSION,
             "domain": self.domain,
             "status": self.status.value,
             "ok": self.ok,
             "worst": self.worst.value,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict(language) for f in self.findings],
         }
 
-    def to_json(self, *, indent: int | None = None) -> str:
+    def to_json(self, *, indent: int | None = None, lang: str | None = None) -> str:
         """:meth:`to_dict` as JSON (one line unless ``indent`` is given)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], /) -> Diagnosis:

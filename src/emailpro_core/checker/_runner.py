@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from ..i18n._catalog import register
 from ..records import OVH_EMAIL_PRO, DomainSetup, Profile, expected_records
 from ..sources._answers import (
     Answer,
@@ -35,6 +36,7 @@ from ._checks.sender import ProviderSender
 from ._checks.spf import check_spf
 from ._checks.srv import check_autodiscover, check_ownership
 from ._findings import DEADLINE, Check, Diagnosis, Finding, Status
+from ._make import finding
 
 _Run = Callable[[Context, ProviderSender | None], Resolution[tuple[Finding, ...]]]
 
@@ -61,6 +63,21 @@ def make_context(setup: DomainSetup, /, *, profile: Profile = OVH_EMAIL_PRO) -> 
     """
     return Context(setup, profile, expected_records(setup, profile=profile))
 
+
+#: The findings of checks that did not run: the domain does not exist, or time ran out.
+MESSAGES = register(
+    {
+        "finding.dns.skipped": "not checked: the domain does not exist",
+        "checker.reason.no_zone_yet": (
+            "there is no zone to change yet: create it, then check again"
+        ),
+        "finding.dns.unknown:deadline": "not finished within the deadline of {deadline} s",
+        "checker.reason.deadline": (
+            "the check did not finish, so nothing is known to be wrong: "
+            "retry with a longer deadline"
+        ),
+    }
+)
 
 #: How much of a source's exception text a message repeats.
 _SHOWN_ERROR = 100
@@ -95,28 +112,28 @@ def assemble(
             continue  # only a non-authoritative domain with a relay target has one
         if index and missing:
             findings.append(
-                Finding(
+                finding(
                     check,
                     Status.SKIPPED,
                     "dns.skipped",
-                    "not checked: the domain does not exist",
                     absolute(ctx.domain),
-                    fix_reason="there is no zone to change yet: create it, then check again",
+                    {"name": absolute(ctx.domain)},
+                    reason="checker.reason.no_zone_yet",
                 )
             )
         elif index in results:
             findings.extend(results[index])
         else:
             findings.append(
-                Finding(
+                finding(
                     check,
                     Status.UNKNOWN,
                     "dns.unknown",
-                    f"not finished within the deadline of {deadline} s",
                     absolute(ctx.domain),
+                    {"deadline": deadline, "cause": DEADLINE},
+                    variant="deadline",
                     cause=DEADLINE,
-                    fix_reason="the check did not finish, so nothing is known to be wrong: "
-                    "retry with a longer deadline",
+                    reason="checker.reason.deadline",
                 )
             )
     return Diagnosis(ctx.domain, tuple(findings))

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from ..checker import Diagnosis, Finding, Status
+from ..checker._phrases import label
+from ..i18n import normalize_language
 from ._common import Output, one_line
 
 # SGR codes (ECMA-48 §8.3.117): green, yellow, bold red, magenta, dim.
@@ -70,21 +72,27 @@ def _counts(findings: tuple[Finding, ...]) -> str:
     return ", ".join(parts)
 
 
-def _fix_lines(finding: Finding, color: bool) -> Iterator[str]:
+def _fix_lines(finding: Finding, color: bool, language: str = "en") -> Iterator[str]:
     for fix in finding.fix:
         # A replacement is two lines ("replace OLD" / "   with NEW"): keep them aligned.
-        for index, line in enumerate(fix.to_text().split("\n")):
+        for index, line in enumerate(fix.to_text(language).split("\n")):
             prefix = "fix: " if index == 0 else "     "
             yield " " * 9 + paint(prefix + one_line(line), _FIX_COLOR, color=color)
     if not finding.fix and finding.fix_reason and finding.status in _NEEDS_ACTION:
-        yield " " * 9 + paint("no fix: " + one_line(finding.fix_reason), _FIX_COLOR, color=color)
+        reason = one_line(finding.render_fix_reason(language))
+        text = label("checker.no_fix", language, reason=reason)
+        yield " " * 9 + paint(text, _FIX_COLOR, color=color)
 
 
-def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = False) -> list[str]:
+def diagnosis_table(
+    diagnosis: Diagnosis, /, *, color: bool, verbose: bool = False, lang: str | None = None
+) -> list[str]:
     """The diagnosis as lines: a heading, then one row per finding with its fix below.
 
     With ``verbose``, each finding also lists the records expected and observed.
+    The messages, fix actions and fix reasons are in ``lang`` (English by default).
     """
+    language = normalize_language(lang)
     # The overall status (SKIPPED findings aside), as the JSON's "status" says it.
     worst = diagnosis.status
     heading = f"{diagnosis.domain}: {paint(worst.name, _COLORS[worst], color=color)}"
@@ -92,14 +100,14 @@ def diagnosis_table(diagnosis: Diagnosis, /, *, color: bool, verbose: bool = Fal
     lines.append(f"{'STATUS':<8} {'CHECK':<13} {'CODE':<25} MESSAGE")
     for finding in diagnosis.findings:
         status = paint(f"{finding.status.name:<8}", _COLORS[finding.status], color=color)
-        message = one_line(finding.message)
+        message = one_line(finding.render(language))
         if finding.cause and finding.status is Status.UNKNOWN:
             message += f" [cause: {finding.cause}]"
         lines.append(f"{status} {finding.check.value:<13} {finding.code:<25} {message}")
         if verbose:
             lines.extend(f"{'':9}expected: {one_line(line)}" for line in finding.expected)
             lines.extend(f"{'':9}observed: {one_line(line)}" for line in finding.observed)
-        lines.extend(_fix_lines(finding, color))
+        lines.extend(_fix_lines(finding, color, language))
     return lines
 
 

@@ -16,6 +16,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rdtypes.ANY.TXT
 
+from ...i18n._catalog import register
 from ...records import DomainSetup, ExpectedRecord, Profile, RecordSet
 from ...records._zonetext import MAX_CHARACTER_STRING, split_txt, zone_line
 from ...sources._answers import (
@@ -30,18 +31,42 @@ from ...sources._answers import (
     lookup_many,
 )
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding
+from .._phrases import Phrase
 
 #: The cause of a ``SKIPPED`` finding: an offline source cannot know the name.
 OUTSIDE_ZONE = AnswerStatus.OUTSIDE_ZONE.value
-#: Why a finding about a name an offline source does not hold has no fix.
+#: Why a finding about a name an offline source does not hold has no fix (in English),
+#: and its catalog key.
 OUTSIDE_REASON = (
     "the name is not in this zone, so nothing here is known to be wrong: "
     "give the zone a fallback source for it, or check live"
 )
-#: Why an ``UNKNOWN`` finding (the DNS did not answer) has no fix.
+OUTSIDE_KEY = "checker.reason.outside_zone"
+#: Why an ``UNKNOWN`` finding (the DNS did not answer) has no fix, and its catalog key.
 UNKNOWN_REASON = (
     "the DNS did not answer, so no record is known to be wrong: retry, "
     "or repair the name servers that failed"
+)
+UNKNOWN_KEY = "checker.reason.unknown"
+
+#: The findings every check shares, and their fix reasons. ``{what}`` is a phrase
+#: of the check ("the MX records"); ``{cause}`` a code (``timeout``), kept as it is.
+MESSAGES = register(
+    {
+        "finding.dns.outside_zone": (
+            "{what} not checked: {where} is outside the records this source holds"
+        ),
+        "finding.dns.outside_zone:detail": (
+            "{what} not checked: {where} is outside the records this source holds: {detail}"
+        ),
+        "finding.dns.unknown": "{what} unknown: the lookup of {where} failed ({cause})",
+        "finding.dns.unknown:detail": (
+            "{what} unknown: the lookup of {where} failed ({cause}): {detail}"
+        ),
+        OUTSIDE_KEY: OUTSIDE_REASON,
+        UNKNOWN_KEY: UNKNOWN_REASON,
+    }
 )
 
 
@@ -239,30 +264,39 @@ def held_lines(ctx: Context, answers: Iterable[Answer], /) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def undetermined(check: Check, answer: Answer, what: str, /) -> Finding:
+def undetermined(check: Check, answer: Answer, what: Phrase, /) -> Finding:
     """The finding for an answer that proves nothing: ``UNKNOWN``, or ``SKIPPED`` offline.
 
     "Unknown is not missing": a failed lookup never reads as an absent record.
+    ``what`` names what is not known, as a phrase of the check.
     """
-    where = f"{absolute(answer.query.name)} {answer.query.rdtype}"
-    detail = f": {answer.detail}" if answer.detail else ""
+    params: dict[str, object] = {
+        "what": what,
+        "where": f"{absolute(answer.query.name)} {answer.query.rdtype}",
+    }
+    variant = ""
+    if answer.detail:
+        params["detail"], variant = answer.detail, "detail"
     if answer.status is AnswerStatus.OUTSIDE_ZONE:
-        return Finding(
+        return finding(
             check,
             Status.SKIPPED,
             "dns.outside_zone",
-            f"{what} not checked: {where} is outside the records this source holds{detail}",
             absolute(answer.query.name),
+            params,
+            variant=variant,
             cause=OUTSIDE_ZONE,
-            fix_reason=OUTSIDE_REASON,
+            reason=OUTSIDE_KEY,
         )
     cause = answer.cause.value if answer.cause is not None else "other"
-    return Finding(
+    params["cause"] = cause
+    return finding(
         check,
         Status.UNKNOWN,
         "dns.unknown",
-        f"{what} unknown: the lookup of {where} failed ({cause}){detail}",
         absolute(answer.query.name),
+        params,
+        variant=variant,
         cause=cause,
-        fix_reason=UNKNOWN_REASON,
+        reason=UNKNOWN_KEY,
     )

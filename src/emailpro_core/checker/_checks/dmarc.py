@@ -12,15 +12,43 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...dmarc import DmarcPolicy, is_dmarc_record, parse_dmarc
+from ...i18n._catalog import register
 from ...records import ExpectedRecord
 from ...sources._answers import TXT, Query, Resolution
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding
+from .._phrases import coded, phrase
 from .base import (
     Context,
     absolute,
     alias_lines,
     remove_lines,
     undetermined,
+)
+
+#: The findings of the DMARC check (RFC 9989, RFC 7489 §6.6.3). A warning of the
+#: parser is quoted as ``{problem}`` under its own code.
+MESSAGES = register(
+    {
+        "finding.dmarc.missing": (
+            "{name} has no DMARC record: receivers cannot tell what to do with mail "
+            "that fails SPF and DKIM; add one (p=none first, to monitor)"
+        ),
+        "finding.dmarc.multiple_records": (
+            "{name} has {count} DMARC records: receivers then apply none; keep one"
+        ),
+        "finding.dmarc.invalid": "the DMARC record at {name} is invalid: {problems}",
+        "finding.dmarc.warning": "the DMARC record at {name}: {problem}",
+        "checker.reason.dmarc_as_is": (
+            "receivers apply the record as it is: edit it by hand if you mean to"
+        ),
+        "finding.dmarc.policy_none": (
+            "{name} has p=none: failing mail is only reported; move to quarantine "
+            "or reject once the reports show all your mail passes"
+        ),
+        "finding.dmarc.ok": "{name} has a DMARC policy of {policy}",
+        "checker.what.dmarc": "the DMARC record",
+    }
 )
 
 
@@ -53,7 +81,7 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     (record,) = expected
     (answer,) = yield (Query(record.name, "TXT"),)  # lookup(), without its generator
     if answer.is_failure:
-        return (undetermined(Check.DMARC, answer, "the DMARC record"),)
+        return (undetermined(Check.DMARC, answer, phrase("checker.what.dmarc")),)
     owner = absolute(record.name)
     wanted = ctx.lines(expected)
     # A record reached through a CNAME lives in another zone, maybe another's: the fix
@@ -71,13 +99,12 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     found = tuple(r for r in answer.records if isinstance(r, TXT) and is_dmarc_record(r.text))
     if not found:
         return (
-            Finding(
+            finding(
                 Check.DMARC,
                 Status.WARNING,
                 "dmarc.missing",
-                f"{owner} has no DMARC record: receivers cannot tell what to do with mail "
-                "that fails SPF and DKIM; add one (p=none first, to monitor)",
                 owner,
+                {"name": owner},
                 expected=wanted,
                 observed=aliased,
                 fix=remove_lines(aliased) + ctx.add(expected),
@@ -87,12 +114,12 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     if len(found) > 1:
         # RFC 7489 §6.6.3: more than one record means no DMARC processing at all.
         return (
-            Finding(
+            finding(
                 Check.DMARC,
                 Status.ERROR,
                 "dmarc.multiple_records",
-                f"{owner} has {len(found)} DMARC records: receivers then apply none; keep one",
                 owner,
+                {"name": owner, "count": len(found)},
                 expected=wanted,
                 observed=lines,
                 fix=_keep_one(ctx, found, lines, expected, aliased, rewrite),
@@ -100,16 +127,16 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         )
     parsed = parse_dmarc(found[0].text)
     if parsed.record is None or parsed.errors:
-        problems = "; ".join(f"{v.message} [{v.code}]" for v in parsed.errors)
+        problems = coded(parsed.errors)
         # Keep what receivers understood; with nothing usable, start from the profile's.
         value = parsed.record.to_text() if parsed.record is not None else record.value or ""
         return (
-            Finding(
+            finding(
                 Check.DMARC,
                 Status.ERROR,
                 "dmarc.invalid",
-                f"the DMARC record at {owner} is invalid: {problems}",
                 owner,
+                {"name": owner, "problems": problems},
                 expected=wanted,
                 observed=lines,
                 fix=rewrite(value, lines[0]),
@@ -121,42 +148,42 @@ def check_dmarc(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     fix: tuple[FixLine, ...] = ()
     if understood != found[0].text:
         fix = rewrite(understood, lines[0])
-    reason = "" if fix else "receivers apply the record as it is: edit it by hand if you mean to"
+    reason = "" if fix else "checker.reason.dmarc_as_is"
     findings = [
-        Finding(
+        finding(
             Check.DMARC,
             Status.WARNING,
             warning.code,
-            f"the DMARC record at {owner}: {warning.message}",
             owner,
+            {"name": owner, "problem": warning},
+            variant="dmarc.warning",
             expected=wanted,
             observed=lines,
             fix=fix,
-            fix_reason=reason,
+            reason=reason,
         )
         for warning in parsed.warnings
     ]
     if parsed.record.policy is DmarcPolicy.NONE:
         findings.append(
-            Finding(
+            finding(
                 Check.DMARC,
                 Status.OK,
                 "dmarc.policy_none",
-                f"{owner} has p=none: failing mail is only reported; move to quarantine "
-                "or reject once the reports show all your mail passes",
                 owner,
+                {"name": owner},
                 expected=wanted,
                 observed=lines,
             )
         )
     else:
         findings.append(
-            Finding(
+            finding(
                 Check.DMARC,
                 Status.OK,
                 "dmarc.ok",
-                f"{owner} has a DMARC policy of {parsed.record.policy.value}",
                 owner,
+                {"name": owner, "policy": parsed.record.policy.value},
                 expected=wanted,
                 observed=lines,
             )

@@ -14,9 +14,12 @@ more than a few dozen questions here; the others are named in an
 
 from __future__ import annotations
 
+from ...i18n._catalog import register
 from ...records import ExpectedRecord
 from ...sources._answers import MX, Answer, AnswerStatus, Query, RData, Resolution, lookup_many
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding
+from .._phrases import phrase
 from .base import (
     Context,
     absolute,
@@ -27,6 +30,65 @@ from .base import (
 #: Foreign MX hosts whose addresses are looked up (A and AAAA), at most.
 MAX_MX_LOOKUPS = 10
 
+#: The findings of the domain and MX checks (RFC 7505, RFC 2181 §10.3).
+MESSAGES = register(
+    {
+        "finding.domain.nxdomain": (
+            "{name} does not exist (NXDOMAIN): register the domain, or create its "
+            "zone at its DNS host, then add the records"
+        ),
+        "checker.reason.no_zone": (
+            "a zone that does not exist cannot be edited: register the domain "
+            "or create its zone first"
+        ),
+        "finding.domain.ok": "{name} exists and answers",
+        "finding.mx.missing": "{name} has no MX record: add the provider's MX records",
+        "finding.mx.missing:foreign": (
+            "no MX record of {name} points to the provider: mail goes to "
+            "{hosts}; replace them with the provider's MX records"
+        ),
+        "finding.mx.null": (
+            "{name} publishes a null MX (RFC 7505): it refuses all mail; replace it "
+            "with the provider's MX records"
+        ),
+        "finding.mx.foreign": (
+            "{name} also has MX records to {hosts}: senders pick among "
+            "all MX hosts, so part of the mail bypasses the provider; remove them"
+        ),
+        "finding.mx.ok": "{name} sends its mail to the provider's MX hosts",
+        "finding.mx.exchanges_not_checked": (
+            "{name} lists more than {limit} foreign MX hosts: "
+            "the addresses of {count} were not looked up ({shown}); "
+            "an MX set that long is unusual, keep the provider's hosts only"
+        ),
+        "finding.mx.exchanges_not_checked:more": (
+            "{name} lists more than {limit} foreign MX hosts: "
+            "the addresses of {count} were not looked up ({shown} and {more} more); "
+            "an MX set that long is unusual, keep the provider's hosts only"
+        ),
+        "finding.mx.partial": (
+            "{name} has {present} of the provider's {wanted} MX records "
+            "at their preferences: publish the full set so mail still arrives when a host is down"
+        ),
+        "finding.mx.cname_target": (
+            "the MX host {host} is an alias (CNAME) of {target}: an "
+            "MX must name a host directly (RFC 2181 §10.3); name the provider's host itself"
+        ),
+        "finding.mx.cname_target:foreign": (
+            "the MX host {host} is an alias (CNAME) of {target}: an "
+            "MX must name a host directly (RFC 2181 §10.3); and it is not the provider's: "
+            "remove it"
+        ),
+        "finding.mx.no_address": (
+            "the MX host {host} has no address (no A or AAAA record): "
+            "mail to it cannot be delivered; remove it"
+        ),
+        "checker.what.domain": "whether the domain exists",
+        "checker.what.mx": "the MX records",
+        "checker.what.mx_address": "the address of MX host {host}",
+    }
+)
+
 
 def check_exists(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     """Whether the domain exists and its nameservers answer (asks the apex MX)."""
@@ -34,38 +96,36 @@ def check_exists(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     name = absolute(ctx.domain)
     if answer.status is AnswerStatus.NXDOMAIN:
         return (
-            Finding(
+            finding(
                 Check.DOMAIN,
                 Status.ERROR,
                 "domain.nxdomain",
-                f"{name} does not exist (NXDOMAIN): register the domain, or create its "
-                "zone at its DNS host, then add the records",
                 name,
-                fix_reason="a zone that does not exist cannot be edited: register the domain "
-                "or create its zone first",
+                {"name": name},
+                reason="checker.reason.no_zone",
             ),
         )
     if answer.is_failure:
-        return (undetermined(Check.DOMAIN, answer, "whether the domain exists"),)
-    return (Finding(Check.DOMAIN, Status.OK, "domain.ok", f"{name} exists and answers", name),)
+        return (undetermined(Check.DOMAIN, answer, phrase("checker.what.domain")),)
+    return (finding(Check.DOMAIN, Status.OK, "domain.ok", name, {"name": name}),)
 
 
 def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     """The MX set: the provider's hosts only, all of them, at their preferences."""
     (answer,) = yield (Query(ctx.domain, "MX"),)  # lookup(), without its generator
     if answer.is_failure:
-        return (undetermined(Check.MX, answer, "the MX records"),)
+        return (undetermined(Check.MX, answer, phrase("checker.what.mx")),)
     expected = ctx.expected(Check.MX)
     found = tuple(dict.fromkeys(r for r in answer.records if isinstance(r, MX)))
     name = absolute(ctx.domain)
     if not found:
         return (
-            Finding(
+            finding(
                 Check.MX,
                 Status.ERROR,
                 "mx.missing",
-                f"{name} has no MX record: add the provider's MX records",
                 name,
+                {"name": name},
                 expected=ctx.lines(expected),
                 fix=ctx.add(expected),
             ),
@@ -74,13 +134,12 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     if any(mx.exchange == "" for mx in found):
         # RFC 7505 §3: a null MX ("0 .") says the domain accepts no mail at all.
         return (
-            Finding(
+            finding(
                 Check.MX,
                 Status.ERROR,
                 "mx.null",
-                f"{name} publishes a null MX (RFC 7505): it refuses all mail; replace it "
-                "with the provider's MX records",
                 name,
+                {"name": name},
                 expected=ctx.lines(expected),
                 observed=all_lines,
                 fix=remove_lines(all_lines) + ctx.add(expected),
@@ -111,13 +170,13 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     foreign_lines = ctx.observed(answer, foreign)
     if not ours:
         findings.append(
-            Finding(
+            finding(
                 Check.MX,
                 Status.ERROR,
                 "mx.missing",
-                f"no MX record of {name} points to the provider: mail goes to "
-                f"{_hosts(foreign)}; replace them with the provider's MX records",
                 name,
+                {"name": name, "hosts": _hosts(foreign)},
+                variant="foreign",
                 expected=ctx.lines(expected),
                 observed=all_lines,
                 fix=remove_lines(foreign_lines) + ctx.add(expected),
@@ -125,13 +184,12 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
         )
     elif foreign:
         findings.append(
-            Finding(
+            finding(
                 Check.MX,
                 Status.ERROR,
                 "mx.foreign",
-                f"{name} also has MX records to {_hosts(foreign)}: senders pick among "
-                "all MX hosts, so part of the mail bypasses the provider; remove them",
                 name,
+                {"name": name, "hosts": _hosts(foreign)},
                 expected=ctx.lines(expected),
                 observed=all_lines,
                 fix=remove_lines(foreign_lines),
@@ -152,28 +210,33 @@ def check_mx(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
 def _ok(
     ctx: Context, name: str, expected: tuple[ExpectedRecord, ...], lines: tuple[str, ...]
 ) -> Finding:
-    return Finding(
+    return finding(
         Check.MX,
         Status.OK,
         "mx.ok",
-        f"{name} sends its mail to the provider's MX hosts",
         name,
+        {"name": name},
         expected=ctx.lines(expected),
         observed=lines,
     )
 
 
 def _not_checked(ctx: Context, answer: Answer, hosts: tuple[str, ...]) -> Finding:
-    shown = ", ".join(absolute(host) for host in hosts[:5])
-    more = f" and {len(hosts) - 5} more" if len(hosts) > 5 else ""
-    return Finding(
+    params = {
+        "name": absolute(ctx.domain),
+        "limit": MAX_MX_LOOKUPS,
+        "count": len(hosts),
+        "hosts": tuple(absolute(host) for host in hosts),
+        "shown": ", ".join(absolute(host) for host in hosts[:5]),
+        "more": max(len(hosts) - 5, 0),
+    }
+    return finding(
         Check.MX,
         Status.WARNING,
         "mx.exchanges_not_checked",
-        f"{absolute(ctx.domain)} lists more than {MAX_MX_LOOKUPS} foreign MX hosts: "
-        f"the addresses of {len(hosts)} were not looked up ({shown}{more}); "
-        "an MX set that long is unusual, keep the provider's hosts only",
         absolute(ctx.domain),
+        params,
+        variant="more" if len(hosts) > 5 else "",
         observed=ctx.observed(
             answer,
             tuple(mx for mx in answer.records if isinstance(mx, MX) and mx.exchange in set(hosts)),
@@ -213,13 +276,12 @@ def _partial(
     expected = ctx.expected(Check.MX)
     missing = tuple(r for r in expected if r.rdata not in ours)
     name = absolute(ctx.domain)
-    return Finding(
+    return finding(
         Check.MX,
         Status.WARNING,
         "mx.partial",
-        f"{name} has {len(set(ours) & wanted)} of the provider's {len(wanted)} MX records "
-        "at their preferences: publish the full set so mail still arrives when a host is down",
         name,
+        {"name": name, "present": len(set(ours) & wanted), "wanted": len(wanted)},
         expected=ctx.lines(expected),
         observed=ctx.observed(answer),
         fix=remove_lines(ctx.observed(answer, extra)) + ctx.add(missing),
@@ -248,17 +310,17 @@ def _target(
                 )
                 for mx, old in zip(records, lines, strict=True)
             )
-            advice = "name the provider's host itself"
+            variant = ""
         else:
-            fix, advice = remove_lines(lines), "and it is not the provider's: remove it"
+            fix, variant = remove_lines(lines), "foreign"
         findings.append(
-            Finding(
+            finding(
                 Check.MX,
                 Status.WARNING,
                 "mx.cname_target",
-                f"the MX host {absolute(host)} is an alias (CNAME) of {absolute(target)}: an "
-                f"MX must name a host directly (RFC 2181 §10.3); {advice}",
                 absolute(ctx.domain),
+                {"host": absolute(host), "target": absolute(target)},
+                variant=variant,
                 observed=lines,
                 fix=fix,
             )
@@ -267,16 +329,17 @@ def _target(
         return findings
     failed = next((x for x in pair if x.is_failure), None)
     if failed is not None:
-        findings.append(undetermined(Check.MX, failed, f"the address of MX host {host}"))
+        findings.append(
+            undetermined(Check.MX, failed, phrase("checker.what.mx_address", host=host))
+        )
         return findings
     findings.append(
-        Finding(
+        finding(
             Check.MX,
             Status.ERROR,
             "mx.no_address",
-            f"the MX host {absolute(host)} has no address (no A or AAAA record): "
-            "mail to it cannot be delivered; remove it",
             absolute(ctx.domain),
+            {"host": absolute(host)},
             observed=lines,
             fix=remove_lines(lines),
         )

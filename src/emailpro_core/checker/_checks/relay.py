@@ -13,17 +13,46 @@ skips the check (``dns.outside_zone``), and a DNS failure leaves it ``UNKNOWN``.
 
 from __future__ import annotations
 
+from ...i18n._catalog import register
 from ...records import DomainSetup
 from ...routing import DomainMode
 from ...sources._answers import MX, Answer, AnswerStatus, Query, Resolution, lookup_many
 from .._findings import Check, Finding, Status
+from .._make import finding
+from .._phrases import phrase
 from .base import Context, absolute, undetermined
 
 #: Why ``relay.unresolvable`` has no fix lines: the target is the service's setting.
-_NOT_IN_ZONE = (
-    "the relay target is a setting of the service (mxRelay), not a record of this zone: "
-    "set it to a host that receives mail, or publish that host's MX or address records "
-    "in its own zone"
+_NOT_IN_ZONE = "checker.reason.relay_setting"
+
+#: The findings of the relay check (RFC 5321 §5.1, RFC 7505); the variant says how
+#: the host receives mail, or why it cannot.
+MESSAGES = register(
+    {
+        _NOT_IN_ZONE: (
+            "the relay target is a setting of the service (mxRelay), not a record of this zone: "
+            "set it to a host that receives mail, or publish that host's MX or address records "
+            "in its own zone"
+        ),
+        "finding.relay.ok": "the relay host {name} receives mail through its MX records",
+        "finding.relay.ok:implicit": (
+            "the relay host {name} has no MX record and receives mail at its address (implicit MX)"
+        ),
+        "finding.relay.unresolvable:null": (
+            "the relay host {name} publishes a null MX (RFC 7505), so it accepts no mail: "
+            "mail for the recipients the platform does not know cannot be relayed, and bounces"
+        ),
+        "finding.relay.unresolvable:nxdomain": (
+            "the relay host {name} does not exist (NXDOMAIN): mail for the recipients the "
+            "platform does not know cannot be relayed, and bounces"
+        ),
+        "finding.relay.unresolvable": (
+            "the relay host {name} has no MX record and no A or AAAA record: mail for the "
+            "recipients the platform does not know cannot be relayed, and bounces"
+        ),
+        "checker.what.relay": "whether the relay host {name} receives mail",
+        "checker.what.relay_address": "the address of the relay host {name}",
+    }
 )
 
 
@@ -46,49 +75,45 @@ def check_relay(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     mx, a, aaaa = yield from lookup_many(Query(host, "MX"), Query(host, "A"), Query(host, "AAAA"))
     name = absolute(host)
     if mx.is_failure:
-        return (undetermined(Check.RELAY, mx, f"whether the relay host {name} receives mail"),)
+        return (undetermined(Check.RELAY, mx, phrase("checker.what.relay", name=name)),)
     exchanges = [r for r in mx.records if isinstance(r, MX)]
     if exchanges:
         if all(r.exchange == "" for r in exchanges):
             # RFC 7505 §3: a null MX ("0 .") says the domain accepts no mail at all.
-            why = "publishes a null MX (RFC 7505), so it accepts no mail"
-            return (_unresolvable(ctx, name, why, mx),)
-        return (_ok(ctx, name, "receives mail through its MX records", mx),)
+            return (_unresolvable(ctx, name, "null", mx),)
+        return (_ok(ctx, name, "", mx),)
     if mx.status is AnswerStatus.NXDOMAIN:
-        return (_unresolvable(ctx, name, "does not exist (NXDOMAIN)", mx),)
+        return (_unresolvable(ctx, name, "nxdomain", mx),)
     # RFC 5321 §5.1: without MX records, the host's own address is its implicit MX.
     found = tuple(x for x in (a, aaaa) if x.records)
     if found:
-        return (
-            _ok(
-                ctx, name, "has no MX record and receives mail at its address (implicit MX)", *found
-            ),
-        )
+        return (_ok(ctx, name, "implicit", *found),)
     failed = next((x for x in (a, aaaa) if x.is_failure), None)
     if failed is not None:
-        return (undetermined(Check.RELAY, failed, f"the address of the relay host {name}"),)
-    return (_unresolvable(ctx, name, "has no MX record and no A or AAAA record", mx, a, aaaa),)
+        return (undetermined(Check.RELAY, failed, phrase("checker.what.relay_address", name=name)),)
+    return (_unresolvable(ctx, name, "", mx, a, aaaa),)
 
 
-def _ok(ctx: Context, name: str, how: str, *answers: Answer) -> Finding:
-    return Finding(
+def _ok(ctx: Context, name: str, variant: str, *answers: Answer) -> Finding:
+    return finding(
         Check.RELAY,
         Status.OK,
         "relay.ok",
-        f"the relay host {name} {how}",
         name,
+        {"name": name},
+        variant=variant,
         observed=tuple(line for answer in answers for line in ctx.observed(answer)),
     )
 
 
-def _unresolvable(ctx: Context, name: str, why: str, *answers: Answer) -> Finding:
-    return Finding(
+def _unresolvable(ctx: Context, name: str, variant: str, *answers: Answer) -> Finding:
+    return finding(
         Check.RELAY,
         Status.ERROR,
         "relay.unresolvable",
-        f"the relay host {name} {why}: mail for the recipients the platform does not "
-        "know cannot be relayed, and bounces",
         name,
+        {"name": name},
+        variant=variant,
         observed=tuple(line for answer in answers for line in ctx.observed(answer)),
-        fix_reason=_NOT_IN_ZONE,
+        reason=_NOT_IN_ZONE,
     )

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import attrs
 
+from ...i18n._catalog import register
 from ...records import Profile
 from ...sources._answers import (
     TXT,
@@ -38,6 +39,8 @@ from ...spf import Mechanism, MechanismKind, Qualifier, SpfOutcome, SpfRecord, p
 from ...spf._eval import spf_texts
 from ...spf._ranges import judge_spans, spans_of
 from .._findings import Status
+from .._phrases import Phrase, phrase
+from .spf_reasons import shown
 
 #: RFC 7208 §4.6.4 allows 10 DNS-querying terms: the walk reads at most as many records.
 _MAX_RECORDS = 10
@@ -48,6 +51,25 @@ _SHOWN = 4
 
 T = TypeVar("T")
 
+#: Where the provider's sending addresses come from, or why they are not known
+#: (quoted by the SPF findings). ``{cause}`` is a code, kept as it is.
+MESSAGES = register(
+    {
+        "checker.origin": "{networks} of {include}",
+        "checker.origin:stand_in": (
+            'the SPF record of {include} was not read (offline); "{record}" stood in for it'
+        ),
+        "checker.origin:unknown": "the SPF record of {name} is not known ({cause})",
+        "checker.origin:unknown_detail": (
+            "the SPF record of {name} is not known ({cause}): {detail}"
+        ),
+        "checker.origin:undecided": "cannot tell whether {include} passes {span}: {detail}",
+        "checker.origin:none": (
+            "no ip4: or ip6: network of the SPF records of {include} passes their own check"
+        ),
+    }
+)
+
 
 @attrs.frozen
 class ProviderSender:
@@ -56,7 +78,8 @@ class ProviderSender:
     Attributes:
         address: One of them (``"198.51.100.1"``), or ``None``.
         origin: Where they come from (``"ip4:198.51.100.0/24 of mx.ovh.com"``), or
-            why there are none.
+            why there are none: a phrase, rendered in the language of the finding
+            that quotes it.
         status: When there are none because the DNS did not tell: ``UNKNOWN``
             (a failure) or ``SKIPPED``.
         cause: The cause of that status (a ``FailureCause`` value, ``"outside_zone"``).
@@ -68,7 +91,7 @@ class ProviderSender:
     """
 
     address: str | None
-    origin: str
+    origin: Phrase
     status: Status | None = None
     cause: str | None = None
     networks: tuple[str, ...] = ()
@@ -90,8 +113,7 @@ def stand_in_sender(profile: Profile, /) -> ProviderSender:
     """The provider's stand-in address, for when its records cannot be read (offline)."""
     return ProviderSender(
         STAND_IN,
-        f"the SPF record of {profile.spf_include} was not read (offline); "
-        f'"{stand_in_record()}" stood in for it',
+        phrase("checker.origin:stand_in", include=profile.spf_include, record=stand_in_record()),
         networks=(f"{STAND_IN}/32",),
         stand_in=True,
     )
@@ -148,10 +170,15 @@ def _unknown(name: str, answer: Answer) -> ProviderSender:
     outside = answer.status is AnswerStatus.OUTSIDE_ZONE
     cause = answer.status.value if outside else (answer.cause.value if answer.cause else "other")
     # A failure's detail says why (a source that raised names its exception).
-    detail = f": {answer.detail}" if answer.detail and not outside else ""
+    detail = answer.detail if answer.detail and not outside else ""
+    origin = (
+        phrase("checker.origin:unknown_detail", name=name, cause=cause, detail=detail)
+        if detail
+        else phrase("checker.origin:unknown", name=name, cause=cause)
+    )
     return ProviderSender(
         None,
-        f"the SPF record of {name} is not known ({cause}){detail}",
+        origin,
         Status.SKIPPED if outside else Status.UNKNOWN,
         cause,
     )
@@ -191,12 +218,6 @@ def _candidates(profile: Profile) -> Resolution[tuple[list[str], ProviderSender 
     return found[:_MAX_NETWORKS], None
 
 
-def _shown(networks: tuple[str, ...]) -> str:
-    if len(networks) <= _SHOWN:
-        return ", ".join(networks)
-    return ", ".join(networks[:_SHOWN]) + f" and {len(networks) - _SHOWN} more"
-
-
 def provider_sender(profile: Profile, /) -> Resolution[ProviderSender]:
     """Learn the addresses the profile's SPF include authorises, from the include's records.
 
@@ -221,18 +242,22 @@ def provider_sender(profile: Profile, /) -> Resolution[ProviderSender]:
             cause = result.cause.value if result.cause is not None else "other"
             return ProviderSender(
                 None,
-                f"cannot tell whether {include} passes {verdict.span.text()}: {result.detail}",
+                phrase(
+                    "checker.origin:undecided",
+                    include=include,
+                    span=verdict.span.text(),
+                    detail=result.detail,
+                ),
                 Status.UNKNOWN,
                 cause,
             )
     if not passing:
-        return ProviderSender(
-            None, f"no ip4: or ip6: network of the SPF records of {include} passes their own check"
-        )
+        return ProviderSender(None, phrase("checker.origin:none", include=include))
     first = spans_of(passing[:1])[0]
     address = first.address(1 if first.size > 2 else 0)
     networks = tuple(passing)
-    return ProviderSender(address, f"{_shown(networks)} of {include}", networks=networks)
+    origin = phrase("checker.origin", networks=shown(networks, _SHOWN), include=include)
+    return ProviderSender(address, origin, networks=networks)
 
 
 @attrs.frozen

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import attrs
 
+from ...i18n._catalog import register
 from ...sources._answers import TXT, Resolution, lookup, pair
 from ...spf import Mechanism, MechanismKind, Qualifier, SpfRecord, is_spf_text, parse_spf
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding, revised
+from .._phrases import phrase
 from . import spf_reasons as reasons
 from .base import Context, absolute, remove_lines, undetermined
 from .sender import ProviderSender, remembered_sender
@@ -32,6 +35,37 @@ _REPAIRED = (
     "spf.provider_by_address",
 )
 
+#: The findings of the SPF record itself (RFC 7208 §4.5, §5.5); the evaluation's
+#: are in spf_eval.py.
+MESSAGES = register(
+    {
+        "finding.spf.missing": (
+            "{name} has no SPF record: receivers cannot tell that the provider may "
+            "send its mail; add it"
+        ),
+        "finding.spf.multiple_records": (
+            "{name} has {count} SPF records: receivers treat that as an error "
+            "(permerror, RFC 7208 §4.5); merge them into one"
+        ),
+        "finding.spf.syntax": (
+            "the SPF record of {name} is invalid (permerror): {problems}; "
+            "correct it, or publish the record without {dropped}"
+        ),
+        "finding.spf.syntax:unrepaired": (
+            "the SPF record of {name} is invalid (permerror): {problems}; correct it ({rewrite})"
+        ),
+        "finding.spf.permissive_all": (
+            "the SPF record of {name} has {qualifier}all: anyone may send "
+            "as the domain; end it with {all}"
+        ),
+        "finding.spf.ptr": (
+            "the SPF record of {name} uses ptr, which RFC 7208 §5.5 says not to use; "
+            "name the senders with ip4:, ip6: or include:"
+        ),
+        "checker.what.spf": "the SPF record",
+    }
+)
+
 
 def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tuple[Finding, ...]]:
     """The domain's SPF record: single, valid, within limits, and passing the provider's mail.
@@ -44,19 +78,18 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     else:
         answer = yield from lookup(ctx.domain, "TXT")
     if answer.is_failure:
-        return (undetermined(Check.SPF, answer, "the SPF record"),)
+        return (undetermined(Check.SPF, answer, phrase("checker.what.spf")),)
     expected = ctx.expected(Check.SPF)
     name = absolute(ctx.domain)
     found = tuple(r for r in answer.records if isinstance(r, TXT) and is_spf_text(r.text))
     if not found:
         return (
-            Finding(
+            finding(
                 Check.SPF,
                 Status.ERROR,
                 "spf.missing",
-                f"{name} has no SPF record: receivers cannot tell that the provider may "
-                "send its mail; add it",
                 name,
+                {"name": name},
                 expected=ctx.lines(expected),
                 fix=ctx.add(expected),
             ),
@@ -65,13 +98,12 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     if len(found) > 1:
         # RFC 7208 §4.5: more than one record is a permerror for every sender.
         return (
-            Finding(
+            finding(
                 Check.SPF,
                 Status.ERROR,
                 "spf.multiple_records",
-                f"{name} has {len(found)} SPF records: receivers treat that as an error "
-                "(permerror, RFC 7208 §4.5); merge them into one",
                 name,
+                {"name": name, "count": len(found)},
                 expected=ctx.lines(expected),
                 observed=lines,
                 fix=remove_lines(lines) + (yield from _merged(ctx, sender, found, answer.ttl)),
@@ -80,36 +112,37 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     text = found[0].text
     parsed = parse_spf(text)
     if parsed.record is None:
-        problems = "; ".join(
-            f"{v.message} at position {v.params.get('position')}" for v in parsed.violations
+        problems = tuple(
+            phrase("checker.at_position", problem=v, position=v.params.get("position"))
+            for v in parsed.violations
         )
         rewrite = without_bad_terms(ctx, text, parsed.violations)
         if rewrite.record is not None:
             dropped = rewrite.dropped
             rewrite = yield from good_record(ctx, sender, rewrite.record)
             rewrite = attrs.evolve(rewrite, dropped=dropped)
-        why = ""
+        why, variant = "", ""
+        params: dict[str, object] = {"name": name, "problems": problems}
         if rewrite.record is None:
-            how = f"correct it ({rewrite.reason})"
             fix: tuple[FixLine, ...] = ()
-            why = reasons.no_rewrite(rewrite.reason)
+            why, variant = reasons.NO_REWRITE, "unrepaired"
+            params["rewrite"] = rewrite.reason
         else:
-            how = "correct it, or publish the record without " + ", ".join(
-                repr(term) for term in rewrite.dropped
-            )
+            params["dropped"] = ", ".join(repr(term) for term in rewrite.dropped)
             new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
             fix = (FixLine(FixAction.REPLACE, new, lines[0]),)
         return (
-            Finding(
+            finding(
                 Check.SPF,
                 Status.ERROR,
                 "spf.syntax",
-                f"the SPF record of {name} is invalid (permerror): {problems}; {how}",
                 name,
+                params,
+                variant=variant,
                 expected=ctx.lines(expected),
                 observed=lines,
                 fix=fix,
-                fix_reason=why,
+                reason=why,
             ),
         )
     tightened = _tightened(ctx, parsed.record, text)
@@ -133,7 +166,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
             if f.code in _LIMITS
             else f
             if keep or not f.fix
-            else attrs.evolve(f, fix=(), fix_reason=reasons.not_repaired(rewrite.reason))
+            else revised(f, fix=(), reason=reasons.NOT_REPAIRED, params={"rewrite": rewrite.reason})
             for f in findings
         )
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
@@ -141,7 +174,7 @@ def check_spf(ctx: Context, sender: ProviderSender | None, /) -> Resolution[tupl
     return tuple(
         _within(ctx, f, rewrite, lines)
         if f.code in _LIMITS
-        else attrs.evolve(f, fix=repair, fix_reason="")
+        else revised(f, fix=repair, reason="")
         if f.fix or f.code in _REPAIRED
         else f
         for f in findings
@@ -154,27 +187,23 @@ def _names(mechanism: Mechanism, include: str) -> bool:
     return spec is not None and spec.text.rstrip(".").lower() == include
 
 
-def _within(ctx: Context, finding: Finding, rewrite: Rewrite, lines: tuple[str, ...]) -> Finding:
+def _within(ctx: Context, found: Finding, rewrite: Rewrite, lines: tuple[str, ...]) -> Finding:
     """A lookup-limit finding with the rewrite that is within the limits."""
     if rewrite.record is None:
-        return attrs.evolve(
-            finding,
-            message=f"{finding.message}; no rewrite within the limits: {rewrite.reason}",
-            fix_reason=reasons.not_within(rewrite.reason),
+        return revised(
+            found,
+            variant="unrepaired",
+            params={"rewrite": rewrite.reason},
+            reason=reasons.NOT_WITHIN,
         )
-    dropped = ", ".join(rewrite.dropped)
-    one = len(rewrite.dropped) == 1
-    them, they = ("it", "it stands") if one else ("them", "they stand")
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", rewrite.record)
-    how = (
-        f"; to be within the limits, drop {dropped} (or flatten {them} into the ip4:/ip6: "
-        f"networks {they} for)"
-        if rewrite.dropped
-        else "; the record below is within the limits"
-    )
-    return attrs.evolve(
-        finding,
-        message=finding.message + how,
+    variant = "within"
+    if rewrite.dropped:
+        variant = "drop_one" if len(rewrite.dropped) == 1 else "drop_many"
+    return revised(
+        found,
+        variant=variant,
+        params={"dropped": ", ".join(rewrite.dropped)},
         fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
     )
 
@@ -207,13 +236,12 @@ def _term_warnings(
     if final is not None and tightened is not None:
         new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", tightened)
         findings.append(
-            Finding(
+            finding(
                 Check.SPF,
                 Status.WARNING,
                 "spf.permissive_all",
-                f"the SPF record of {name} has {final.qualifier.value}all: anyone may send "
-                f"as the domain; end it with {ctx.profile.spf_all}",
                 name,
+                {"name": name, "qualifier": final.qualifier.value, "all": ctx.profile.spf_all},
                 observed=lines,
                 fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
             )
@@ -221,15 +249,14 @@ def _term_warnings(
     if any(m.kind is MechanismKind.PTR for m in record.mechanisms):
         # RFC 7208 §5.5: "ptr" SHOULD NOT be used: slow, unreliable, often skipped.
         findings.append(
-            Finding(
+            finding(
                 Check.SPF,
                 Status.WARNING,
                 "spf.ptr",
-                f"the SPF record of {name} uses ptr, which RFC 7208 §5.5 says not to use; "
-                "name the senders with ip4:, ip6: or include:",
                 name,
+                {"name": name},
                 observed=lines,
-                fix_reason=reasons.PTR,
+                reason=reasons.PTR_KEY,
             )
         )
     return findings

@@ -16,6 +16,7 @@ run again with it matching, and a pass that would not hold is ``SKIPPED``.
 
 from __future__ import annotations
 
+from ...i18n._catalog import register
 from ...sources._answers import TXT, Resolution, pair
 from ...spf import (
     Mechanism,
@@ -33,8 +34,10 @@ from ...spf._merge import insertion_point
 from ...spf._probe import Probe
 from ...spf._ranges import RangeReport, SpanVerdict, judge_spans, spans_of
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding
+from .._phrases import Listing, Phrase, phrase
 from . import spf_reasons as reasons
-from .base import OUTSIDE_REASON, OUTSIDE_ZONE, UNKNOWN_REASON, Context, absolute
+from .base import OUTSIDE_KEY, OUTSIDE_ZONE, UNKNOWN_KEY, Context, absolute
 from .sender import ProviderSender, standing_in
 
 #: An address no record is expected to authorise (RFC 1112 §4: class E, reserved).
@@ -47,6 +50,85 @@ _LIMITS = LIMITS
 _BY_ADDRESS = frozenset({MechanismKind.IP4, MechanismKind.IP6, MechanismKind.A, MechanismKind.MX})
 #: How many ranges a message names.
 _SHOWN = 6
+
+#: The findings of the evaluation (RFC 7208 §2.6, §4.6.4). ``{who}`` names the
+#: provider's mail, ``{note}`` what a verdict rests on offline (``""``, or parts
+#: each after a ``"; "``), ``{detail}`` the evaluation's own words.
+MESSAGES = register(
+    {
+        "finding.spf.sender": "whether mail sent through {include} passes is not known: {origin}",
+        "finding.dns.outside_zone:spf": "{what} not checked: {detail}",
+        "finding.spf.temperror": "{what} unknown (temperror): {detail}",
+        "checker.what.spf_passes": "whether {who} passes",
+        "checker.what.spf_count": "the lookup count of the SPF record",
+        "checker.spf.who:stand_in": "the provider's mail",
+        "checker.spf.who:one": "the provider's mail from its address range ({origin})",
+        "checker.spf.who:many": (
+            "the provider's mail from all {count} of its address ranges ({origin})"
+        ),
+        "checker.spf.note": "; {origin}",
+        "checker.spf.presumed": (
+            "; {names} could not be read (offline) and was taken as not listing the "
+            "provider's addresses"
+        ),
+        "finding.spf.permerror": ("the SPF record of {name} gives a permerror for {who}: {detail}"),
+        "finding.dns.outside_zone:depends": (
+            "whether {who} passes the SPF record of {name} not checked: it passes unless "
+            "{names} matches it first, and that record cannot be read offline{note}"
+        ),
+        "finding.spf.ok": "the SPF record of {name} passes {who}, through {terms}{note}",
+        "checker.spf.at": "at {term}",
+        "checker.spf.claim:partly": (
+            "the SPF record of {name} passes only part of {who}: {ranges} get "
+            "{outcomes} ({how}); receivers may refuse that part of its mail"
+        ),
+        "checker.spf.claim": (
+            "the SPF record of {name} gives {outcome} for {who}, {how}: "
+            "receivers may refuse the provider's mail"
+        ),
+        # The claim, what it rests on offline, and the advice.
+        "finding.spf.provider_partly_authorized": "{claim}{note}; {advice}",
+        "finding.spf.provider_not_authorized": "{claim}{note}; {advice}",
+        "checker.spf.advice:merge": "make it pass the addresses of {include}",
+        "checker.spf.advice:merge_why": "make it pass the addresses of {include} ({why})",
+        "checker.spf.advice:front": "include {include} before the terms that exclude them",
+        "checker.spf.advice:all": "include {include} before the all term",
+        "finding.spf.provider_by_address": (
+            "the SPF record of {name} authorises the provider's current addresses ({ranges}) "
+            "by address, not through include:{include}: its mail fails when the provider "
+            "renumbers; include {include}"
+        ),
+        # The lookup limits, and what the rewrite that meets them says (spf.py).
+        "finding.spf.too_many_lookups": (
+            "the SPF record of {name} needs too many DNS-querying terms (permerror): {detail}"
+        ),
+        "finding.spf.too_many_void_lookups": (
+            "the SPF record of {name} needs too many void lookups (permerror): {detail}"
+        ),
+        **{
+            f"finding.{code}:{variant}": f"the SPF record of {{name}} needs too many {kind} "
+            f"(permerror): {{detail}}{how}"
+            for code, kind in (
+                ("spf.too_many_lookups", "DNS-querying terms"),
+                ("spf.too_many_void_lookups", "void lookups"),
+            )
+            for variant, how in (
+                ("unrepaired", "; no rewrite within the limits: {rewrite}"),
+                (
+                    "drop_one",
+                    "; to be within the limits, drop {dropped} (or flatten it into the "
+                    "ip4:/ip6: networks it stands for)",
+                ),
+                (
+                    "drop_many",
+                    "; to be within the limits, drop {dropped} (or flatten them into the "
+                    "ip4:/ip6: networks they stand for)",
+                ),
+                ("within", "; the record below is within the limits"),
+            )
+        },
+    }
+)
 
 
 def fixed_record(
@@ -143,75 +225,69 @@ def _deciding(report: RangeReport) -> SpfResult:
 def _sender_unknown(ctx: Context, sender: ProviderSender) -> Finding:
     include = ctx.profile.spf_include
     if sender.status is Status.UNKNOWN:
-        code, status, why = "spf.temperror", Status.UNKNOWN, UNKNOWN_REASON
+        code, status, why = "spf.temperror", Status.UNKNOWN, UNKNOWN_KEY
     elif sender.status is Status.SKIPPED:
-        code, status, why = "dns.outside_zone", Status.SKIPPED, OUTSIDE_REASON
+        code, status, why = "dns.outside_zone", Status.SKIPPED, OUTSIDE_KEY
     else:
-        code, status, why = "spf.provider_unknown", Status.SKIPPED, reasons.PROVIDER_UNKNOWN
-    return Finding(
+        code, status, why = "spf.provider_unknown", Status.SKIPPED, reasons.PROVIDER_UNKNOWN_KEY
+    return finding(
         Check.SPF,
         status,
         code,
-        f"whether mail sent through {include} passes is not known: {sender.origin}",
         absolute(ctx.domain),
+        {"include": include, "origin": sender.origin},
+        variant="spf.sender",
         cause=sender.cause,
-        fix_reason=why,
+        reason=why,
     )
 
 
-def _undecided(ctx: Context, result: SpfResult, what: str) -> Finding:
+def _undecided(ctx: Context, result: SpfResult, what: Phrase) -> Finding:
     name = absolute(ctx.domain)
     if result.code == "spf.outside_zone":
-        return Finding(
+        return finding(
             Check.SPF,
             Status.SKIPPED,
             "dns.outside_zone",
-            f"{what} not checked: {result.detail}",
             name,
+            {"what": what, "detail": result.detail},
+            variant="spf",
             cause=OUTSIDE_ZONE,
-            fix_reason=OUTSIDE_REASON,
+            reason=OUTSIDE_KEY,
         )
     cause = result.cause.value if result.cause is not None else "other"
-    return Finding(
+    return finding(
         Check.SPF,
         Status.UNKNOWN,
         "spf.temperror",
-        f"{what} unknown (temperror): {result.detail}",
         name,
+        {"what": what, "detail": result.detail, "cause": cause},
         cause=cause,
-        fix_reason=UNKNOWN_REASON,
+        reason=UNKNOWN_KEY,
     )
 
 
-def _shown(items: list[str]) -> str:
-    if len(items) <= _SHOWN:
-        return ", ".join(items)
-    return ", ".join(items[:_SHOWN]) + f" and {len(items) - _SHOWN} more"
-
-
-def _who(ctx: Context, sender: ProviderSender) -> str:
+def _who(ctx: Context, sender: ProviderSender) -> Phrase:
     """The provider's mail, as the messages name it."""
     if sender.stand_in:
-        return "the provider's mail"
+        return phrase("checker.spf.who:stand_in")
     count = len(sender.networks)
-    ranges = "its address range" if count == 1 else f"all {count} of its address ranges"
-    return f"the provider's mail from {ranges} ({sender.origin})"
+    key = "checker.spf.who:one" if count == 1 else "checker.spf.who:many"
+    return phrase(key, count=count, origin=sender.origin)
 
 
-def _note(report: RangeReport, sender: ProviderSender) -> str:
-    """What a verdict rests on offline: the stand-in, and the includes that could not be read."""
-    note = f"; {sender.origin}" if sender.stand_in else ""
-    return note + _presumed(report)
+def _note(report: RangeReport, sender: ProviderSender) -> object:
+    """What a verdict rests on offline: the stand-in, and the includes that could not be read.
 
-
-def _presumed(report: RangeReport) -> str:
-    if not report.unknown:
-        return ""
-    names = ", ".join(f"include:{name}" for name in report.unknown)
-    return (
-        f"; {names} could not be read (offline) and was taken as not listing the "
-        "provider's addresses"
-    )
+    Said after the verdict, each part after a ``"; "`` (``""`` when there is none).
+    """
+    parts: list[Phrase] = []
+    if sender.stand_in:
+        parts.append(phrase("checker.spf.note", origin=sender.origin))
+    if report.unknown:
+        names = ", ".join(f"include:{name}" for name in report.unknown)
+        parts.append(phrase("checker.spf.presumed", names=names))
+    return Listing(parts, "") if parts else ""
 
 
 def _authorised(
@@ -226,18 +302,19 @@ def _authorised(
     include = ctx.profile.spf_include
     who = _who(ctx, sender)
     if ours.result is SpfOutcome.TEMPERROR:
-        return _undecided(ctx, ours, f"whether {who} passes")
+        return _undecided(ctx, ours, phrase("checker.what.spf_passes", who=who))
     if ours.result is SpfOutcome.PERMERROR:
         if ours.code in _LIMITS:
             return _limit(ctx, ours, lines)
-        return Finding(
+        reason, more = reasons.permerror(ctx.domain, ours)
+        return finding(
             Check.SPF,
             Status.ERROR,
             "spf.permerror",
-            f"the SPF record of {name} gives a permerror for {who}: {ours.detail}",
             name,
+            {"name": name, "who": who, "detail": ours.detail, **more},
             observed=lines,
-            fix_reason=reasons.permerror(ctx.domain, ours),
+            reason=reason,
         )
     verdicts = report.verdicts
     failing = [v for v in verdicts if v.result.result is not SpfOutcome.PASS]
@@ -245,24 +322,23 @@ def _authorised(
         depends = list(dict.fromkeys(n for v in verdicts for n in v.depends))
         if depends:
             names = ", ".join(f"include:{n}" for n in depends)
-            return Finding(
+            return finding(
                 Check.SPF,
                 Status.SKIPPED,
                 "dns.outside_zone",
-                f"whether {who} passes the SPF record of {name} not checked: it passes unless "
-                f"{names} matches it first, and that record cannot be read offline"
-                + _note(report, sender),
                 name,
+                {"name": name, "who": who, "names": names, "note": _note(report, sender)},
+                variant="depends",
                 cause=OUTSIDE_ZONE,
-                fix_reason=OUTSIDE_REASON,
+                reason=OUTSIDE_KEY,
             )
         terms = ", ".join(dict.fromkeys(v.result.term or "" for v in verdicts))
-        return Finding(
+        return finding(
             Check.SPF,
             Status.OK,
             "spf.ok",
-            f"the SPF record of {name} passes {who}, through {terms}{_note(report, sender)}",
             name,
+            {"name": name, "who": who, "terms": terms, "note": _note(report, sender)},
             expected=ctx.lines(ctx.expected(Check.SPF)),
             observed=lines,
         )
@@ -270,41 +346,51 @@ def _authorised(
     front = not all(_at_all(v) for v in failing)
     merged = fixed_record(base, include, first=front)
     first = failing[0].result
-    how = f"at {first.term}" if first.term else first.detail
+    how: object = phrase("checker.spf.at", term=first.term) if first.term else first.detail
     if len(failing) < len(verdicts):
         code = "spf.provider_partly_authorized"
-        ranges = _ranges(failing)
-        message = (
-            f"the SPF record of {name} passes only part of {who}: {ranges} get "
-            f"{_outcomes(failing)} ({how}); receivers may refuse that part of its mail"
+        claim = phrase(
+            "checker.spf.claim:partly",
+            name=name,
+            who=who,
+            ranges=_ranges(failing),
+            outcomes=_outcomes(failing),
+            how=how,
         )
     else:
         code = "spf.provider_not_authorized"
-        message = (
-            f"the SPF record of {name} gives {first.result.value} for {who}, {how}: "
-            "receivers may refuse the provider's mail"
-        )
-    message += _note(report, sender)
+        claim = phrase("checker.spf.claim", name=name, outcome=first.result.value, who=who, how=how)
+    params: dict[str, object] = {
+        "name": name,
+        "claim": claim,
+        "note": _note(report, sender),
+        "include": include,
+    }
     if merged.record is None or merged.record == original:
-        why = "; ".join(v.message for v in merged.violations)
-        return Finding(
+        why = merged.violations
+        advice = "checker.spf.advice:merge_why" if why else "checker.spf.advice:merge"
+        return finding(
             Check.SPF,
             Status.ERROR,
             code,
-            f"{message}; make it pass the addresses of {include}" + (f" ({why})" if why else ""),
             name,
+            {
+                **params,
+                "advice": phrase(advice, include=include, why=why),
+                "why": reasons.merge_why(why),
+            },
             expected=ctx.lines(ctx.expected(Check.SPF)),
             observed=lines,
-            fix_reason=reasons.no_merge(include, why),
+            reason=reasons.NO_MERGE,
         )
     new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", merged.record)
-    return Finding(
+    advice = "checker.spf.advice:front" if front else "checker.spf.advice:all"
+    return finding(
         Check.SPF,
         Status.ERROR,
         code,
-        f"{message}; include {include} "
-        + ("before the terms that exclude them" if front else "before the all term"),
         name,
+        {**params, "advice": phrase(advice, include=include)},
         expected=(new,),
         observed=lines,
         fix=(FixLine(FixAction.REPLACE, new, lines[0]),),
@@ -317,7 +403,7 @@ def _at_all(verdict: SpanVerdict) -> bool:
     return term is None or term.lstrip("+-~?").lower() == "all"
 
 
-def _ranges(verdicts: list[SpanVerdict]) -> str:
+def _ranges(verdicts: list[SpanVerdict]) -> str | Phrase:
     """The addresses of ``verdicts``, joined: a network, or a first-last range."""
     spans = spans_of(n for v in verdicts for n in v.span.networks())
     shown = []
@@ -325,7 +411,7 @@ def _ranges(verdicts: list[SpanVerdict]) -> str:
         networks = span.networks()
         last = span.address(span.size - 1)
         shown.append(networks[0] if len(networks) == 1 else f"{span.address()}-{last}")
-    return _shown(shown)
+    return reasons.shown(shown, _SHOWN)
 
 
 def _outcomes(verdicts: list[SpanVerdict]) -> str:
@@ -357,35 +443,38 @@ def _by_address(
         return []
     merged = fixed_record(base, include)
     fix: tuple[FixLine, ...] = ()
-    why = reasons.no_merge(include, "; ".join(v.message for v in merged.violations))
+    why = reasons.NO_MERGE
     if merged.record is not None:
         new = ctx.line(ctx.domain, ctx.profile.default_ttl, "TXT", merged.record)
         fix, why = (FixLine(FixAction.REPLACE, new, lines[0]),), ""
+    params = {
+        "name": name,
+        "ranges": ranges,
+        "include": include,
+        "why": reasons.merge_why(merged.violations),
+    }
     return [
-        Finding(
+        finding(
             Check.SPF,
             Status.WARNING,
             "spf.provider_by_address",
-            f"the SPF record of {name} authorises the provider's current addresses ({ranges}) "
-            f"by address, not through include:{include}: its mail fails when the provider "
-            f"renumbers; include {include}",
             name,
+            params,
             observed=lines,
             fix=fix,
-            fix_reason=why,
+            reason=why,
         )
     ]
 
 
 def _limit(ctx: Context, result: SpfResult, lines: tuple[str, ...]) -> Finding:
     name = absolute(ctx.domain)
-    kind = "DNS-querying terms" if result.code == "spf.too_many_lookups" else "void lookups"
-    return Finding(
+    return finding(
         Check.SPF,
         Status.ERROR,
         result.code,
-        f"the SPF record of {name} needs too many {kind} (permerror): {result.detail}",
         name,
+        {"name": name, "detail": result.detail},
         observed=lines,
     )
 
@@ -403,5 +492,5 @@ def _limits(
         and ours is not None
         and ours.result is not SpfOutcome.TEMPERROR
     ):
-        return [_undecided(ctx, stranger, "the lookup count of the SPF record")]
+        return [_undecided(ctx, stranger, phrase("checker.what.spf_count"))]
     return []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import attrs
 
 from ...errors import Violation
+from ...i18n._catalog import register
 from ...sources._answers import Resolution, gather
 from ...spf import (
     Mechanism,
@@ -30,6 +31,7 @@ from ...spf import (
     spf_resolution,
 )
 from ...spf._ranges import judge_spans, spans_of
+from .._phrases import phrase
 from .base import Context
 from .sender import ProviderSender, standing_in, substituted
 from .spf_eval import fixed_record
@@ -44,6 +46,19 @@ _COUNTING = SpfLimits(dns_terms=50, void_lookups=50)
 #: How many times bad terms are taken out (a repair can reveal the next problem).
 _MAX_PASSES = 4
 
+#: Why no rewrite could be made (quoted by the SPF findings and their fix reasons).
+MESSAGES = register(
+    {
+        "checker.spf.rewrite:no_position": "the parser did not say which term is wrong",
+        "checker.spf.rewrite:version": "the version tag itself is wrong",
+        "checker.spf.rewrite:too_many": "the record has too many problems to repair",
+        "checker.spf.rewrite:limits": (
+            "include:{include} and the terms that query no name already need "
+            "{lookups} lookups and {voids} void lookups"
+        ),
+    }
+)
+
 
 @attrs.frozen
 class Rewrite:
@@ -52,12 +67,13 @@ class Rewrite:
     Attributes:
         record: The new record, or ``None``.
         dropped: The terms taken out, as written.
-        reason: Why there is no record (empty when there is one).
+        reason: Why there is no record (empty when there is one): a phrase, or
+            the violations that stopped it; rendered in the finding's language.
     """
 
     record: str | None
     dropped: tuple[str, ...] = ()
-    reason: str = ""
+    reason: object = attrs.field(default="", eq=str)
 
 
 def _tokens(text: str) -> list[tuple[int, str]]:
@@ -75,7 +91,7 @@ def cleaned(text: str, violations: tuple[Violation, ...], /) -> Rewrite:
     for _ in range(_MAX_PASSES):
         positions = [v.params.get("position") for v in violations]
         if not positions or not all(isinstance(p, int) for p in positions):
-            return Rewrite(None, tuple(dropped), "the parser did not say which term is wrong")
+            return Rewrite(None, tuple(dropped), phrase("checker.spf.rewrite:no_position"))
         tokens = _tokens(text)
         bad = [
             (start, token)
@@ -83,7 +99,7 @@ def cleaned(text: str, violations: tuple[Violation, ...], /) -> Rewrite:
             if any(isinstance(p, int) and start <= p < start + len(token) for p in positions)
         ]
         if not bad:
-            return Rewrite(None, tuple(dropped), "the version tag itself is wrong")
+            return Rewrite(None, tuple(dropped), phrase("checker.spf.rewrite:version"))
         dropped.extend(token for _, token in bad)
         text = " ".join(
             ["v=spf1", *(t for item in tokens[1:] if item not in bad for t in [item[1]])]
@@ -92,7 +108,7 @@ def cleaned(text: str, violations: tuple[Violation, ...], /) -> Rewrite:
         if parsed.record is not None:
             return Rewrite(text, tuple(dropped))
         violations = parsed.violations
-    return Rewrite(None, tuple(dropped), "the record has too many problems to repair")
+    return Rewrite(None, tuple(dropped), phrase("checker.spf.rewrite:too_many"))
 
 
 def without_bad_terms(ctx: Context, text: str, violations: tuple[Violation, ...], /) -> Rewrite:
@@ -123,7 +139,7 @@ def good_record(ctx: Context, sender: ProviderSender, text: str, /) -> Resolutio
     include = ctx.profile.spf_include
     merged = fixed_record(text, include, limit=False)
     if merged.record is None:
-        return Rewrite(None, (), "; ".join(v.message for v in merged.violations))
+        return Rewrite(None, (), merged.violations)
     limited = yield from within_limits(ctx, sender, merged.record)
     if limited.record is None or sender.address is None:
         return limited
@@ -145,7 +161,7 @@ def good_record(ctx: Context, sender: ProviderSender, text: str, /) -> Resolutio
     # goes first (the lookups counted do not change with the order).
     front = fixed_record(limited.record, include, first=True, limit=False)
     if front.record is None:
-        return Rewrite(None, limited.dropped, "; ".join(v.message for v in front.violations))
+        return Rewrite(None, limited.dropped, front.violations)
     return Rewrite(front.record, limited.dropped)
 
 
@@ -213,8 +229,7 @@ def within_limits(ctx: Context, sender: ProviderSender, base: str, /) -> Resolut
         return Rewrite(
             None,
             tuple(dropped),
-            f"include:{include} and the terms that query no name already need "
-            f"{lookups} lookups and {voids} void lookups",
+            phrase("checker.spf.rewrite:limits", include=include, lookups=lookups, voids=voids),
         )
     tokens = [token for token in text.split(" ") if token and token not in dropped]
     return Rewrite(" ".join(tokens), tuple(dropped))

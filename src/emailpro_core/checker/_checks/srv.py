@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import functools
 
+from ...i18n._catalog import register
 from ...records import ExpectedRecord, Profile
 from ...sources._answers import SRV, Answer, AnswerStatus, Query, Resolution, lookup_many
 from .._findings import Check, Finding, FixAction, FixLine, Status
+from .._make import finding
+from .._phrases import Listing, phrase
 from .base import (
     Context,
     absolute,
@@ -44,9 +47,53 @@ def check_autodiscover(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
 
 
 #: Why an SRV finding has no fix: its target depends on a server number not given.
-_UNKNOWN_HOST = (
-    "the service host (pro<N>) is not known: give the server number, and the record "
-    "to publish comes with the diagnosis"
+_UNKNOWN_HOST = "checker.reason.unknown_host"
+
+#: The findings of the autodiscover and ownership checks (D-SRV, D-CNAME).
+MESSAGES = register(
+    {
+        _UNKNOWN_HOST: (
+            "the service host (pro<N>) is not known: give the server number, and the record "
+            "to publish comes with the diagnosis"
+        ),
+        "finding.srv.missing": (
+            "{name} has no SRV record: mail clients cannot find their settings; add it"
+        ),
+        "finding.srv.ok": "{name} leads mail clients to the service host",
+        "finding.srv.wrong_target": (
+            "the SRV record {name} points to {targets} instead of {host}: "
+            "mail clients get wrong settings"
+        ),
+        "finding.srv.wrong_port": (
+            "the SRV record {name} points to port {ports} instead of {port}: "
+            "mail clients get wrong settings"
+        ),
+        "checker.srv_target": "{target} (server {number})",
+        "finding.autodiscover.shadowed": (
+            "{name} exists and does not lead to the service host: mail clients try it "
+            "before the SRV record and get no or wrong settings; remove it"
+        ),
+        "finding.ownership.not_required": (
+            "the zone is managed in the service's account: no ownership record is needed"
+        ),
+        "finding.ownership.token_unknown": "not checked: {omission}",
+        "checker.reason.ownership_token": (
+            "the record's name is made from the token: give ownership_token "
+            "(the API's cnameToCheck)"
+        ),
+        "finding.ownership.missing": (
+            "{name} has no CNAME: the provider cannot confirm the domain is yours; add it"
+        ),
+        "finding.ownership.missing:held": (
+            "{name} has no CNAME: the provider cannot confirm the domain is yours; "
+            "add it; remove the records it holds: a CNAME owns its name alone"
+        ),
+        "finding.ownership.ok": "{name} proves the ownership of the domain",
+        "finding.ownership.wrong_target": "{name} points to {target} instead of {expected}",
+        "checker.what.srv": "the autodiscover SRV record",
+        "checker.what.shadow": "whether {name} shadows the SRV",
+        "checker.what.ownership": "the ownership record",
+    }
 )
 
 
@@ -69,23 +116,23 @@ def _srv_findings(
 ) -> list[Finding]:
     """The SRV record's findings; ``alias``: the CNAME line at its name, when it is one."""
     if answer.is_failure:
-        return [undetermined(Check.AUTODISCOVER, answer, "the autodiscover SRV record")]
+        return [undetermined(Check.AUTODISCOVER, answer, phrase("checker.what.srv"))]
     name = absolute(record.name)
     expected = ctx.lines((record,))
     found = tuple(r for r in answer.records if isinstance(r, SRV))
     unknown_host = "" if record.is_exact else _UNKNOWN_HOST
     if not found:
         return [
-            Finding(
+            finding(
                 Check.AUTODISCOVER,
                 Status.ERROR,
                 "srv.missing",
-                f"{name} has no SRV record: mail clients cannot find their settings; add it",
                 name,
+                {"name": name},
                 expected=expected,
                 observed=alias,
                 fix=remove_lines(alias) + ctx.add((record,)) if record.is_exact else (),
-                fix_reason=unknown_host,
+                reason=unknown_host,
             )
         ]
     port = ctx.profile.autodiscover_port
@@ -93,12 +140,12 @@ def _srv_findings(
     wrong_port = tuple(r for r in found if r not in wrong_host and r.port != port)
     if not wrong_host and not wrong_port:
         return [
-            Finding(
+            finding(
                 Check.AUTODISCOVER,
                 Status.OK,
                 "srv.ok",
-                f"{name} leads mail clients to the service host",
                 name,
+                {"name": name},
                 expected=expected,
                 observed=ctx.observed(answer),
             )
@@ -106,9 +153,9 @@ def _srv_findings(
     # The first wrong record is replaced by the expected one unless a right one exists.
     replace_first = len(wrong_host) + len(wrong_port) == len(found)
     findings: list[Finding] = []
-    for code, records, message in (
-        ("srv.wrong_target", wrong_host, _target_message(ctx, wrong_host)),
-        ("srv.wrong_port", wrong_port, f"port {_ports(wrong_port)} instead of {port}"),
+    for code, records, params in (
+        ("srv.wrong_target", wrong_host, _target_params(ctx, wrong_host)),
+        ("srv.wrong_port", wrong_port, {"ports": _ports(wrong_port), "port": port}),
     ):
         if not records:
             continue
@@ -127,27 +174,28 @@ def _srv_findings(
             fix[0] = FixLine(FixAction.REPLACE, expected[0], lines[0])
         replace_first = False
         findings.append(
-            Finding(
+            finding(
                 Check.AUTODISCOVER,
                 Status.ERROR,
                 code,
-                f"the SRV record {name} points to {message}: mail clients get wrong settings",
                 name,
+                {"name": name, **params},
                 expected=expected,
                 observed=ctx.observed(answer),
                 fix=fix,
-                fix_reason=reason,
+                reason=reason,
             )
         )
     return findings
 
 
-def _target_message(ctx: Context, records: tuple[SRV, ...]) -> str:
-    parts = []
+def _target_params(ctx: Context, records: tuple[SRV, ...]) -> dict[str, object]:
+    parts: list[object] = []
     for srv in records:
         number = ctx.profile.server_number_of(srv.target)
         if number is not None:
-            parts.append(f"{absolute(srv.target)} (server {number})")
+            target = absolute(srv.target)
+            parts.append(phrase("checker.srv_target", target=target, number=number))
         else:
             parts.append(absolute(srv.target))
     want = ctx.setup.server_number
@@ -156,7 +204,7 @@ def _target_message(ctx: Context, records: tuple[SRV, ...]) -> str:
         if want is not None
         else ctx.profile.server_host_format.format(number="<N>")
     )
-    return f"{', '.join(parts)} instead of {absolute(host)}"
+    return {"targets": Listing(parts), "host": absolute(host)}
 
 
 def _ports(records: tuple[SRV, ...]) -> str:
@@ -175,15 +223,14 @@ def _shadow_findings(ctx: Context, cname: Answer, a: Answer, aaaa: Answer) -> li
         failed = next((x for x in (cname, a, aaaa) if x.is_failure), None)
         if failed is None:
             return []
-        return [undetermined(Check.AUTODISCOVER, failed, f"whether {alias} shadows the SRV")]
+        return [undetermined(Check.AUTODISCOVER, failed, phrase("checker.what.shadow", name=alias))]
     return [
-        Finding(
+        finding(
             Check.AUTODISCOVER,
             Status.WARNING,
             "autodiscover.shadowed",
-            f"{alias} exists and does not lead to the service host: mail clients try it "
-            "before the SRV record and get no or wrong settings; remove it",
             alias,
+            {"name": alias},
             observed=lines,
             fix=remove_lines(lines),
         )
@@ -196,46 +243,38 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     if ctx.setup.managed_in_account:
         # D-CNAME: not necessary when the zone is in the same account.
         return (
-            Finding(
-                Check.OWNERSHIP,
-                Status.OK,
-                "ownership.not_required",
-                "the zone is managed in the service's account: no ownership record is needed",
-                name,
-            ),
+            finding(Check.OWNERSHIP, Status.OK, "ownership.not_required", name, {"name": name}),
         )
     expected = ctx.expected(Check.OWNERSHIP)
     if not expected:
         (omission,) = (o for o in ctx.records.omitted if o.check == Check.OWNERSHIP.value)
         return (
-            Finding(
+            finding(
                 Check.OWNERSHIP,
                 Status.SKIPPED,
                 "ownership.token_unknown",
-                f"not checked: {omission.message}",
                 name,
-                fix_reason="the record's name is made from the token: give ownership_token "
-                "(the API's cnameToCheck)",
+                {"name": name, "omission": omission.message},
+                reason="checker.reason.ownership_token",
             ),
         )
     (record,) = expected
     (answer,) = yield (Query(record.name, "CNAME"),)  # lookup(), without its generator
     if answer.is_failure:
-        return (undetermined(Check.OWNERSHIP, answer, "the ownership record"),)
+        return (undetermined(Check.OWNERSHIP, answer, phrase("checker.what.ownership")),)
     owner = absolute(record.name)
     lines = ctx.lines(expected)
     if answer.status is not AnswerStatus.ANSWER or not answer.records:
         # The records the name holds go with the CNAME's arrival (RFC 1034 §3.6.2).
         held = held_lines(ctx, (yield from occupants(record.name, answer)))
-        also = "; remove the records it holds: a CNAME owns its name alone" if held else ""
         return (
-            Finding(
+            finding(
                 Check.OWNERSHIP,
                 Status.ERROR,
                 "ownership.missing",
-                f"{owner} has no CNAME: the provider cannot confirm the domain is yours; "
-                f"add it{also}",
                 owner,
+                {"name": owner},
+                variant="held" if held else "",
                 expected=lines,
                 observed=held,
                 fix=remove_lines(held) + ctx.add(expected),
@@ -244,24 +283,27 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
     observed = ctx.observed(answer)
     if answer.records[0] == ctx.profile.ownership_target:
         return (
-            Finding(
+            finding(
                 Check.OWNERSHIP,
                 Status.OK,
                 "ownership.ok",
-                f"{owner} proves the ownership of the domain",
                 owner,
+                {"name": owner},
                 expected=lines,
                 observed=observed,
             ),
         )
     return (
-        Finding(
+        finding(
             Check.OWNERSHIP,
             Status.ERROR,
             "ownership.wrong_target",
-            f"{owner} points to {absolute(str(answer.records[0]))} instead of "
-            f"{absolute(ctx.profile.ownership_target)}",
             owner,
+            {
+                "name": owner,
+                "target": absolute(str(answer.records[0])),
+                "expected": absolute(ctx.profile.ownership_target),
+            },
             expected=lines,
             observed=observed,
             fix=(FixLine(FixAction.REPLACE, lines[0], observed[0]),),
