@@ -61,11 +61,15 @@ class RoundSource:
     """An async source over a sync one that answers in rounds, each one round trip.
 
     Questions asked while the current round is open are recorded with its
-    number; :meth:`answer_round` answers them all and opens the next.
+    number; :meth:`answer_round` answers them all and opens the next. With a
+    ``cache`` (a dict that may outlive the source, as a bulk run's cache
+    outlives each domain), a question answered before is answered at once,
+    costs no round, and is not recorded.
     """
 
-    def __init__(self, inner: RecordSource) -> None:
+    def __init__(self, inner: RecordSource, cache: dict[Query, Answer] | None = None) -> None:
         self.inner = inner
+        self.cache = cache
         self.round = 0
         self.asked: list[tuple[int, Query]] = []
         self._pending: list[tuple[asyncio.Future[Answer], Query]] = []
@@ -73,6 +77,8 @@ class RoundSource:
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Record the question in the current round; answer when the round ends."""
         query = Query(name, rdtype)
+        if self.cache is not None and query in self.cache:
+            return self.cache[query]
         self.asked.append((self.round, query))
         waiting: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending.append((waiting, query))
@@ -83,8 +89,11 @@ class RoundSource:
         pending, self._pending = self._pending, []
         self.round += 1
         for waiting, query in pending:
+            answer = self.inner.lookup(query.name, query.rdtype)
+            if self.cache is not None:
+                self.cache[query] = answer
             if not waiting.done():
-                waiting.set_result(self.inner.lookup(query.name, query.rdtype))
+                waiting.set_result(answer)
         return len(pending)
 
 
@@ -94,14 +103,20 @@ async def _settle() -> None:
 
 
 async def count_rounds(
-    run: Callable[[RoundSource], Awaitable[T]], inner: RecordSource, /
+    run: Callable[[RoundSource], Awaitable[T]],
+    inner: RecordSource,
+    /,
+    *,
+    cache: dict[Query, Answer] | None = None,
 ) -> tuple[T, Rounds]:
     """``run(source)`` over a :class:`RoundSource` of ``inner``; its result and rounds.
+
+    ``cache``: see :class:`RoundSource`.
 
     Raises:
         RuntimeError: the run waits for something other than the source's answers.
     """
-    source = RoundSource(inner)
+    source = RoundSource(inner, cache)
     task = asyncio.ensure_future(run(source))
     while True:
         await _settle()
