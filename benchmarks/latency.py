@@ -239,7 +239,8 @@ class ProxyProcess:
 
     def stats(self) -> dict[str, float]:
         """The proxy's counters and CPU seconds (see :meth:`DelayProxy.stats`)."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
         self.process.stdin.write("stats\n")
         self.process.stdin.flush()
         data: dict[str, float] = json.loads(self.process.stdout.readline())
