@@ -348,6 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="processes of the parallel runs")
     parser.add_argument("--methods", default=",".join(METHODS), help="which methods to sweep")
     parser.add_argument("--repeat", type=int, default=1, help="fresh processes per point")
+    parser.add_argument(
+        "--baseline-count", type=int, help="domains of the no-delay baseline (default: --count)"
+    )
     parser.add_argument("--rounds", type=int, default=2000, help="domains whose rounds count")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -410,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = _measure(
             "check_domains, no delay",
             "check_domains",
-            n,
+            min(n, args.baseline_count or n),
             server.port,
             DEFAULT_CONCURRENCY,
             1,
