@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import resource
@@ -179,8 +180,6 @@ def _child(method: str, count: int, port: int, concurrency: int, workers: int) -
 
         asyncio.run(run())
     elif method == "parallel":
-        import functools
-
         factory = functools.partial(AsyncStubSource, HOST, port=port)
         for diagnosis in check_domains_parallel(
             _setups(count), factory, workers=workers, concurrency=concurrency
@@ -294,12 +293,10 @@ def logical_rounds(count: int) -> dict[str, Any]:
         by_defect: dict[str, Counter[int]] = {}
         asked = 0
         for domain in domains:
-            ctx = make_context(domain.setup)
-            _, rounds = await count_rounds(
-                lambda source, ctx=ctx: run_async_checks(ctx, source, deadline=None, sender=sender),
-                records,
-                cache=cache,
+            check = functools.partial(
+                run_async_checks, make_context(domain.setup), deadline=None, sender=sender
             )
+            _, rounds = await count_rounds(check, records, cache=cache)
             counts[rounds.count] += 1
             by_defect.setdefault(domain.defect.name, Counter())[rounds.count] += 1
             asked += len(rounds.asked)
@@ -390,7 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     )
     started = time.perf_counter()
-    server = start_nsd(domains)
+    # 100,000 zones take NSD minutes to load on a busy machine.
+    server = start_nsd(domains, startup_timeout=max(60.0, n / 100))
     print(f"- NSD: {len(server.zones):,} zones, started in {time.perf_counter() - started:.0f} s")
     del domains
     proxy = ProxyProcess(server.port, rtt)
