@@ -51,11 +51,11 @@ __all__ = [
 EDNS_PAYLOAD = 1232
 
 
-def start_nsd(domains: Sequence[BenchDomain]) -> NsdServer:
+def start_nsd(domains: Sequence[BenchDomain], *, startup_timeout: float = 60.0) -> NsdServer:
     """NSD serving every domain's zone and the provider's zones on 127.0.0.1."""
     zones = {d.zone: d.zone_text() for d in domains}
     zones.update(provider_zones(domains))
-    return NsdServer(zones, startup_timeout=60.0).start()
+    return NsdServer(zones, startup_timeout=startup_timeout).start()
 
 
 def _group_cpu(pgid: int) -> float:
