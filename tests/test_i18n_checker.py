@@ -45,7 +45,7 @@ FRENCH = {
     "dns.outside_zone": (
         f"l’adresse de l’hôte MX mail.old-host.example{NBSP}: non vérifié, "
         "mail.old-host.example. A n’est pas parmi les enregistrements que cette source "
-        f"détient{NBSP}: mail.old-host.example is outside the zone mydomain.ovh",
+        f"détient{NBSP}: mail.old-host.example est hors de la zone DNS mydomain.ovh",
         f"le nom n’est pas dans cette zone DNS, donc rien ici n’est connu comme faux{NBSP}: "
         "donnez à la zone une source de repli pour ce nom, ou vérifiez en ligne",
     ),
@@ -65,14 +65,15 @@ FRENCH = {
         "",
     ),
     "ownership.token_unknown": (
-        f"non vérifié{NBSP}: the zone is not managed in the same account, so an ownership "
-        "CNAME <token>-check.mydomain.ovh. -> ovh.com. is needed; give the API's cnameToCheck",
+        f"non vérifié{NBSP}: la zone DNS n’est pas gérée dans le même compte, un "
+        "enregistrement CNAME de validation <token>-check.mydomain.ovh. -> ovh.com. est donc "
+        f"nécessaire{NNBSP}; indiquez le cnameToCheck de l’API",
         f"le nom de l’enregistrement est construit à partir du jeton{NBSP}: donnez "
         "ownership_token (le cnameToCheck de l’API)",
     ),
     "dkim.no_selectors": (
-        f"non vérifié{NBSP}: no DKIM selector is given; list the domain's selectors (API "
-        "dkimSelector) to get their CNAMEs (ovhemp<digits>-selector1/2)",
+        f"non vérifié{NBSP}: aucun sélecteur DKIM n’est indiqué{NNBSP}; listez les sélecteurs "
+        "du domaine (API dkimSelector) pour obtenir leurs CNAME (ovhemp<digits>-selector1/2)",
         f"les sélecteurs DKIM viennent du service{NBSP}: donnez dkim_selectors",
     ),
     "dmarc.ok": ("_dmarc.mydomain.ovh. a une politique DMARC quarantine", ""),
@@ -270,9 +271,14 @@ def test_the_command_table_in_french() -> None:
     english = diagnosis_table(MYDOMAIN, color=False)
     assert diagnosis_table(MYDOMAIN, color=False, lang="en") == english
     french = diagnosis_table(MYDOMAIN, color=False, lang="fr")
-    assert french[0] == english[0]
+    assert english[0] == "mydomain.ovh: ERROR (3 ok, 1 warning, 2 errors, 3 skipped)"
+    assert french[0] == (
+        f"mydomain.ovh{NBSP}: ERROR (3 corrects, 1 avertissement, 2 erreurs, 3 non vérifiés)"
+    )
     assert any(FRENCH["spf.multiple_records"][0] in line for line in french)
-    assert any(line.strip().startswith("fix: supprimer mydomain.ovh.") for line in french)
+    assert any(
+        line.strip().startswith(f"correctif{NBSP}: supprimer mydomain.ovh.") for line in french
+    )
     unknown = finding(
         Check.MX,
         Status.UNKNOWN,
@@ -305,3 +311,19 @@ def test_a_refused_domain_quotes_any_error() -> None:
     refused = _refused(DomainSetup("example.org"), "setup.invalid", ValueError("odd"))
     (found,) = refused.findings
     assert (found.message, found.render("fr")) == ("not checked: odd", f"non vérifié{NBSP}: odd")
+
+
+def test_a_source_detail_is_said_in_the_language() -> None:
+    """A detail a source writes keeps its key: French in French, back from JSON too."""
+    from emailpro_core.checker._phrases import from_json, to_json
+    from emailpro_core.i18n._catalog import Said
+
+    detail = Said("sources.outside_zone", {"name": "a.example", "zone": "b.example"})
+    assert detail == "a.example is outside the zone b.example"
+    assert detail.render("fr") == "a.example est hors de la zone DNS b.example"
+    back = from_json(json.loads(json.dumps(to_json(detail))))
+    assert isinstance(back, Said)
+    assert (back, back.render("fr")) == (detail, detail.render("fr"))
+    assert pickle.loads(pickle.dumps(detail)).render("fr") == detail.render("fr")
+    with pytest.raises(ValueError, match="no message is registered"):
+        from_json({"key": "no.such", "params": {}, "text": True})

@@ -23,6 +23,7 @@ import attrs
 
 from ..errors import Violation, _rebuild_violation
 from ..i18n import _catalog
+from ..records import Omission
 
 #: The labels of the text renderings, and the pieces the checks share.
 MESSAGES = _catalog.register(
@@ -111,6 +112,13 @@ def phrase(key: str, /, **params: object) -> Phrase:
     return Phrase(key, params)
 
 
+def omission_phrase(omission: Omission, /) -> Phrase | str:
+    """Why a record could not be listed, as a phrase (its own words if made by hand)."""
+    if _catalog.registered_template(omission.code) is None:
+        return omission.message
+    return Phrase(omission.code, omission.params)
+
+
 def coded(violations: tuple[Violation, ...], /) -> tuple[Phrase, ...]:
     """Each violation followed by its code: ``message [code]``."""
     return tuple(Phrase("checker.coded", {"problem": v, "code": v.code}) for v in violations)
@@ -119,6 +127,8 @@ def coded(violations: tuple[Violation, ...], /) -> tuple[Phrase, ...]:
 def _render(value: object, language: str) -> object:
     if isinstance(value, (Phrase, Listing)):
         return value.render(language)
+    if isinstance(value, _catalog.Said):
+        return _catalog.Verbatim(value.render(language))
     if isinstance(value, Violation):
         return value.render(language)
     if isinstance(value, tuple) and (not value or isinstance(value[0], (Phrase, Violation))):
@@ -132,7 +142,7 @@ def is_plain(params: Mapping[str, object], /) -> bool:
         kind = type(value)
         if kind is str or kind is int:  # most values: names and counts
             continue
-        if isinstance(value, (Phrase, Violation, Listing)) or (
+        if isinstance(value, (Phrase, Violation, Listing, _catalog.Said)) or (
             isinstance(value, tuple) and (not value or isinstance(value[0], (Phrase, Violation)))
         ):
             return False
@@ -177,6 +187,8 @@ def to_json(value: object, /) -> object:
         return {"key": value.key, "params": {k: to_json(v) for k, v in value.params.items()}}
     if isinstance(value, Listing):
         return {"items": [to_json(item) for item in value.items], "separator": value.separator}
+    if isinstance(value, _catalog.Said):  # a source's detail, a string where it is read
+        return {"key": value.key, "params": dict(value.params), "text": True}
     if isinstance(value, Violation):
         data: dict[str, object] = {
             "code": value.code,
@@ -209,6 +221,10 @@ def from_json(value: object, /) -> object:
         raise ValueError(f"the params of a nested message are a mapping, not {params!r}")
     values = {str(k): from_json(v) for k, v in params.items()}
     key, code = value.get("key"), value.get("code")
+    if isinstance(key, str) and value.get("text") is True:
+        if _catalog.registered_template(key) is None:
+            raise ValueError(f"no message is registered under {key!r}")
+        return _catalog.Said(key, values)
     if isinstance(key, str):
         return Phrase(key, values)
     message, variant = value.get("message", ""), value.get("variant", "")

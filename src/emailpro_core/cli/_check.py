@@ -41,7 +41,6 @@ from ._common import (
 from ._lang import say
 from ._messages import outside_zone, validation_text, violation_dict
 from ._ovh import setup_and_panel
-from ._progress import SpokenProgress, summary
 from ._render import Progress, Tally, diagnosis_table, verdict
 from ._setup import (
     build_source,
@@ -120,14 +119,15 @@ def run_check(args: argparse.Namespace, out: Output, /) -> int:
     diagnosis = check_domain(setup, source, deadline=args.deadline)
     opinion = None if panel is None else second_opinion(panel, diagnosis)
     if args.json:
-        data = diagnosis.to_dict()
+        data = diagnosis.to_dict(out.lang)
         if opinion is not None:
-            data["panel"] = opinion.to_dict()
+            data["panel"] = opinion.to_dict(out.lang)
         out.print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        lines = diagnosis_table(diagnosis, color=out.color(args.color), verbose=args.verbose)
+        color = out.color(args.color)
+        lines = diagnosis_table(diagnosis, color=color, verbose=args.verbose, lang=out.lang)
         if opinion is not None:
-            lines = [*lines, "", *opinion.to_text().splitlines()]
+            lines = [*lines, "", *opinion.to_text(out.lang).splitlines()]
         out.print_lines(lines)
     return _exit_code(verdict(diagnosis))
 
@@ -262,7 +262,7 @@ def _emit(lines: _Lines, diagnosis: Diagnosis) -> None:
     progress.tally.add(diagnosis)
     number = lines.pending.pop(diagnosis.domain, None)
     # "version" first, as in every document (to_dict repeats it: the first place stays).
-    data = {"version": SCHEMA_VERSION, "line": number, **diagnosis.to_dict()}
+    data = {"version": SCHEMA_VERSION, "line": number, **diagnosis.to_dict(lines.lang)}
     progress.emit(json.dumps(data, ensure_ascii=False))
     lines.collector.tick()
 
@@ -299,7 +299,7 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
     stream = open_input(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally(out.clock)
-    progress = SpokenProgress(
+    progress = Progress(
         out,
         tally,
         total,
@@ -323,7 +323,7 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
         if args.file == "-":
             raise UsageError.of("cli.usage_error.no_domain:stdin")
         raise UsageError.of("cli.usage_error.no_domain", path=one_line(args.file, limit=PATH_LIMIT))
-    out.note(summary(tally, out.lang, interrupted=interrupted))
+    out.note(tally.summary(out.lang, interrupted=interrupted))
     if interrupted:
         return EXIT_INTERRUPTED
     if tally.bad_lines:

@@ -21,8 +21,9 @@ import attrs
 
 from ..checker import Diagnosis, Finding, Status
 from ..checker._phrases import label
-from ..i18n import normalize_language
+from ..i18n import _catalog, normalize_language
 from ._common import Output, one_line
+from ._lang import compose, plural, say
 
 # SGR codes (ECMA-48 §8.3.117): green, yellow, bold red, magenta, dim.
 _COLORS = {
@@ -40,6 +41,42 @@ _ORDER = (Status.OK, Status.WARNING, Status.ERROR, Status.UNKNOWN, Status.SKIPPE
 _BAR_WIDTH = 24
 #: A progress bar redraws at most this often (seconds): redrawing costs more than it shows.
 REDRAW_INTERVAL = 0.1
+
+MESSAGES = _catalog.register(
+    {
+        "cli.summary": "{domains} in {elapsed} s ({rate}/s): {ok}, {warning} with "
+        "warnings, {error} with errors, {unknown} unknown; {bad_lines}",
+        "cli.summary:interrupted": "interrupted after {domains} in {elapsed} s "
+        "({rate}/s): {ok}, {warning} with warnings, {error} with errors, {unknown} "
+        "unknown; {bad_lines}",
+        "cli.summary.domains:one": "{count} domain",
+        "cli.summary.domains:many": "{count} domains",
+        "cli.summary.ok:one": "{count} ok",
+        "cli.summary.ok:many": "{count} ok",
+        "cli.summary.bad_lines:one": "{count} bad line",
+        "cli.summary.bad_lines:many": "{count} bad lines",
+        "cli.progress.counts": "{error} err, {unknown} unk, {rate}/s",
+        "cli.progress.bar": "[{bar}] {done}/{total} {percent}%  {counts}",
+        "cli.progress.done": "{done} done  {counts}",
+        # The diagnosis table.
+        "cli.table.heading": "{domain}: {status} ({counts})",
+        "cli.table.columns": "STATUS   CHECK         CODE                      MESSAGE",
+        "cli.table.count.ok:one": "{count} ok",
+        "cli.table.count.ok:many": "{count} ok",
+        "cli.table.count.warning:one": "{count} warning",
+        "cli.table.count.warning:many": "{count} warnings",
+        "cli.table.count.error:one": "{count} error",
+        "cli.table.count.error:many": "{count} errors",
+        "cli.table.count.unknown:one": "{count} unknown",
+        "cli.table.count.unknown:many": "{count} unknown",
+        "cli.table.count.skipped:one": "{count} skipped",
+        "cli.table.count.skipped:many": "{count} skipped",
+        "cli.table.cause": "{message} [cause: {cause}]",
+        "cli.table.expected": "expected: {line}",
+        "cli.table.observed": "observed: {line}",
+        "cli.table.fix": "fix: {line}",
+    }
+)
 
 
 def paint(text: str, code: str, *, color: bool) -> str:
@@ -61,14 +98,13 @@ def verdict(diagnosis: Diagnosis, /) -> Status:
     return Status.OK
 
 
-def _counts(findings: tuple[Finding, ...]) -> str:
+def _counts(findings: tuple[Finding, ...], language: str) -> str:
     parts = []
     for status in _ORDER:
         count = sum(1 for f in findings if f.status is status)
         if count:
-            plural = count > 1 and status in (Status.WARNING, Status.ERROR)
-            name = status.value + ("s" if plural else "")
-            parts.append(f"{count} {name}")
+            key = plural(f"cli.table.count.{status.value}", count, language)
+            parts.append(say(key, language, count=count))
     return ", ".join(parts)
 
 
@@ -76,8 +112,11 @@ def _fix_lines(finding: Finding, color: bool, language: str = "en") -> Iterator[
     for fix in finding.fix:
         # A replacement is two lines ("replace OLD" / "   with NEW"): keep them aligned.
         for index, line in enumerate(fix.to_text(language).split("\n")):
-            prefix = "fix: " if index == 0 else "     "
-            yield " " * 9 + paint(prefix + one_line(line), _FIX_COLOR, color=color)
+            text = compose("cli.table.fix", language, line=one_line(line))
+            if index:
+                width = len(compose("cli.table.fix", language, line=""))
+                text = " " * width + one_line(line)
+            yield " " * 9 + paint(text, _FIX_COLOR, color=color)
     if not finding.fix and finding.fix_reason and finding.status in _NEEDS_ACTION:
         reason = one_line(finding.render_fix_reason(language))
         text = label("checker.no_fix", language, reason=reason)
@@ -95,18 +134,23 @@ def diagnosis_table(
     language = normalize_language(lang)
     # The overall status (SKIPPED findings aside), as the JSON's "status" says it.
     worst = diagnosis.status
-    heading = f"{diagnosis.domain}: {paint(worst.name, _COLORS[worst], color=color)}"
-    lines = [f"{heading} ({_counts(diagnosis.findings)})"]
-    lines.append(f"{'STATUS':<8} {'CHECK':<13} {'CODE':<25} MESSAGE")
+    painted = paint(worst.name, _COLORS[worst], color=color)
+    counts = _counts(diagnosis.findings, language)
+    domain = one_line(diagnosis.domain)
+    lines = [compose("cli.table.heading", language, domain=domain, status=painted, counts=counts)]
+    lines.append(say("cli.table.columns", language))
     for finding in diagnosis.findings:
         status = paint(f"{finding.status.name:<8}", _COLORS[finding.status], color=color)
         message = one_line(finding.render(language))
         if finding.cause and finding.status is Status.UNKNOWN:
-            message += f" [cause: {finding.cause}]"
+            message = compose("cli.table.cause", language, message=message, cause=finding.cause)
         lines.append(f"{status} {finding.check.value:<13} {finding.code:<25} {message}")
         if verbose:
-            lines.extend(f"{'':9}expected: {one_line(line)}" for line in finding.expected)
-            lines.extend(f"{'':9}observed: {one_line(line)}" for line in finding.observed)
+            for key, records in (("expected", finding.expected), ("observed", finding.observed)):
+                lines.extend(
+                    " " * 9 + compose(f"cli.table.{key}", language, line=one_line(line))
+                    for line in records
+                )
         lines.extend(_fix_lines(finding, color, language))
     return lines
 
@@ -157,16 +201,23 @@ class Tally:
         """Domains diagnosed per second so far (refused lines cost nothing to count)."""
         return self.checked / max(self.elapsed(), 1e-9)
 
-    def summary(self, *, interrupted: bool = False) -> str:
-        """One line for the end of a run."""
+    def summary(self, lang: str = _catalog.DEFAULT_LANGUAGE, *, interrupted: bool = False) -> str:
+        """One line for the end of a run, in ``lang``."""
         checked = self.checked
-        text = (
-            f"{checked} domain{'' if checked == 1 else 's'} in {self.elapsed():.1f} s "
-            f"({self.rate():.1f}/s): {self.ok} ok, {self.warning} with warnings, "
-            f"{self.error} with errors, {self.unknown} unknown; "
-            f"{self.bad_lines} bad line{'' if self.bad_lines == 1 else 's'}"
+        return compose(
+            "cli.summary:interrupted" if interrupted else "cli.summary",
+            lang,
+            domains=say(plural("cli.summary.domains", checked, lang), lang, count=checked),
+            elapsed=f"{self.elapsed():.1f}",
+            rate=f"{self.rate():.1f}",
+            ok=say(plural("cli.summary.ok", self.ok, lang), lang, count=self.ok),
+            warning=str(self.warning),
+            error=str(self.error),
+            unknown=str(self.unknown),
+            bad_lines=say(
+                plural("cli.summary.bad_lines", self.bad_lines, lang), lang, count=self.bad_lines
+            ),
         )
-        return ("interrupted after " + text) if interrupted else text
 
 
 @attrs.define
@@ -189,6 +240,8 @@ class Progress:
     enabled: bool
     plain: bool = False
     interval: float = REDRAW_INTERVAL
+    #: The language of the bar's words.
+    lang: str = _catalog.DEFAULT_LANGUAGE
     #: How many times the bar was drawn.
     redraws: int = 0
     _drawn: int = 0  # the width of the bar on the screen, 0 when erased
@@ -208,13 +261,27 @@ class Progress:
 
     def bar(self) -> str:
         """The text of the bar (without the leading carriage return)."""
-        done = self.tally.done
-        counts = f"{self.tally.error} err, {self.tally.unknown} unk, {self.tally.rate():.1f}/s"
+        tally = self.tally
+        done = tally.done
+        counts = say(
+            "cli.progress.counts",
+            self.lang,
+            error=tally.error,
+            unknown=tally.unknown,
+            rate=f"{tally.rate():.1f}",
+        )
         if self.total:
             filled = min(_BAR_WIDTH, _BAR_WIDTH * done // self.total)
-            bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
-            return f"[{bar}] {done}/{self.total} {100 * done // self.total}%  {counts}"
-        return f"{done} done  {counts}"
+            return compose(
+                "cli.progress.bar",
+                self.lang,
+                bar="#" * filled + "-" * (_BAR_WIDTH - filled),
+                done=str(done),
+                total=str(self.total),
+                percent=str(100 * done // self.total),
+                counts=counts,
+            )
+        return compose("cli.progress.done", self.lang, done=str(done), counts=counts)
 
     def draw(self, *, force: bool = False) -> None:
         """Redraw the bar (at most once every ``interval`` seconds unless ``force``)."""

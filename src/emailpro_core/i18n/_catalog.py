@@ -189,6 +189,31 @@ class Verbatim(str):
     __slots__ = ()
 
 
+class Said(str):
+    """English text that keeps its template's key and params, to be said again.
+
+    For text that travels as a plain string (the ``detail`` a record source
+    gives of an answer): it reads as its English rendering wherever a string
+    is expected, and :meth:`render` writes it in another language.
+    """
+
+    key: str
+    params: Mapping[str, object]
+
+    def __new__(cls, key: str, params: Mapping[str, object], /) -> Said:
+        said = super().__new__(cls, render(key, params))
+        said.key = key
+        said.params = MappingProxyType(dict(params))
+        return said
+
+    def render(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (``None`` is English)."""
+        return render(self.key, self.params, lang)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Said, (self.key, dict(self.params)))
+
+
 def _printable(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, Verbatim) and not value.isprintable():
         return repr(value)[1:-1]

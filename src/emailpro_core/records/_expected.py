@@ -11,9 +11,25 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+from ..i18n._catalog import register
 from ._profiles import OVH_EMAIL_PRO, Profile, dkim_owner, dmarc_owner
 from ._recordset import ExpectedRecord, Omission, RecordSet, Requirement
 from ._setup import DomainSetup, validate_setup
+
+#: The English templates of the records that cannot be listed (the French is in the
+#: package's gettext catalog).
+MESSAGES = register(
+    {
+        "records.ownership_token_unknown": (
+            "the zone is not managed in the same account, so an ownership CNAME {record} "
+            "is needed; give the API's cnameToCheck"
+        ),
+        "records.dkim_selectors_unknown": (
+            "no DKIM selector is given; list the domain's selectors (API dkimSelector) "
+            "to get their CNAMEs ({selectors})"
+        ),
+    }
+)
 
 
 class _Shared(NamedTuple):
@@ -77,12 +93,10 @@ def _ownership(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | 
         return
     domain = setup.domain.ascii
     if setup.ownership_token is None:
-        omission = Omission(
+        omission = Omission.of(
             "ownership",
             "records.ownership_token_unknown",
-            "the zone is not managed in the same account, so an ownership CNAME "
-            f"<token>{profile.ownership_suffix}.{domain}. -> {profile.ownership_target}. "
-            "is needed; give the API's cnameToCheck",
+            record=f"<token>{profile.ownership_suffix}.{domain}. -> {profile.ownership_target}.",
         )
         out.append(omission)
         return
@@ -98,11 +112,10 @@ def _ownership(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | 
 
 def _dkim(setup: DomainSetup, profile: Profile, out: list[ExpectedRecord | Omission]) -> None:
     if not setup.dkim_selectors:
-        omission = Omission(
+        omission = Omission.of(
             "dkim",
             "records.dkim_selectors_unknown",
-            "no DKIM selector is given; list the domain's selectors (API dkimSelector) "
-            f"to get their CNAMEs ({profile.dkim_selector_prefix}<digits>-selector1/2)",
+            selectors=f"{profile.dkim_selector_prefix}<digits>-selector1/2",
         )
         out.append(omission)
         return

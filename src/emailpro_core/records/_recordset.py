@@ -9,12 +9,14 @@ import enum
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 import attrs
 import dns.name
 import dns.rrset
 
+from ..i18n import _catalog
 from ..sources._answers import MX, SRV, TXT, RData, normalize_name
 from ._zonetext import comment, split_txt, to_rdata, zone_line
 
@@ -138,6 +140,10 @@ def _rdata(rdtype: str, value: str) -> RData:
 _shared_rdata = functools.lru_cache(maxsize=1024)(_rdata)
 
 
+def _frozen(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class Omission:
     """A record that could not be listed, and why.
@@ -145,12 +151,30 @@ class Omission:
     Attributes:
         check: The check it belongs to.
         code: A stable code (``records.ownership_token_unknown``).
-        message: What to do about it.
+        message: What to do about it (English).
+        params: The data behind the message, from which :meth:`render` writes it
+            in another language.
     """
 
     check: str
     code: str
     message: str
+    params: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen, kw_only=True)
+
+    @classmethod
+    def of(cls, check: str, code: str, /, **params: object) -> Omission:
+        """The omission ``code``, its message the catalog's template filled with ``params``."""
+        return cls(check, code, _catalog.render(code, params), params=params)
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``None`` is English); one made by hand keeps its words."""
+        language = _catalog.normalize_language(lang)
+        template = _catalog.registered_template(self.code)
+        if language == _catalog.DEFAULT_LANGUAGE or template is None:
+            return self.message
+        return _catalog.fill(
+            _catalog.translate(self.code, template, language), self.params, language
+        )
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view: ``{"check", "code", "message"}``."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 import attrs
 
 from ..errors import require_str
+from ..i18n._catalog import Said, register
 from ._answers import (
     Answer,
     AnswerStatus,
@@ -27,6 +28,15 @@ from ._answers import (
     answer_for,
 )
 from ._rdataconv import canonical_rdtype
+
+#: The details of the CNAME chains that fail (Answer.detail), in English; the French is
+#: in the package's gettext catalog.
+MESSAGES = register(
+    {
+        "sources.cname_loop": "CNAME loop: {name} points back to {target}",
+        "sources.cname_chain": "more than {limit} CNAMEs in a row from {name}",
+    }
+)
 
 #: How many CNAMEs a lookup follows before it gives up. RFC 1034 §3.6.2 asks
 #: resolvers to detect loops; common resolvers stop near this length and answer
@@ -186,7 +196,7 @@ def walk(
                     AnswerStatus.FAILURE,
                     canonical_name=name,
                     cause=FailureCause.CNAME_LOOP,
-                    detail=f"CNAME loop: {name} points back to {here.target}",
+                    detail=Said("sources.cname_loop", {"name": name, "target": here.target}),
                 )
             seen.add(here.target)
             name = here.target
@@ -202,7 +212,7 @@ def walk(
         AnswerStatus.FAILURE,
         canonical_name=name,
         cause=FailureCause.CNAME_LOOP,
-        detail=f"more than {max_chain} CNAMEs in a row from {query.name}",
+        detail=Said("sources.cname_chain", {"limit": max_chain, "name": query.name}),
     )
 
 

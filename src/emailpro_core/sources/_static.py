@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import require_str
+from ..i18n._catalog import Said, register
 from ._answers import Answer, AnswerStatus, FailureCause, Query, normalize_name
 from ._memtable import (
     MAX_CNAME_CHAIN,
@@ -32,6 +33,9 @@ from ._memtable import (
     rdtype_key,
 )
 from ._rdataconv import canonical_rdtype, parse_records
+
+#: The detail of a failure the source was told to give (Answer.detail), in English.
+MESSAGES = register({"sources.configured": "{name}: configured {cause}"})
 
 #: The TTL of every static record and negative answer, unless told otherwise.
 DEFAULT_TTL = 3600
@@ -153,7 +157,9 @@ class StaticSource(TableSource):
         cause = (failures.get((name, rdtype)) or failures.get((name, None))) if failures else None
         if cause is not None:
             return Found(
-                AnswerStatus.FAILURE, cause=cause, detail=f"{name}: configured {cause.value}"
+                AnswerStatus.FAILURE,
+                cause=cause,
+                detail=Said("sources.configured", {"name": name, "cause": cause.value}),
             )
         if not self._table.exists(name):
             return Found(AnswerStatus.NXDOMAIN, ttl=self._ttl)

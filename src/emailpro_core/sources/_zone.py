@@ -29,7 +29,7 @@ import dns.rdatatype
 import dns.zone
 
 from ..errors import DomainOutsideZone, ZoneFileError, require_str
-from ..i18n._catalog import register
+from ..i18n._catalog import Said, register
 from ._answers import Answer, AnswerStatus, AsyncRecordSource, Query, RecordSource
 from ._inputfiles import InputFileError, read_regular_file
 from ._memtable import (
@@ -106,7 +106,14 @@ class DualSource(RecordSource, AsyncRecordSource, Protocol):
 #: The English template of the problem emailpro_core finds in a zone itself (the
 #: other problems are in dnspython's words, or the system's); the French is in the
 #: package's gettext catalog.
-MESSAGES = register({"zone_file.no_origin": "the zone has no origin"})
+MESSAGES = register(
+    {
+        "zone_file.no_origin": "the zone has no origin",
+        # The details of the answers outside the zone (Answer.detail).
+        "sources.outside_zone": "{name} is outside the zone {zone}",
+        "sources.delegated_away": "{name} is delegated away from {zone} at {cut}",
+    }
+)
 
 
 def _zone_error(source: str, exc: BaseException) -> ZoneFileError:
@@ -305,10 +312,11 @@ class ZoneSource(TableSource):
         if not _within(name, self.apex):
             if self._fallback is not None:
                 return self._elsewhere  # the fallback answers; the detail is not shown
-            return self._outside(f"{name} is outside the zone {self.apex}")
+            return self._outside(Said("sources.outside_zone", {"name": name, "zone": self.apex}))
         cut = self._cut_above(name) if self._cuts else None  # most zones delegate nothing
         if cut is not None and not (name == cut and rdtype in _PARENT_SIDE):
-            return self._outside(f"{name} is delegated away from {self.apex} at {cut}")
+            params = {"name": name, "zone": self.apex, "cut": cut}
+            return self._outside(Said("sources.delegated_away", params))
         if self._table.exists(name):
             return self._table.step(name, rdtype, self._negative_ttl)
         wildcard = self._wildcard(name) if self._has_wildcards else None

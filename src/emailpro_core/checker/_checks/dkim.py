@@ -16,7 +16,7 @@ from ...records import ExpectedRecord
 from ...sources._answers import TXT, Answer, Query, Resolution, gather, lookup_many
 from .._findings import Check, Finding, FixAction, FixLine, Status
 from .._make import finding
-from .._phrases import coded, phrase
+from .._phrases import coded, omission_phrase, phrase
 from .base import Context, absolute, held_lines, occupants, remove_lines, undetermined
 
 #: Why a key finding has no fix: the key is published in the provider's zone (D-DKIM).
@@ -104,7 +104,7 @@ def check_dkim(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 Status.SKIPPED,
                 "dkim.no_selectors",
                 absolute(ctx.domain),
-                {"omission": omission.message},
+                {"omission": omission_phrase(omission)},
                 reason="checker.reason.dkim_selectors",
             ),
         )

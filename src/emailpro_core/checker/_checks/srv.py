@@ -18,7 +18,7 @@ from ...records import ExpectedRecord, Profile
 from ...sources._answers import SRV, Answer, AnswerStatus, Query, Resolution, lookup_many
 from .._findings import Check, Finding, FixAction, FixLine, Status
 from .._make import finding
-from .._phrases import Listing, phrase
+from .._phrases import Listing, omission_phrase, phrase
 from .base import (
     Context,
     absolute,
@@ -254,7 +254,7 @@ def check_ownership(ctx: Context, /) -> Resolution[tuple[Finding, ...]]:
                 Status.SKIPPED,
                 "ownership.token_unknown",
                 name,
-                {"name": name, "omission": omission.message},
+                {"name": name, "omission": omission_phrase(omission)},
                 reason="checker.reason.ownership_token",
             ),
         )
