@@ -11,12 +11,12 @@ import pytest
 from emailpro_core.cli import _ovh as cli_ovh
 from test_cli import invoke, one_error_line
 
-DATA = Path(__file__).parent / "data" / "ovh_api"
+DATA = Path(__file__).parent / "ovh_api"
 ZONE = str(DATA / "example.org.zone")
 
 
 def data(name: str) -> str:
-    """The path of a fixture of tests/data/ovh_api."""
+    """The path of a fixture of tests/ovh_api."""
     return str(DATA / name)
 
 

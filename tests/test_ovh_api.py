@@ -19,11 +19,11 @@ from emailpro_core.records._setup_api import _MESSAGES as SETUP_MESSAGES
 from emailpro_core.records._setup_api import rule_path
 from emailpro_core.routing import DomainMode
 
-DATA = Path(__file__).parent / "data" / "ovh_api"
+DATA = Path(__file__).parent / "ovh_api"
 
 
 def load(name: str) -> Any:
-    """A fixture of tests/data/ovh_api."""
+    """A fixture of tests/ovh_api."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 

@@ -25,13 +25,13 @@ from emailpro_core.errors import InvalidApiObject
 from emailpro_core.records import DomainSetup, expected_records
 from emailpro_core.sources import FailureCause, StaticSource, ZoneSource
 
-DATA = Path(__file__).parent / "data" / "ovh_api"
+DATA = Path(__file__).parent / "ovh_api"
 ZONE = DATA / "example.org.zone"
 PROVIDER = StaticSource({"mx.ovh.com": {"TXT": "v=spf1 ip4:198.51.100.0/24 -all"}})
 
 
 def load(name: str) -> Any:
-    """A fixture of tests/data/ovh_api."""
+    """A fixture of tests/ovh_api."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 

@@ -16,11 +16,11 @@ from emailpro_core.naming import Account
 from emailpro_core.password import PasswordPolicy, PersonalInfo
 from emailpro_core.records import DomainSetup
 
-DATA = Path(__file__).parent.parent / "data" / "ovh_api"
+DATA = Path(__file__).parent.parent / "ovh_api"
 
 
 def load(name: str) -> Any:
-    """A fixture of tests/data/ovh_api."""
+    """A fixture of tests/ovh_api."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
