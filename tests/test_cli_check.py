@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from emailpro_core.checker._findings import Diagnosis, Status
+from emailpro_core.checker._diagnosis import Diagnosis
+from emailpro_core.checker._findings import Status
 from emailpro_core.cli import _common as cli_common
 from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.records import expected_records

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.cli import _check as cli_check
 from emailpro_core.cli import _common as cli_common
 from emailpro_core.cli import _setup as cli_setup

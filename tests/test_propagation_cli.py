@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import emailpro_core.cli._propagation as command
-from emailpro_core.checker._findings import Check, Diagnosis, Finding, Status
+from emailpro_core.checker._diagnosis import Diagnosis
+from emailpro_core.checker._findings import Check, Finding, Status
 from emailpro_core.cli import main
 from emailpro_core.propagation import Nameserver, Outcome, Served, Server, ServerState, Verdict
 from emailpro_core.propagation._model import PropagationReport, RecordPropagation

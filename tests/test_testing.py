@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import emailpro_core
 from conftest import PEER_SUITES
-from emailpro_core.checker._findings import Check, Diagnosis, FixAction, FixLine, Status
+from emailpro_core.checker._diagnosis import Diagnosis
+from emailpro_core.checker._findings import Check, FixAction, FixLine, Status
 from emailpro_core.domains import normalize_domain
 from emailpro_core.errors import DomainOutsideZone, EmailProError, InvalidSetup, ZoneFileError
 from emailpro_core.naming import check_login

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import any_text, domains, valid_logins
 
-from emailpro_core.checker._findings import Check, Diagnosis, Finding, Status
+from emailpro_core.checker._diagnosis import Diagnosis
+from emailpro_core.checker._findings import Check, Finding, Status
 from emailpro_core.cli import _setup as cli_setup
 from emailpro_core.cli import main
 from emailpro_core.cli._render import diagnosis_table

@@ -27,11 +27,11 @@ from __future__ import annotations
 from ..records import OVH_EMAIL_PRO, DomainSetup, Profile
 from ..sources import AsyncRecordSource, RecordSource, require_zone_holds
 from ._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from ._diagnosis import Diagnosis
 from ._findings import (
     DEADLINE,
     SCHEMA_VERSION,
     Check,
-    Diagnosis,
     Finding,
     FixAction,
     FixLine,

@@ -16,7 +16,8 @@ from ..records import OVH_EMAIL_PRO, DomainSetup, InvalidSetup, Profile
 from ..sources import DomainOutsideZone, require_zone_holds
 from ..sources._answers import AsyncRecordSource, run_async
 from ._checks.sender import ProviderSender, provider_sender
-from ._findings import Check, Diagnosis, Status
+from ._diagnosis import Diagnosis
+from ._findings import Check, Status
 from ._make import finding
 from ._phrases import coded, phrase
 from ._runner import make_context, run_async_checks

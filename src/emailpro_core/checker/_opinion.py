@@ -46,7 +46,8 @@ import attrs
 from .._apijson import message
 from ..errors import InvalidApiObject
 from ..i18n._catalog import register, render
-from ._findings import Check, Diagnosis, Finding, Status
+from ._diagnosis import Diagnosis
+from ._findings import Check, Finding, Status
 from ._panel import Badge, PanelBadge, PanelState
 
 #: The templates of the messages of this module, by reason (params in braces).

@@ -26,7 +26,7 @@ from ..records import OVH_EMAIL_PRO, DomainSetup, Profile
 from ..sources import AsyncRecordSource
 from ._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
 from ._collector import PausedCollector
-from ._findings import Diagnosis
+from ._diagnosis import Diagnosis
 
 #: Setups sent to a worker at once, unless told otherwise: large enough that
 #: each chunk's start (a new source, the provider's sending address learned

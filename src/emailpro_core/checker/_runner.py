@@ -35,7 +35,8 @@ from ._checks.relay import check_relay, relay_host
 from ._checks.sender import ProviderSender
 from ._checks.spf import check_spf
 from ._checks.srv import check_autodiscover, check_ownership
-from ._findings import DEADLINE, Check, Diagnosis, Finding, Status
+from ._diagnosis import Diagnosis
+from ._findings import DEADLINE, Check, Finding, Status
 from ._make import finding
 
 _Run = Callable[[Context, ProviderSender | None], Resolution[tuple[Finding, ...]]]

@@ -17,7 +17,8 @@ from typing import Any, BinaryIO
 from ..checker import check_domain, second_opinion
 from ..checker._bulk import check_domains
 from ..checker._collector import PausedCollector
-from ..checker._findings import SCHEMA_VERSION, Diagnosis, Status
+from ..checker._diagnosis import Diagnosis
+from ..checker._findings import SCHEMA_VERSION, Status
 from ..checker._parallel import SourceFactory, check_domains_parallel
 from ..errors import ValidationError
 from ..i18n import _catalog
