@@ -108,7 +108,10 @@ class Server:
         names: The NS names that lead to it.
         state: How it answered.
         serial: The zone's SOA serial there (``AUTHORITATIVE`` only).
-        detail: What it said, for any other state.
+        detail: What it said, for any other state, in English
+            (:meth:`render_detail` writes it in another language).
+        phrase: The detail as a catalog phrase, when the package wrote it
+            (``None`` for a failure's own words: a system's or a library's).
     """
 
     address: str
@@ -116,16 +119,47 @@ class Server:
     state: ServerState
     serial: int | None = None
     detail: str = ""
+    phrase: Phrase | None = attrs.field(default=None, kw_only=True, eq=False)
 
-    def to_dict(self) -> dict[str, object]:
-        """``{"address", "names", "state", "serial", "detail"}``."""
+    @classmethod
+    def of(
+        cls,
+        address: str,
+        names: tuple[str, ...],
+        state: ServerState,
+        serial: int | None,
+        detail: Phrase | str,
+        /,
+    ) -> Server:
+        """A server whose detail is a phrase (rendered in any language) or text as it came."""
+        if isinstance(detail, Phrase):
+            return cls(address, names, state, serial, detail.render(), phrase=detail)
+        return cls(address, names, state, serial, detail)
+
+    def render_detail(self, lang: str | None = None) -> str:
+        """The detail in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        return spoken(self.phrase, self.detail, normalize_language(lang))
+
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """``{"address", "names", "state", "serial", "detail"}``, the detail in ``lang``."""
         return {
             "address": self.address,
             "names": list(self.names),
             "state": self.state.value,
             "serial": self.serial,
-            "detail": self.detail,
+            "detail": self.render_detail(lang),
         }
+
+
+def spoken(phrase: Phrase | None, english: str, language: str, /) -> str:
+    """``phrase`` in ``language`` (normalized); ``english`` when it was not made from it."""
+    if phrase is None or language == _catalog.DEFAULT_LANGUAGE or phrase.render() != english:
+        return english
+    return phrase.render(language)
 
 
 #: The statuses of a :class:`Served` answer.
@@ -321,7 +355,10 @@ class PropagationReport:
         records: Per name and type the checks need, the verdict.
         diagnosis: The diagnosis of the authoritative view (the answers of the
             server with the highest serial), or ``None`` without any.
-        cause: Why the zone or its servers could not be found, if so.
+        cause: Why the zone or its servers could not be found, if so, in
+            English (:meth:`render_cause` writes it in another language).
+        cause_phrase: The cause as a catalog phrase (``None`` without a cause,
+            or for a cause written by hand).
     """
 
     domain: str
@@ -333,6 +370,16 @@ class PropagationReport:
     records: tuple[RecordPropagation, ...]
     diagnosis: Diagnosis | None
     cause: str | None = None
+    cause_phrase: Phrase | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    def render_cause(self, lang: str | None = None) -> str | None:
+        """The cause in ``lang`` (``"en"``, ``"fr"``; ``None`` is English), if any.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = normalize_language(lang)
+        return None if self.cause is None else spoken(self.cause_phrase, self.cause, language)
 
     @property
     def outcome(self) -> Outcome:
@@ -387,9 +434,9 @@ class PropagationReport:
             "checked_at": iso_time(self.checked_at),
             "outcome": self.outcome.value,
             "expires_at": None if expires is None else iso_time(expires),
-            "cause": self.cause,
+            "cause": self.render_cause(language),
             "nameservers": [ns.to_dict() for ns in self.nameservers],
-            "servers": [s.to_dict() for s in self.servers],
+            "servers": [s.to_dict(language) for s in self.servers],
             "resolvers": list(self.resolvers),
             "records": [r.to_dict(language) for r in self.records],
             "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(language),
