@@ -175,7 +175,8 @@ def report_table(
     ]
     expires = report.expires_at
     if expires is not None:
-        left = duration_text(int(expires - now + 0.999), lang)
+        # Words of the language, their no-break spaces meant: put in as they are.
+        left = _catalog.Verbatim(duration_text(int(expires - now + 0.999), lang))
         lines.append(say("cli.propagation.expires", lang, time=iso_time(expires), left=left))
     cause = report.render_cause(lang)
     if cause is not None:
