@@ -110,7 +110,8 @@ def test_every_verdict_renders_in_french_and_english(s: list[Served], r: list[Se
     english, french = found.render("en"), found.render("fr")
     assert english == found.message
     assert french != english
-    assert "{" not in french and "{" not in english
+    assert "{" not in french
+    assert "{" not in english
     assert french.translate(_SPACES).isprintable()
     # The language changes the words only: the verdict, the key and the params stay.
     data, donnees = found.to_dict("en"), found.to_dict("fr")
