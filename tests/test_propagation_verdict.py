@@ -7,7 +7,9 @@ import pickle
 import attrs
 import pytest
 
+from emailpro_core.checker._phrases import Phrase
 from emailpro_core.propagation import Served, Verdict
+from emailpro_core.propagation._model import words
 from emailpro_core.propagation._verdict import content_key, decide, duration_text
 
 NAME = "example.org"
@@ -270,3 +272,33 @@ def test_a_record_written_by_hand_keeps_its_message() -> None:
 def test_duration_text_in_french(seconds: int, text: str) -> None:
     """In French a no-break space joins each number to its unit."""
     assert text == duration_text(seconds, "fr")
+
+
+def test_servers_without_a_serial_are_named_alone() -> None:
+    """A server's answer without a serial names the server only, in both languages."""
+    found = decide(
+        NAME,
+        "TXT",
+        [Served("a", "answer", NEW, 60, NAME), Served("b", "answer", OLD, 60, NAME)],
+        [],
+        now=NOW,
+    )
+    assert (
+        "the authoritative servers disagree: a serves v=spf1 include:mx.ovh.com ~all; "
+        "b serves v=spf1 -all"
+    ) == found.message
+    assert f"les serveurs faisant autorité divergent{N}: a sert {SPF_NEW}{T}; b sert {SPF_OLD}" == (
+        found.render("fr")
+    )
+
+
+def test_words_take_plain_values_too() -> None:
+    """Plain params and plain items of a list are put in as they are (made printable)."""
+    causes = ("x\x00", Phrase("propagation.cause", {"source": "a", "cause": "timeout"}))
+    assert f"aucune réponse faisant autorité (x\\x00{T}; a{N}: timeout)" == words(
+        "propagation.no_answer", {"causes": causes}, "fr"
+    )
+    assert f"{{source}}{N}: 7" == words("propagation.cause", {"cause": 7}, "fr")
+    assert "no authoritative answer (x\x00; b)" == words(
+        "propagation.no_answer", {"causes": ("x\x00", "b")}, "en"
+    )

@@ -238,7 +238,11 @@ def words(key: str, params: Mapping[str, object], language: str, /) -> str:
 def _rendered(item: object, language: str) -> str:
     if isinstance(item, Phrase | Listing):
         return item.render(language)
-    return str(item)
+    # Data in a translation is made printable, as _catalog.fill does (the joined
+    # text is put in as it is).
+    if language == _catalog.DEFAULT_LANGUAGE:
+        return str(item)
+    return str(_catalog._printable(item))
 
 
 def _frozen(params: Mapping[str, object] | None) -> Mapping[str, object]:
