@@ -9,8 +9,8 @@ import pytest
 
 from emailpro_core.checker._phrases import Phrase
 from emailpro_core.propagation import Served, Verdict
-from emailpro_core.propagation._model import words
 from emailpro_core.propagation._verdict import content_key, decide, duration_text
+from emailpro_core.propagation._words import words
 
 NAME = "example.org"
 NOW = 1_700_000_000.0

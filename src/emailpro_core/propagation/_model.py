@@ -15,12 +15,10 @@ from types import MappingProxyType
 import attrs
 
 from ..checker import Diagnosis, Status
-from ..checker._phrases import Listing, Phrase, to_json
+from ..checker._phrases import Phrase, to_json
 from ..i18n import _catalog
 from ..i18n._catalog import normalize_language
-
-#: The words this module puts between the parts of a sentence.
-MESSAGES = _catalog.register({"propagation.separator": "; "})
+from ._words import spoken, words
 
 #: The version of the :meth:`PropagationReport.to_dict` schema (docs/propagation.md).
 SCHEMA_VERSION = 1
@@ -155,13 +153,6 @@ class Server:
         }
 
 
-def spoken(phrase: Phrase | None, english: str, language: str, /) -> str:
-    """``phrase`` in ``language`` (normalized); ``english`` when it was not made from it."""
-    if phrase is None or language == _catalog.DEFAULT_LANGUAGE or phrase.render() != english:
-        return english
-    return phrase.render(language)
-
-
 #: The statuses of a :class:`Served` answer.
 SERVED_STATUSES = ("answer", "nxdomain", "nodata", "failure")
 
@@ -210,39 +201,6 @@ class Served:
             "cause": self.cause,
             "detail": self.detail,
         }
-
-
-def words(key: str, params: Mapping[str, object], language: str, /) -> str:
-    """The template ``key`` in ``language`` (normalized), filled from ``params``.
-
-    A phrase (what is served, a duration) is rendered in the language; a tuple
-    of phrases (each copy, each cause) reads as its phrases one after the other,
-    joined as the language joins the parts of a sentence (``"; "``).
-    """
-    values: dict[str, object] = {}
-    for name, value in params.items():
-        if isinstance(value, tuple):
-            separator = _catalog.translate(
-                "propagation.separator", MESSAGES["propagation.separator"], language
-            )
-            value = separator.join(_rendered(item, language) for item in value)
-            values[name] = _catalog.Verbatim(value)
-        elif isinstance(value, Phrase | Listing):
-            values[name] = _catalog.Verbatim(value.render(language))
-        else:
-            values[name] = value
-    template = _catalog.translate(key, _catalog._TEMPLATES[key], language)
-    return _catalog.fill(template, values, language)
-
-
-def _rendered(item: object, language: str) -> str:
-    if isinstance(item, Phrase | Listing):
-        return item.render(language)
-    # Data in a translation is made printable, as _catalog.fill does (the joined
-    # text is put in as it is).
-    if language == _catalog.DEFAULT_LANGUAGE:
-        return str(item)
-    return str(_catalog._printable(item))
 
 
 def _frozen(params: Mapping[str, object] | None) -> Mapping[str, object]:

@@ -25,7 +25,8 @@ from typing import Any
 
 from ..checker._phrases import Listing, Phrase
 from ..i18n import _catalog
-from ._model import RecordPropagation, Served, Verdict, words
+from ._model import RecordPropagation, Served, Verdict
+from ._words import words
 
 # The verdict in words. A message is a template filled from the record's
 # ``params``; the parts of a sentence that depend on the language (what is
