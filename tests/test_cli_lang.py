@@ -450,7 +450,7 @@ def test_propagation_table_in_french() -> None:
     )
     assert [
         f"example.org{NBSP}: STALE – la zone est juste{NNBSP}; seuls des caches sont en retard",
-        "  la dernière copie périmée expire le 2023-11-14T22:14:20Z (dans 1 min)",
+        f"  la dernière copie périmée expire le 2023-11-14T22:14:20Z (dans 1{NBSP}min)",
         "zone example.org.  vérifiée le 2023-11-14T22:13:20Z",
         "SERVEUR                ÉTAT           SÉRIE       NOMS",
         "192.0.2.1              authoritative  2           ns1.example.org.",

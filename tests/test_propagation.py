@@ -495,3 +495,72 @@ def test_the_deadline_after_the_ns_set() -> None:
         (s.state, s.detail) for s in gathered.servers
     ]
     assert gathered.reference is None
+
+
+# --- in French: each server's detail, the cause, the JSON -------------------------
+
+N, T = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("reply", "french"),
+    [
+        (_failure(FailureCause.TIMEOUT, "no reply in time"), "pas de réponse à temps"),
+        (_failure(FailureCause.REFUSED), "refuse de répondre pour la zone DNS"),
+        # A failure's own words (dnspython's, the system's) stay as they came.
+        (_failure(FailureCause.SERVFAIL, "SERVFAIL"), "SERVFAIL"),
+        (Reply(answer(DOMAIN, "SOA", "x"), False), "répond sans le bit AA"),
+        (
+            Reply(Answer(Query(DOMAIN, "SOA"), AnswerStatus.NODATA), False, referral=True),
+            "renvoie la question vers d’autres serveurs (sans le bit AA)",
+        ),
+        (
+            Reply(Answer(Query(DOMAIN, "SOA"), AnswerStatus.NXDOMAIN), True, "org", 5),
+            f"répond pour la zone «{N}org.{N}», et non pour «{N}example.org.{N}»",
+        ),
+        (
+            Reply(Answer(Query(DOMAIN, "SOA"), AnswerStatus.NODATA), True),
+            f"répond pour une autre zone, et non pour «{N}example.org.{N}»",
+        ),
+        (
+            too_late(Ask(NS2, 53, Query(DOMAIN, "SOA"), False)),
+            "le délai global était écoulé avant que la question soit posée",
+        ),
+    ],
+)
+def test_a_bad_server_is_reported_in_french(reply: Reply, french: str) -> None:
+    """Each server's detail renders in French; in English it is its ``detail``."""
+    records = zone_records()
+    world = World({NS1: server(2, records), NS2: _failing(reply)}, dict(records))
+    bad = run(world).servers[1]
+    assert (french, bad.detail) == (bad.render_detail("fr"), bad.render_detail("en"))
+    assert french == bad.to_dict("fr")["detail"]
+
+
+def test_the_cause_in_french() -> None:
+    """Why no server is known, in French; the JSON's messages follow the language."""
+    world = World({}, {})
+    world.resolver[(DOMAIN, "NS")] = answer(DOMAIN, "NS")
+    report = run(world, SETUP, deadline=30)
+    french = f"aucun enregistrement NS trouvé pour «{N}example.org{N}» ni pour un domaine parent"
+    assert f"{french} (nxdomain)" == report.render_cause("fr")
+    assert report.cause == report.render_cause()
+    data = json.loads(report.to_json(lang="fr"))
+    assert f"{french} (nxdomain)" == data["cause"]
+    assert {"propagation.no_answer:none"} == {r["key"] for r in data["records"]}
+    assert {"aucune réponse faisant autorité (aucun serveur à interroger)"} == {
+        r["message"] for r in data["records"]
+    }
+    # The codes and the params are the same in every language.
+    english = json.loads(report.to_json())
+    assert english["records"] != data["records"]
+    assert [(r["verdict"], r["key"], r["params"]) for r in data["records"]] == [
+        (r["verdict"], r["key"], r["params"]) for r in english["records"]
+    ]
+
+
+def test_a_cause_written_by_hand_stays_as_it_is() -> None:
+    """A report made without a phrase for its cause keeps its text in every language."""
+    made = PropagationReport(DOMAIN, None, 0.0, (), (), (), (), None, "no NS here")
+    unknown = attrs.evolve(made, cause=None)
+    assert ("no NS here", None) == (made.render_cause("fr"), unknown.render_cause("fr"))

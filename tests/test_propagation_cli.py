@@ -11,9 +11,11 @@ import pytest
 import emailpro_core.cli._propagation as command
 from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.checker._findings import Check, Finding, Status
+from emailpro_core.checker._phrases import Phrase
 from emailpro_core.cli import main
 from emailpro_core.propagation import Nameserver, Outcome, Served, Server, ServerState, Verdict
 from emailpro_core.propagation._model import PropagationReport, RecordPropagation
+from emailpro_core.propagation._verdict import decide
 
 NOW = 1_700_000_000.0
 OK = Diagnosis("example.org", (Finding(Check.MX, Status.OK, "mx.ok", "fine", "example.org."),))
@@ -174,3 +176,56 @@ def test_bad_usage_exits_2(
     argv = [str(empty) if arg == "EMPTY" else arg for arg in argv]
     assert 2 == main(["propagation", "example.org", *argv])
     assert message in capsys.readouterr().err
+
+
+# --- in French ---------------------------------------------------------------------
+
+N, T = "\u00a0", "\u202f"
+
+
+def _french_report() -> PropagationReport:
+    made = decide(
+        "example.org",
+        "TXT",
+        [Served("192.0.2.1", "answer", ("v=spf1 include:mx.ovh.com ~all",), 300, "example.org", 2)],
+        [Served("192.0.2.53", "answer", ("v=spf1 -all",), 11_525, "example.org")],
+        now=NOW,
+    )
+    lame = Server.of(
+        "192.0.2.2", ("ns2.example.org",), ServerState.LAME, None, Phrase("propagation.server.lame")
+    )
+    return report(made, servers=(*report().servers, lame), diagnosis=BAD)
+
+
+def test_table_in_french() -> None:
+    """The verdict, the expiry, a server's detail and the diagnosis, in French."""
+    lines = command.report_table(_french_report(), color=False, now=NOW, lang="fr")
+    assert (
+        f"  la dernière copie périmée expire le 2023-11-15T01:25:25Z (dans 3{N}h 12{N}min 5{N}s)"
+        == lines[1]
+    )
+    assert "  répond sans le bit AA" == lines[6]
+    assert (
+        f"  la zone DNS sert «{N}v=spf1 include:mx.ovh.com ~all{N}»{T}; 192.0.2.53 sert encore "
+        f"«{N}v=spf1 -all{N}» pendant 3{N}h 12{N}min 5{N}s"
+    ) == lines[10]
+    french_finding = BAD.findings[0].render("fr")
+    assert any(french_finding in line for line in lines[12:])
+
+
+def test_json_in_french(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--lang fr --json: the messages in French, the codes, keys and params as in English."""
+    _fake(monkeypatch, _french_report())
+    assert 1 == main(
+        ["--lang", "fr", "propagation", "example.org", "--resolver", "192.0.2.53", "--json"]
+    )
+    french = json.loads(capsys.readouterr().out)
+    assert 1 == main(["propagation", "example.org", "--resolver", "192.0.2.53", "--json"])
+    english = json.loads(capsys.readouterr().out)
+    (record_fr,), (record_en,) = french["records"], english["records"]
+    assert record_fr["message"].startswith(f"la zone DNS sert «{N}v=spf1")
+    assert "répond sans le bit AA" == french["servers"][1]["detail"]
+    assert (record_fr["key"], record_fr["params"]) == (record_en["key"], record_en["params"])
+    assert french["outcome"] == english["outcome"] == "zone_wrong"

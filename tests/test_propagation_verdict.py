@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
+import attrs
 import pytest
 
+from emailpro_core.checker._phrases import Phrase
 from emailpro_core.propagation import Served, Verdict
 from emailpro_core.propagation._verdict import content_key, decide, duration_text
+from emailpro_core.propagation._words import words
 
 NAME = "example.org"
 NOW = 1_700_000_000.0
@@ -134,3 +139,166 @@ def test_in_sync_message_for_an_absent_record() -> None:
 def test_duration_text(seconds: int, text: str) -> None:
     """Durations read in hours, minutes and seconds."""
     assert text == duration_text(seconds)
+
+
+# --- in French -------------------------------------------------------------------
+
+N, T = "\u00a0", "\u202f"
+SPF_NEW = f"«{N}v=spf1 include:mx.ovh.com ~all{N}»"
+SPF_OLD = f"«{N}v=spf1 -all{N}»"
+
+FRENCH = [
+    (
+        "all agree",
+        [server("a"), server("b")],
+        [resolver("r")],
+        "propagation.in_sync",
+        f"chaque serveur et chaque résolveur sert {SPF_NEW}",
+    ),
+    (
+        "absent everywhere",
+        [server("a", ())],
+        [Served("r", "nodata", (), 5, NAME)],
+        "propagation.in_sync",
+        "chaque serveur et chaque résolveur sert l’absence d’enregistrement",
+    ),
+    (
+        "an alias",
+        [Served("a", "nodata", (), 60, "target.example.net", 1)],
+        [Served("r", "answer", ("v=spf1 -all",), 60, "target.example.net")],
+        "propagation.in_sync",
+        f"chaque serveur et chaque résolveur sert un alias vers «{N}target.example.net.{N}»",
+    ),
+    (
+        "old copies cached",
+        [server("a")],
+        [resolver("r1", OLD, 11_525), resolver("r2", ttl=50), resolver("r3", (), 30)],
+        "propagation.stale",
+        f"la zone DNS sert {SPF_NEW}{T}; r1 sert encore {SPF_OLD} pendant 3{N}h 12{N}min 5{N}s"
+        f"{T}; r3 sert encore l’absence du nom pendant 30{N}s",
+    ),
+    (
+        "a secondary behind",
+        [server("a"), server("b", OLD, 1), server("c")],
+        [resolver("r")],
+        "propagation.servers_disagree",
+        f"les serveurs faisant autorité divergent{N}: a (numéro de série 2), c (numéro de "
+        f"série 2) servent {SPF_NEW}{T}; b (numéro de série 1) sert {SPF_OLD}",
+    ),
+    (
+        "no server answered",
+        [failed("a"), failed("b", "lame")],
+        [resolver("r")],
+        "propagation.no_answer",
+        f"aucune réponse faisant autorité (a{N}: timeout{T}; b{N}: lame)",
+    ),
+    (
+        "no server at all",
+        [],
+        [resolver("r")],
+        "propagation.no_answer:none",
+        "aucune réponse faisant autorité (aucun serveur à interroger)",
+    ),
+    (
+        "a resolver failed",
+        [server("a")],
+        [resolver("r"), failed("s", "servfail")],
+        "propagation.resolver",
+        f"un résolveur n’a pas répondu (s{N}: servfail)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("servers", "resolvers", "key", "french"),
+    [case[1:] for case in FRENCH],
+    ids=[case[0] for case in FRENCH],
+)
+def test_verdicts_in_french(
+    servers: list[Served], resolvers: list[Served], key: str, french: str
+) -> None:
+    """Each kind of verdict, word for word in French; English is its ``message``."""
+    found = decide(NAME, "TXT", servers, resolvers, now=NOW)
+    assert (key, french) == (found.key, found.render("fr"))
+    assert found.message == found.render("en") == found.render()
+    assert french == found.to_dict("fr")["message"]
+
+
+def test_the_params_of_a_stale_record() -> None:
+    """The params hold the data, as JSON: what the zone serves, each copy and its TTL."""
+    found = decide(NAME, "TXT", [server("a", ())], [resolver("r", OLD, 61)], now=NOW)
+    copy = {
+        "key": "propagation.stale.copy",
+        "params": {
+            "source": "r",
+            "served": {"key": "propagation.served.values", "params": {"values": "v=spf1 -all"}},
+            "left": {
+                "items": [
+                    {"key": "propagation.duration.minutes", "params": {"minutes": 1}},
+                    {"key": "propagation.duration.seconds", "params": {"seconds": 1}},
+                ],
+                "separator": " ",
+            },
+        },
+    }
+    assert {
+        "served": {"key": "propagation.served.nodata", "params": {}},
+        "copies": [copy],
+    } == found.to_dict()["params"]
+    assert "propagation.stale" == found.to_dict("fr")["key"]
+
+
+def test_a_record_keeps_its_params_through_pickle() -> None:
+    """A record pickles with its key and params, and renders the same after."""
+    found = decide(NAME, "TXT", [server("a")], [resolver("r", OLD)], now=NOW)
+    again = pickle.loads(pickle.dumps(found))
+    assert (found, found.key, found.render("fr")) == (again, again.key, again.render("fr"))
+
+
+def test_a_record_written_by_hand_keeps_its_message() -> None:
+    """A message not made from its template (or without one) reads the same in French."""
+    found = decide(NAME, "TXT", [server("a")], [resolver("r")], now=NOW)
+    by_hand = attrs.evolve(found, message="all good")
+    assert "all good" == by_hand.render("fr")
+    assert "all good" == attrs.evolve(by_hand, key="").render("fr")
+    with pytest.raises(ValueError, match="unsupported language"):
+        found.render("de")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, f"0{N}s"), (60, f"1{N}min"), (3600, f"1{N}h"), (3900, f"1{N}h 5{N}min")],
+)
+def test_duration_text_in_french(seconds: int, text: str) -> None:
+    """In French a no-break space joins each number to its unit."""
+    assert text == duration_text(seconds, "fr")
+
+
+def test_servers_without_a_serial_are_named_alone() -> None:
+    """A server's answer without a serial names the server only, in both languages."""
+    found = decide(
+        NAME,
+        "TXT",
+        [Served("a", "answer", NEW, 60, NAME), Served("b", "answer", OLD, 60, NAME)],
+        [],
+        now=NOW,
+    )
+    assert (
+        "the authoritative servers disagree: a serves v=spf1 include:mx.ovh.com ~all; "
+        "b serves v=spf1 -all"
+    ) == found.message
+    assert f"les serveurs faisant autorité divergent{N}: a sert {SPF_NEW}{T}; b sert {SPF_OLD}" == (
+        found.render("fr")
+    )
+
+
+def test_words_take_plain_values_too() -> None:
+    """Plain params and plain items of a list are put in as they are (made printable)."""
+    causes = ("x\x00", Phrase("propagation.cause", {"source": "a", "cause": "timeout"}))
+    assert f"aucune réponse faisant autorité (x\\x00{T}; a{N}: timeout)" == words(
+        "propagation.no_answer", {"causes": causes}, "fr"
+    )
+    assert f"{{source}}{N}: 7" == words("propagation.cause", {"cause": 7}, "fr")
+    assert "no authoritative answer (x\x00; b)" == words(
+        "propagation.no_answer", {"causes": ("x\x00", "b")}, "en"
+    )

@@ -242,6 +242,19 @@ def test_a_secondary_behind_is_named(servers: Servers) -> None:
     assert 5 == main(_command(servers, LAGGING, "--server", "1", "--managed"))
 
 
+def test_a_secondary_behind_in_french(servers: Servers, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same check in French: the verdict line names each serial, the exit code stays 5."""
+    argv = ["--lang", "fr", *_command(servers, LAGGING, "--server", "1", "--managed")]
+    assert 5 == main(argv)
+    lines = capsys.readouterr().out.splitlines()
+    port = servers.port
+    disagree = [line for line in lines if "les serveurs faisant autorité divergent\u00a0:" in line]
+    primary = f"{PRIMARY}:{port} (numéro de série 2) sert «\u00a0v=spf1 include:mx.ovh.com ~all"
+    assert any(primary in line for line in disagree), lines
+    assert any(f"{SECONDARY}:{port} (numéro de série 1) sert" in line for line in disagree)
+    assert lines[0].startswith(f"{LAGGING}\u00a0: SERVERS_DISAGREE – ")
+
+
 def test_servers_that_do_not_serve_the_zone_are_reported(servers: Servers) -> None:
     """A lame server and an NS name without address: findings of their own, never "missing"."""
     report = _check(servers, attrs.evolve(SETUP, domain=LAME))

@@ -98,3 +98,24 @@ def test_only_stale_has_an_expiry_and_only_unknown_a_cause(
     assert (found.expires_at is not None) == (found.verdict is Verdict.STALE)
     assert (found.cause is not None) == (found.verdict is Verdict.UNKNOWN)
     assert (tuple(s), tuple(r)) == (found.servers, found.resolvers)
+
+
+_SPACES = str.maketrans("", "", "\u00a0\u202f")
+
+
+@given(servers, resolvers)
+def test_every_verdict_renders_in_french_and_english(s: list[Served], r: list[Served]) -> None:
+    """Each verdict reads in both languages: French differs, no hole, nothing invisible."""
+    found = decide(NAME, "TXT", s, r, now=NOW)
+    english, french = found.render("en"), found.render("fr")
+    assert english == found.message
+    assert french != english
+    assert "{" not in french
+    assert "{" not in english
+    assert french.translate(_SPACES).isprintable()
+    # The language changes the words only: the verdict, the key and the params stay.
+    data, donnees = found.to_dict("en"), found.to_dict("fr")
+    assert {k: v for k, v in data.items() if k != "message"} == {
+        k: v for k, v in donnees.items() if k != "message"
+    }
+    assert found.key.startswith("propagation.")

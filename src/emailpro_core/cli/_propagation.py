@@ -175,10 +175,12 @@ def report_table(
     ]
     expires = report.expires_at
     if expires is not None:
-        left = duration_text(int(expires - now + 0.999))
+        # Words of the language, their no-break spaces meant: put in as they are.
+        left = _catalog.Verbatim(duration_text(int(expires - now + 0.999), lang))
         lines.append(say("cli.propagation.expires", lang, time=iso_time(expires), left=left))
-    if report.cause is not None:
-        lines.append(f"  {one_line(report.cause)}")
+    cause = report.render_cause(lang)
+    if cause is not None:
+        lines.append(f"  {one_line(cause)}")
     zone = "?" if report.zone is None else f"{report.zone}."
     lines.append(say("cli.propagation.zone", lang, zone=zone, time=iso_time(report.checked_at)))
     lines.append(say("cli.propagation.servers", lang))
@@ -187,7 +189,7 @@ def report_table(
         names = ", ".join(f"{name}." for name in server.names)
         lines.append(f"{server.address:<22} {server.state.value:<14} {serial:<11} {names}")
         if server.state is not ServerState.AUTHORITATIVE:
-            lines.append(f"  {one_line(server.detail)}")
+            lines.append(f"  {one_line(server.render_detail(lang))}")
     for nameserver in report.nameservers:
         if nameserver.cause is not None:
             unresolved = say(
@@ -200,12 +202,12 @@ def report_table(
     for record in report.records:
         verdict = paint(f"{record.verdict.value:<17}", _COLORS[record.verdict], color=color)
         lines.append(f"{verdict} {record.type:<6} {record.name}.")
-        lines.append(f"  {one_line(record.message, limit=400)}")
+        lines.append(f"  {one_line(record.render(lang), limit=400)}")
     if report.diagnosis is None:
         lines.append(say("cli.propagation.no_diagnosis", lang))
     else:
         lines.append(say("cli.propagation.diagnosis", lang))
-        lines.extend(diagnosis_table(report.diagnosis, color=color))
+        lines.extend(diagnosis_table(report.diagnosis, color=color, lang=lang))
     return lines
 
 
@@ -223,7 +225,7 @@ def run_propagation(args: argparse.Namespace, out: Output, /) -> int:
         ipv6=args.ipv6,
     )
     if args.json:
-        out.print(report.to_json(indent=2))
+        out.print(report.to_json(indent=2, lang=out.lang))
     else:
         table = report_table(report, color=out.color(args.color), now=time.time(), lang=out.lang)
         out.print_lines(table)

@@ -104,6 +104,7 @@ def _report(
         for query, servers, resolvers in gathered.records
     ]
     resolvers = tuple(host if port == 53 else f"{host}:{port}" for host, port in plan.resolvers)
+    cause = gathered.cause
     return PropagationReport(
         plan.domain,
         gathered.zone,
@@ -113,7 +114,8 @@ def _report(
         resolvers,
         tuple(records),
         diagnosis,
-        gathered.cause,
+        None if cause is None else cause.render(),
+        cause_phrase=cause,
     )
 
 

@@ -27,9 +27,24 @@ import attrs
 
 from ..checker._checks.base import value_text
 from ..checker._findings import DEADLINE
+from ..checker._phrases import Phrase
+from ..i18n import _catalog
 from ..sources._answers import Answer, AnswerStatus, FailureCause, Query
 from ._model import Nameserver, Served, Server, ServerState
-from ._wire import DEADLINE_DETAIL, Ask, Reply
+from ._wire import DEADLINE_DETAIL, DETAIL_KEYS, Ask, Reply
+
+# Why the zone's servers are not known, and how a server answered for the zone.
+MESSAGES = _catalog.register(
+    {
+        "propagation.no_zone": "no NS set found for {domain} or a parent ({cause})",
+        "propagation.no_nameserver_address": "no NS name of the zone resolves",
+        "propagation.server.refused": "refuses to answer for the zone",
+        "propagation.server.referral": "refers the question to other servers (no AA bit)",
+        "propagation.server.lame": "answers without the AA bit",
+        "propagation.server.other_zone": "answers for the zone {other}., not for {zone}.",
+        "propagation.server.unknown_zone": "answers for another zone, not for {zone}.",
+    }
+)
 
 #: NS names read from the NS set at most (a zone has 2 to 13 in practice).
 MAX_NAMESERVERS = 16
@@ -66,7 +81,7 @@ class Gathered:
     """
 
     zone: str | None
-    cause: str | None
+    cause: Phrase | None
     nameservers: tuple[Nameserver, ...]
     servers: tuple[Server, ...]
     records: tuple[tuple[Query, tuple[Served, ...], tuple[Served, ...]], ...]
@@ -129,25 +144,40 @@ def _nameservers(
     return tuple(found)
 
 
-def state_of(reply: Reply, zone: str, /) -> tuple[ServerState, int | None, str]:
-    """A server's state from its reply to the zone's SOA question: state, serial, detail."""
+def _detail(text: str) -> Phrase | str:
+    """A failure's detail: a phrase when this package wrote it, else the text as it came."""
+    key = DETAIL_KEYS.get(text)
+    return text if key is None else Phrase(key)
+
+
+def state_of(reply: Reply, zone: str, /) -> tuple[ServerState, int | None, Phrase | str]:
+    """A server's state from its reply to the zone's SOA question: state, serial, detail.
+
+    The detail is a phrase when it is this package's sentence, and the text of the
+    failure as it came (a system's or a library's words) otherwise.
+    """
     answer = reply.answer
     if reply.cut:
-        return ServerState.TIMEOUT, None, DEADLINE_DETAIL
+        return ServerState.TIMEOUT, None, _detail(DEADLINE_DETAIL)
     if answer.status is AnswerStatus.FAILURE:
         if answer.cause is FailureCause.TIMEOUT:
-            return ServerState.TIMEOUT, None, answer.detail
+            return ServerState.TIMEOUT, None, _detail(answer.detail)
         if answer.cause is FailureCause.REFUSED:
-            return ServerState.REFUSED, None, "refuses to answer for the zone"
-        return ServerState.FAILED, None, answer.detail
+            return ServerState.REFUSED, None, Phrase("propagation.server.refused")
+        return ServerState.FAILED, None, _detail(answer.detail)
     if not reply.authoritative:
         if reply.referral:
-            return ServerState.LAME, None, "refers the question to other servers (no AA bit)"
-        return ServerState.LAME, None, "answers without the AA bit"
+            return ServerState.LAME, None, Phrase("propagation.server.referral")
+        return ServerState.LAME, None, Phrase("propagation.server.lame")
     if answer.status is AnswerStatus.ANSWER and reply.zone == zone and reply.serial is not None:
         return ServerState.AUTHORITATIVE, reply.serial, ""
-    other = f"the zone {reply.zone}." if reply.zone else "another zone"
-    return ServerState.OTHER_ZONE, None, f"answers for {other}, not for {zone}."
+    if reply.zone:
+        return (
+            ServerState.OTHER_ZONE,
+            None,
+            Phrase("propagation.server.other_zone", {"other": reply.zone, "zone": zone}),
+        )
+    return ServerState.OTHER_ZONE, None, Phrase("propagation.server.unknown_zone", {"zone": zone})
 
 
 def _natural(text: str) -> list[str | int]:
@@ -177,12 +207,13 @@ def _server_served(ask: Ask, reply: Reply, server: Server) -> Served:
         # Not a server of the zone: what it says of a name is no copy of the zone.
         return Served(ask.where, "failure", cause=server.state.value, detail=server.detail)
     if not reply.authoritative and not reply.answer.is_failure and not reply.cut:
-        return Served(ask.where, "failure", cause="lame", detail="answers without the AA bit")
+        lame = MESSAGES["propagation.server.lame"]
+        return Served(ask.where, "failure", cause="lame", detail=lame)
     return served_of(ask.where, reply, serial=server.serial)
 
 
 def _no_servers(
-    plan: Plan, zone: str | None, cause: str, nameservers: tuple[Nameserver, ...]
+    plan: Plan, zone: str | None, cause: Phrase, nameservers: tuple[Nameserver, ...]
 ) -> Flow:
     asks = tuple(
         Ask(host, port, query, True) for host, port in plan.resolvers for query in plan.questions
@@ -207,7 +238,7 @@ def gather(plan: Plan, /) -> Flow:
     """Find the zone's servers; ask each of them and each resolver every question."""
     zone, found = yield from _find_zone(plan)
     if found.status is not AnswerStatus.ANSWER:
-        cause = f"no NS set found for {plan.domain} or a parent ({_cause(found)})"
+        cause = Phrase("propagation.no_zone", {"domain": plan.domain, "cause": _cause(found)})
         return (yield from _no_servers(plan, None, cause, ()))
     names = tuple(sorted({str(name) for name in found.records}))[:MAX_NAMESERVERS]
     nameservers = yield from _nameservers(plan, names)
@@ -217,7 +248,8 @@ def gather(plan: Plan, /) -> Flow:
             by_address.setdefault(address, []).append(nameserver.name)
     addresses = list(by_address)[:MAX_SERVERS]
     if not addresses:
-        return (yield from _no_servers(plan, zone, "no NS name of the zone resolves", nameservers))
+        nowhere = Phrase("propagation.no_nameserver_address")
+        return (yield from _no_servers(plan, zone, nowhere, nameservers))
     soa = tuple(Ask(a, plan.port, Query(zone, "SOA"), False) for a in addresses)
     asks = tuple(Ask(a, plan.port, q, False) for a in addresses for q in plan.questions)
     asked = tuple(Ask(h, p, q, True) for h, p in plan.resolvers for q in plan.questions)
@@ -225,7 +257,7 @@ def gather(plan: Plan, /) -> Flow:
     servers = []
     for ask, reply, address in zip(soa, replies, addresses, strict=False):
         state, serial, detail = state_of(reply, zone)
-        servers.append(Server(ask.where, tuple(by_address[address]), state, serial, detail))
+        servers.append(Server.of(ask.where, tuple(by_address[address]), state, serial, detail))
     count = len(plan.questions)
     server_replies = replies[len(soa) : len(soa) + len(asks)]
     resolver_replies = replies[len(soa) + len(asks) :]

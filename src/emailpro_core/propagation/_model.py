@@ -9,10 +9,16 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
 from ..checker import Diagnosis, Status
+from ..checker._phrases import Phrase, to_json
+from ..i18n import _catalog
+from ..i18n._catalog import normalize_language
+from ._words import spoken, words
 
 #: The version of the :meth:`PropagationReport.to_dict` schema (docs/propagation.md).
 SCHEMA_VERSION = 1
@@ -100,7 +106,10 @@ class Server:
         names: The NS names that lead to it.
         state: How it answered.
         serial: The zone's SOA serial there (``AUTHORITATIVE`` only).
-        detail: What it said, for any other state.
+        detail: What it said, for any other state, in English
+            (:meth:`render_detail` writes it in another language).
+        phrase: The detail as a catalog phrase, when the package wrote it
+            (``None`` for a failure's own words: a system's or a library's).
     """
 
     address: str
@@ -108,15 +117,39 @@ class Server:
     state: ServerState
     serial: int | None = None
     detail: str = ""
+    phrase: Phrase | None = attrs.field(default=None, kw_only=True, eq=False)
 
-    def to_dict(self) -> dict[str, object]:
-        """``{"address", "names", "state", "serial", "detail"}``."""
+    @classmethod
+    def of(
+        cls,
+        address: str,
+        names: tuple[str, ...],
+        state: ServerState,
+        serial: int | None,
+        detail: Phrase | str,
+        /,
+    ) -> Server:
+        """A server whose detail is a phrase (rendered in any language) or text as it came."""
+        if isinstance(detail, Phrase):
+            return cls(address, names, state, serial, detail.render(), phrase=detail)
+        return cls(address, names, state, serial, detail)
+
+    def render_detail(self, lang: str | None = None) -> str:
+        """The detail in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        return spoken(self.phrase, self.detail, normalize_language(lang))
+
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """``{"address", "names", "state", "serial", "detail"}``, the detail in ``lang``."""
         return {
             "address": self.address,
             "names": list(self.names),
             "state": self.state.value,
             "serial": self.serial,
-            "detail": self.detail,
+            "detail": self.render_detail(lang),
         }
 
 
@@ -170,6 +203,10 @@ class Served:
         }
 
 
+def _frozen(params: Mapping[str, object] | None) -> Mapping[str, object]:
+    return MappingProxyType(dict(params or {}))
+
+
 @attrs.frozen
 class RecordPropagation:
     """One name and type: what each server and resolver serves, and the verdict.
@@ -180,12 +217,18 @@ class RecordPropagation:
         verdict: See :class:`Verdict`.
         servers: Each authoritative server's answer.
         resolvers: Each resolver's answer.
-        message: The verdict in words: who serves what, and until when.
+        message: The verdict in words: who serves what, and until when, in
+            English (:meth:`render` writes it in another language).
         stale: ``STALE``: the resolvers that serve the old data.
         expires_at: ``STALE``: the POSIX time by which every stale copy has
             expired (the check's time plus the largest TTL a stale resolver returned).
         disagreeing: ``SERVERS_DISAGREE``: the servers, grouped by what they serve.
         cause: ``UNKNOWN``: why.
+        key: The catalog key of the message (``propagation.stale``); ``""`` for
+            a message written by hand.
+        params: The data behind the message: what is served, by whom, for how
+            long (parts of the sentence are phrases, rendered in the language
+            asked for). Keys may be added between releases, never renamed or removed.
     """
 
     name: str
@@ -198,14 +241,58 @@ class RecordPropagation:
     expires_at: float | None = None
     disagreeing: tuple[tuple[str, ...], ...] = ()
     cause: str | None = None
+    # Not compared, as a finding's: the record is what its verdict and English
+    # message say; the params are the data that message was made from.
+    key: str = attrs.field(default="", kw_only=True, eq=False)
+    params: Mapping[str, object] = attrs.field(
+        factory=dict, converter=_frozen, kw_only=True, eq=False, repr=lambda p: repr(dict(p))
+    )
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view; ``expires_at`` in ISO 8601 (UTC)."""
+    def __reduce__(self) -> tuple[object, ...]:
+        # MappingProxyType does not pickle: the params go as a plain dict.
+        values = (
+            self.name,
+            self.type,
+            self.verdict,
+            self.servers,
+            self.resolvers,
+            self.message,
+            self.stale,
+            self.expires_at,
+            self.disagreeing,
+            self.cause,
+        )
+        return (_rebuild_record, (values, self.key, dict(self.params)))
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``"en"``, ``"fr"``; ``None`` is English).
+
+        A record written by hand, whose message is not its template's, keeps
+        its own message in every language.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = normalize_language(lang)
+        if language == _catalog.DEFAULT_LANGUAGE or _catalog.registered_template(self.key) is None:
+            return self.message
+        if words(self.key, self.params, _catalog.DEFAULT_LANGUAGE) != self.message:
+            return self.message
+        return words(self.key, self.params, language)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """A JSON-ready view; ``expires_at`` in ISO 8601 (UTC).
+
+        ``message`` is in ``lang`` (English by default); ``key`` and ``params``
+        are the same in every language.
+        """
         return {
             "name": self.name,
             "type": self.type,
             "verdict": self.verdict.value,
-            "message": self.message,
+            "message": self.render(lang),
+            "key": self.key,
+            "params": {name: to_json(value) for name, value in self.params.items()},
             "stale": list(self.stale),
             "expires_at": None if self.expires_at is None else iso_time(self.expires_at),
             "disagreeing": [list(group) for group in self.disagreeing],
@@ -230,7 +317,10 @@ class PropagationReport:
         records: Per name and type the checks need, the verdict.
         diagnosis: The diagnosis of the authoritative view (the answers of the
             server with the highest serial), or ``None`` without any.
-        cause: Why the zone or its servers could not be found, if so.
+        cause: Why the zone or its servers could not be found, if so, in
+            English (:meth:`render_cause` writes it in another language).
+        cause_phrase: The cause as a catalog phrase (``None`` without a cause,
+            or for a cause written by hand).
     """
 
     domain: str
@@ -242,6 +332,16 @@ class PropagationReport:
     records: tuple[RecordPropagation, ...]
     diagnosis: Diagnosis | None
     cause: str | None = None
+    cause_phrase: Phrase | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    def render_cause(self, lang: str | None = None) -> str | None:
+        """The cause in ``lang`` (``"en"``, ``"fr"``; ``None`` is English), if any.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = normalize_language(lang)
+        return None if self.cause is None else spoken(self.cause_phrase, self.cause, language)
 
     @property
     def outcome(self) -> Outcome:
@@ -278,8 +378,16 @@ class PropagationReport:
         times = [r.expires_at for r in self.records if r.expires_at is not None]
         return max(times) if times else None
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view with stable keys (schema in docs/propagation.md)."""
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """A JSON-ready view with stable keys (schema in docs/propagation.md).
+
+        The messages (each record's, the diagnosis's) are in ``lang``, English by
+        default; the codes, verdicts and params are the same in every language.
+
+        Raises:
+            ValueError: a language emailpro_core does not write.
+        """
+        language = normalize_language(lang)
         expires = self.expires_at
         return {
             "version": SCHEMA_VERSION,
@@ -288,14 +396,20 @@ class PropagationReport:
             "checked_at": iso_time(self.checked_at),
             "outcome": self.outcome.value,
             "expires_at": None if expires is None else iso_time(expires),
-            "cause": self.cause,
+            "cause": self.render_cause(language),
             "nameservers": [ns.to_dict() for ns in self.nameservers],
-            "servers": [s.to_dict() for s in self.servers],
+            "servers": [s.to_dict(language) for s in self.servers],
             "resolvers": list(self.resolvers),
-            "records": [r.to_dict() for r in self.records],
-            "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
+            "records": [r.to_dict(language) for r in self.records],
+            "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(language),
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self, *, indent: int | None = 2, lang: str | None = None) -> str:
+        """:meth:`to_dict` as JSON text, its messages in ``lang``."""
+        return json.dumps(self.to_dict(lang), indent=indent, ensure_ascii=False)
+
+
+def _rebuild_record(
+    values: tuple[object, ...], key: str, params: dict[str, object]
+) -> RecordPropagation:
+    return RecordPropagation(*values, key=key, params=params)  # type: ignore[arg-type]

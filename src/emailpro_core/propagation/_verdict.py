@@ -20,9 +20,40 @@ the target's data belongs to another zone).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+from ..checker._phrases import Listing, Phrase
+from ..i18n import _catalog
 from ._model import RecordPropagation, Served, Verdict
+from ._words import words
+
+# The verdict in words. A message is a template filled from the record's
+# ``params``; the parts of a sentence that depend on the language (what is
+# served, a duration, each server's cause) are phrases, rendered in the language
+# asked for (see RecordPropagation.render).
+MESSAGES = _catalog.register(
+    {
+        "propagation.in_sync": "everyone serves {served}",
+        "propagation.stale": "the zone serves {served}; {copies}",
+        "propagation.stale.copy": "{source} serves {served} for {left} more",
+        "propagation.servers_disagree": "the authoritative servers disagree: {groups}",
+        "propagation.group:one": "{servers} serves {served}",
+        "propagation.group:many": "{servers} serve {served}",
+        "propagation.serial": "{source} (serial {serial})",
+        "propagation.no_answer": "no authoritative answer ({causes})",
+        "propagation.no_answer:none": "no authoritative answer (no server to ask)",
+        "propagation.resolver": "a resolver did not answer ({causes})",
+        "propagation.cause": "{source}: {cause}",
+        "propagation.served.values": "{values}",
+        "propagation.served.alias": "an alias to {target}.",
+        "propagation.served.nodata": "no record",
+        "propagation.served.nxdomain": "no such name",
+        "propagation.duration.hours": "{hours} h",
+        "propagation.duration.minutes": "{minutes} min",
+        "propagation.duration.seconds": "{seconds} s",
+    }
+)
 
 
 def content_key(served: Served, name: str, /) -> tuple[str, ...]:
@@ -34,29 +65,57 @@ def content_key(served: Served, name: str, /) -> tuple[str, ...]:
     return ("absent",)
 
 
-def duration_text(seconds: int, /) -> str:
-    """A duration in words, to the second: ``"3 h 12 min 5 s"``, ``"0 s"``."""
+def duration(seconds: int, /) -> Listing:
+    """A duration as a phrase of hours, minutes and seconds (see :func:`duration_text`)."""
     hours, rest = divmod(max(seconds, 0), 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h"] if hours else []
+    parts = [Phrase("propagation.duration.hours", {"hours": hours})] if hours else []
     if minutes:
-        parts.append(f"{minutes} min")
+        parts.append(Phrase("propagation.duration.minutes", {"minutes": minutes}))
     if secs or not parts:
-        parts.append(f"{secs} s")
-    return " ".join(parts)
+        parts.append(Phrase("propagation.duration.seconds", {"seconds": secs}))
+    return Listing(tuple(parts), " ")
 
 
-def _shown(served: Served, name: str) -> str:
+def duration_text(seconds: int, /, lang: str | None = None) -> str:
+    """A duration in words, to the second: ``"3 h 12 min 5 s"``, ``"0 s"``.
+
+    In French a no-break space joins each number to its unit (``"1\u00a0h 5\u00a0min"``).
+
+    Raises:
+        ValueError: ``lang`` is a language emailpro_core does not write.
+    """
+    return duration(seconds).render(_catalog.normalize_language(lang))
+
+
+def _shown(served: Served, name: str) -> Phrase:
     key = content_key(served, name)
     if key[0] == "alias":
-        return f"an alias to {key[1]}."
+        return Phrase("propagation.served.alias", {"target": key[1]})
     if key[0] == "absent":
-        return "no record" if served.status == "nodata" else "no such name"
-    return " | ".join(served.values)
+        absent = "nodata" if served.status == "nodata" else "nxdomain"
+        return Phrase(f"propagation.served.{absent}")
+    return Phrase("propagation.served.values", {"values": " | ".join(served.values)})
 
 
-def _who(served: Served) -> str:
-    return served.source if served.serial is None else f"{served.source} (serial {served.serial})"
+def _who(served: Served) -> object:
+    if served.serial is None:
+        return served.source
+    return Phrase("propagation.serial", {"source": served.source, "serial": served.serial})
+
+
+def _causes(failed: Sequence[Served]) -> tuple[Phrase, ...]:
+    return tuple(
+        Phrase("propagation.cause", {"source": s.source, "cause": s.cause}) for s in failed
+    )
+
+
+def _said(
+    made: Callable[..., RecordPropagation], key: str, params: Mapping[str, object], **fields: Any
+) -> RecordPropagation:
+    """The record, its message the template ``key`` filled from ``params``, in English."""
+    english = words(key, params, _catalog.DEFAULT_LANGUAGE)
+    return made(message=english, key=key, params=params, **fields)
 
 
 def decide(
@@ -78,43 +137,60 @@ def decide(
 
     answered = [s for s in servers if not s.failed]
     if not answered:
-        causes = "; ".join(f"{s.source}: {s.cause}" for s in servers) or "no server to ask"
-        return made(
-            verdict=Verdict.UNKNOWN,
-            message=f"no authoritative answer ({causes})",
-            cause="no_answer",
+        if not servers:
+            return _said(
+                made, "propagation.no_answer:none", {}, verdict=Verdict.UNKNOWN, cause="no_answer"
+            )
+        causes = {"causes": _causes(servers)}
+        return _said(
+            made, "propagation.no_answer", causes, verdict=Verdict.UNKNOWN, cause="no_answer"
         )
     groups: dict[tuple[str, ...], list[Served]] = {}
     for served in answered:
         groups.setdefault(content_key(served, name), []).append(served)
     if len(groups) > 1:
-        parts = [
-            f"{', '.join(_who(s) for s in members)} serve{'s' if len(members) == 1 else ''} "
-            f"{_shown(members[0], name)}"
+        parts = tuple(
+            Phrase(
+                f"propagation.group:{'one' if len(members) == 1 else 'many'}",
+                {
+                    "servers": Listing(tuple(_who(s) for s in members)),
+                    "served": _shown(members[0], name),
+                },
+            )
             for members in groups.values()
-        ]
+        )
         disagreeing = tuple(tuple(s.source for s in members) for members in groups.values())
-        return made(
+        return _said(
+            made,
+            "propagation.servers_disagree",
+            {"groups": parts},
             verdict=Verdict.SERVERS_DISAGREE,
-            message="the authoritative servers disagree: " + "; ".join(parts),
             disagreeing=disagreeing,
         )
     reference = next(iter(groups))
     stale = [r for r in resolvers if not r.failed and content_key(r, name) != reference]
     if stale:
         longest = max(r.ttl for r in stale)
-        parts = [
-            f"{r.source} serves {_shown(r, name)} for {duration_text(r.ttl)} more" for r in stale
-        ]
-        return made(
+        copies = tuple(
+            Phrase(
+                "propagation.stale.copy",
+                {"source": r.source, "served": _shown(r, name), "left": duration(r.ttl)},
+            )
+            for r in stale
+        )
+        return _said(
+            made,
+            "propagation.stale",
+            {"served": _shown(answered[0], name), "copies": copies},
             verdict=Verdict.STALE,
-            message=f"the zone serves {_shown(answered[0], name)}; " + "; ".join(parts),
             stale=tuple(r.source for r in stale),
             expires_at=now + longest,
         )
     failed = [r for r in resolvers if r.failed]
     if failed:
-        causes = "; ".join(f"{r.source}: {r.cause}" for r in failed)
-        message = f"a resolver did not answer ({causes})"
-        return made(verdict=Verdict.UNKNOWN, message=message, cause="resolver")
-    return made(verdict=Verdict.IN_SYNC, message=f"everyone serves {_shown(answered[0], name)}")
+        causes = {"causes": _causes(failed)}
+        return _said(
+            made, "propagation.resolver", causes, verdict=Verdict.UNKNOWN, cause="resolver"
+        )
+    agreed = {"served": _shown(answered[0], name)}
+    return _said(made, "propagation.in_sync", agreed, verdict=Verdict.IN_SYNC)

@@ -31,12 +31,28 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
+from ..i18n import _catalog
 from ..sources._answers import Answer, AnswerStatus, FailureCause, Query
 from ..sources._rdataconv import name_text, rdata_value
 from ..sources._wire.codec import EDNS_PAYLOAD, NEGATIVE_TTL_WITHOUT_SOA
 
+# The details of a failure written here (an Answer's detail is English text; the
+# propagation check renders these in the language asked for, by their key).
+MESSAGES = _catalog.register(
+    {
+        "propagation.detail.deadline": "the overall deadline passed before it was asked",
+        "propagation.detail.no_reply": "no reply in time",
+        "propagation.detail.truncated": "truncated over TCP",
+    }
+)
 #: The detail of the failure of a question the overall deadline left no time for.
-DEADLINE_DETAIL = "the overall deadline passed before it was asked"
+DEADLINE_DETAIL = MESSAGES["propagation.detail.deadline"]
+#: The detail of a question without a reply in time.
+NO_REPLY_DETAIL = MESSAGES["propagation.detail.no_reply"]
+#: The detail of a reply truncated even over TCP.
+TRUNCATED_DETAIL = MESSAGES["propagation.detail.truncated"]
+#: The key of each of those details, by its English text.
+DETAIL_KEYS = {text: key for key, text in MESSAGES.items()}
 
 
 @attrs.frozen
@@ -118,7 +134,7 @@ def reply_of(ask: Ask, message: dns.message.Message, /) -> Reply:
     aa = bool(message.flags & dns.flags.AA)
     rcode = message.rcode()
     if message.flags & dns.flags.TC:
-        return _failure(query, FailureCause.MALFORMED, "truncated over TCP")
+        return _failure(query, FailureCause.MALFORMED, TRUNCATED_DETAIL)
     if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
         cause = _RCODE_CAUSES.get(rcode, FailureCause.OTHER)
         return attrs.evolve(_failure(query, cause, dns.rcode.to_text(rcode)), authoritative=aa)
@@ -153,7 +169,7 @@ def reply_of(ask: Ask, message: dns.message.Message, /) -> Reply:
 def reply_of_error(ask: Ask, error: BaseException, /) -> Reply:
     """What an exception raised while asking means: a failure, with its cause."""
     if isinstance(error, dns.exception.Timeout | TimeoutError):
-        return _failure(ask.query, FailureCause.TIMEOUT, "no reply in time")
+        return _failure(ask.query, FailureCause.TIMEOUT, NO_REPLY_DETAIL)
     if isinstance(error, OSError):
         return _failure(ask.query, FailureCause.NO_NAMESERVER, str(error) or type(error).__name__)
     return _failure(ask.query, FailureCause.MALFORMED, f"{type(error).__name__}: {error}")
