@@ -207,7 +207,7 @@ def _child(method: str, count: int, port: int, concurrency: int, workers: int) -
 
 def _command(count: int, port: int, concurrency: int, workers: int) -> Counter[str]:
     """``python -m emailpro_core check-many FILE``; its diagnoses checked after it ends."""
-    from emailpro_core.checker._findings import Diagnosis
+    from emailpro_core.checker._diagnosis import Diagnosis
 
     folder = Path(tempfile.mkdtemp(prefix="emailpro-latency-"))
     setups = folder / "setups.jsonl"

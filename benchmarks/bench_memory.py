@@ -45,7 +45,7 @@ def _child(mode: str, count: int, port: int) -> dict[str, Any]:
     from zones import GeneratedSource, defect_of, index_of, setup_of, verify
 
     from emailpro_core.checker._bulk import check_domains
-    from emailpro_core.checker._findings import Diagnosis
+    from emailpro_core.checker._diagnosis import Diagnosis
     from emailpro_core.records._setup import DomainSetup
     from emailpro_core.sources._answers import AsyncRecordSource
     from emailpro_core.sources._stub import AsyncStubSource

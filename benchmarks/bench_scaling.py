@@ -39,7 +39,7 @@ from live import Cpu, run_checker, run_parallel, start_nsd, stub_source
 from live import _collect as collect
 from zones import generate
 
-from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.checker._parallel import check_domains_parallel
 from emailpro_core.records._setup import DomainSetup
 from emailpro_core.sources._stub import AsyncStubSource

@@ -28,7 +28,7 @@ from harness import ROOT
 from zones import BenchDomain, Defect, assert_findings, provider_zones
 
 from emailpro_core.checker._bulk import check_domains
-from emailpro_core.checker._findings import Diagnosis
+from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.records._setup import DomainSetup
 from emailpro_core.sources._answers import Answer, AsyncRecordSource, Query
 from emailpro_core.sources._live import AsyncResolverSource

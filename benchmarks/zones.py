@@ -24,7 +24,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from emailpro_core.checker._findings import Diagnosis, Status
+from emailpro_core.checker._diagnosis import Diagnosis
+from emailpro_core.checker._findings import Status
 from emailpro_core.records import expected_records
 from emailpro_core.records._setup import DkimSelector, DomainSetup
 from emailpro_core.sources._answers import Answer
