@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import string
 
 import pytest
@@ -21,6 +22,9 @@ from emailpro_core.checker._phrases import Listing, phrase
 from emailpro_core.errors import Violation
 from emailpro_core.examples import example_zone
 from emailpro_core.i18n import LANGUAGES, _catalog
+from emailpro_core.i18n._catalog import Said
+from emailpro_core.spf import parse_spf
+from emailpro_core.spf._details import problems, said
 from fix_loop import BrokenZone, broken_zones, diagnose
 
 NBSP = "\u00a0"
@@ -327,3 +331,49 @@ def test_a_source_detail_is_said_in_the_language() -> None:
     assert pickle.loads(pickle.dumps(detail)).render("fr") == detail.render("fr")
     with pytest.raises(ValueError, match="no message is registered"):
         from_json({"key": "no.such", "params": {}, "text": True})
+
+
+# English words that no French sentence of the checker holds (data, such as a name,
+# never holds a space).
+_ENGLISH = re.compile(r" (the|is|are|not|with|which|does|has|have|must|would|found) ")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_zones())
+def test_no_english_sentence_inside_a_french_finding(broken: BrokenZone) -> None:
+    """What the checker quotes (an SPF evaluation's detail, a source's) is French too."""
+    for found in diagnose(broken, broken.zone).findings:
+        french = f"{found.render('fr')} {found.render_fix_reason('fr')}"
+        assert _ENGLISH.search(french) is None, (found.code, french)
+
+
+@pytest.mark.parametrize(
+    ("detail", "french"),
+    [
+        (
+            said("too_many_lookups", term="mx:h10.example.org", number=11, limit=10),
+            "mx:h10.example.org serait le terme interrogeant le DNS n°\u00a011\u202f; "
+            "la limite est 10 (RFC 7208 §4.6.4)",
+        ),
+        (
+            said(
+                "inside",
+                term="include:a.example",
+                domain="b.example",
+                detail=said("no_record", domain="a.example"),
+            ),
+            "include:a.example dans b.example\u00a0: a.example n’a pas d’enregistrement SPF",
+        ),
+        (
+            said(
+                "invalid", domain="a.example", problems=problems(parse_spf("v=spf1 x").violations)
+            ),
+            "l’enregistrement SPF de a.example est invalide\u00a0: "
+            + parse_spf("v=spf1 x").violations[0].render("fr"),
+        ),
+    ],
+)
+def test_spf_details_in_french(detail: Said, french: str) -> None:
+    """The evaluator's details read as English strings and say themselves in French."""
+    assert detail.render("fr") == french
+    assert detail == detail.render("en")

@@ -161,7 +161,27 @@ def render(key: str, params: Mapping[str, object], /, lang: str | None = None) -
     """
     template = _TEMPLATES[key]
     language = normalize_language(lang)
-    return fill(translate(key, template, language), params, language)
+    return fill(translate(key, template, language), _nested(params, language), language)
+
+
+# How a list of nested texts is joined (French: a narrow no-break space before ";").
+_LIST_SEPARATORS = {"en": "; ", "fr": "\u202f; "}
+
+
+def _nested(params: Mapping[str, object], language: str) -> Mapping[str, object]:
+    # A text that keeps its template (Said), or a tuple of them, is said again in the
+    # language; anything else is data, filled as it is.
+    if not any(isinstance(value, (Said, tuple)) for value in params.values()):
+        return params
+    nested: dict[str, object] = {}
+    for name, value in params.items():
+        if isinstance(value, Said):
+            value = Verbatim(value.render(language))
+        elif isinstance(value, tuple) and all(isinstance(item, Said) for item in value):
+            joined = _LIST_SEPARATORS[language].join(item.render(language) for item in value)
+            value = Verbatim(joined)
+        nested[name] = value
+    return nested
 
 
 def fill(template: str, params: Mapping[str, object], language: str = DEFAULT_LANGUAGE) -> str:

@@ -25,6 +25,7 @@ from ..sources._answers import (
     lookup,
     lookup_many,
 )
+from ._details import problems, said
 from ._macros import (
     EXPLAIN_MACRO_LETTERS,
     IPAddress,
@@ -78,15 +79,15 @@ def _stop(
 
 def _dns_stop(answer: Answer, domain: str, term: str | None) -> _Stop:
     asked = f"{answer.query.name} {answer.query.rdtype}"
-    more = f"; {answer.detail}" if answer.detail else ""
+    more = ":more" if answer.detail else ""
     if answer.status is AnswerStatus.OUTSIDE_ZONE:
         # An offline source cannot know this name: nothing can be verified, which
         # is what temperror means (§2.6.6), not that the record is wrong.
-        detail = f"cannot verify {asked} offline: the source has no data for it{more}"
+        detail = said("outside_zone" + more, asked=asked, more=answer.detail)
         return _stop(SpfOutcome.TEMPERROR, "spf.outside_zone", detail, domain, term)
     # §4.4: a lookup error other than NXDOMAIN, or a timeout, is a temperror.
     cause = answer.cause or FailureCause.OTHER
-    detail = f"DNS lookup of {asked} failed: {cause.value}{more}"
+    detail = said("dns_failure" + more, asked=asked, cause=cause.value, more=answer.detail)
     return _stop(SpfOutcome.TEMPERROR, "spf.dns_failure", detail, domain, term, cause=cause)
 
 
@@ -111,10 +112,8 @@ class _Evaluation:
 
     def count_term(self, domain: str, term: str) -> None:
         if self.dns_terms >= self.limits.dns_terms:
-            detail = (
-                f"{term} would be DNS-querying term {self.dns_terms + 1}; the limit is "
-                f"{self.limits.dns_terms} (RFC 7208 §4.6.4)"
-            )
+            number, limit = self.dns_terms + 1, self.limits.dns_terms
+            detail = said("too_many_lookups", term=term, number=number, limit=limit)
             raise _stop(SpfOutcome.PERMERROR, "spf.too_many_lookups", detail, domain, term)
         self.dns_terms += 1
 
@@ -123,9 +122,12 @@ class _Evaluation:
             return
         self.voids += 1
         if self.voids > self.limits.void_lookups:
-            detail = (
-                f"{term} found nothing at {answer.query.name}: void lookup {self.voids}; "
-                f"the limit is {self.limits.void_lookups} (RFC 7208 §4.6.4)"
+            detail = said(
+                "too_many_void_lookups",
+                term=term,
+                name=answer.query.name,
+                number=self.voids,
+                limit=self.limits.void_lookups,
             )
             raise _stop(SpfOutcome.PERMERROR, "spf.too_many_void_lookups", detail, domain, term)
 
@@ -176,18 +178,18 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
     texts = spf_texts(answer)
     if not texts:
         if answer.status is AnswerStatus.NXDOMAIN:
-            return SpfResult(SpfOutcome.NONE, "spf.no_domain", f"{domain} does not exist", domain)
-        return SpfResult(SpfOutcome.NONE, "spf.no_record", f"{domain} has no SPF record", domain)
+            detail = said("no_domain", domain=domain)
+            return SpfResult(SpfOutcome.NONE, "spf.no_domain", detail, domain)
+        detail = said("no_record", domain=domain)
+        return SpfResult(SpfOutcome.NONE, "spf.no_record", detail, domain)
     if len(texts) > 1:
-        detail = f"{domain} publishes {len(texts)} SPF records; one is allowed (RFC 7208 §4.5)"
+        detail = said("multiple_records", domain=domain, count=len(texts))
         raise _stop(SpfOutcome.PERMERROR, "spf.multiple_records", detail, domain)
     if ev.record is None:
         ev.record = texts[0]
     parsed = parse_spf(texts[0])
     if parsed.record is None:
-        detail = f"the SPF record of {domain} is invalid: " + "; ".join(
-            v.message for v in parsed.violations
-        )
+        detail = said("invalid", domain=domain, problems=problems(parsed.violations))
         code = parsed.violations[0].code
         raise _stop(SpfOutcome.PERMERROR, code, detail, domain, violations=parsed.violations)
     # The record's evaluation (§4.6) goes on in this same generator: each generator
@@ -214,7 +216,7 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
             explanation = None
             if explain and result is SpfOutcome.FAIL and record.explanation is not None:
                 explanation = yield from _explain(ev, domain, record.explanation)
-            detail = f"{term} matched in the record of {domain}"
+            detail = said("matched", term=term, domain=domain)
             return SpfResult(result, "spf.matched", detail, domain, term, explanation)
     if record.redirect is not None:
         term = f"redirect={record.redirect.text}"
@@ -223,10 +225,10 @@ def _check(ev: _Evaluation, domain: str, explain: bool) -> Resolution[SpfResult]
         # §6.1: the redirected result replaces this one, with the target's exp=.
         inner = yield from _nested(ev, target, explain, term, domain)
         if inner is None or inner.result is SpfOutcome.NONE:
-            detail = f"{term}: the target has no SPF record (RFC 7208 §6.1)"
+            detail = said("redirect_none", term=term)
             raise _stop(SpfOutcome.PERMERROR, "spf.redirect_none", detail, domain, term)
         return inner
-    detail = f"no mechanism matched in the record of {domain}: neutral (RFC 7208 §4.7)"
+    detail = said("default", domain=domain)
     return SpfResult(SpfOutcome.NEUTRAL, "spf.default", detail, domain)
 
 
@@ -265,14 +267,15 @@ def _included(ev: _Evaluation, target: str | None, term: str, domain: str) -> Re
         probe.unknown.append(target)
         return target in probe.assume
     if inner is None or inner.result is SpfOutcome.NONE:
-        detail = f"{term}: the included domain has no SPF record (RFC 7208 §5.2)"
+        detail = said("include_none", term=term)
         raise _stop(SpfOutcome.PERMERROR, "spf.include_none", detail, domain, term)
     return inner.result is SpfOutcome.PASS
 
 
 def _inside(stop: _Stop, term: str, domain: str) -> _Stop:
     """``stop`` of an include or redirect target, its detail saying where it came from."""
-    stop.result = attrs.evolve(stop.result, detail=f"{term} in {domain}: {stop.result.detail}")
+    detail = said("inside", term=term, domain=domain, detail=stop.result.detail)
+    stop.result = attrs.evolve(stop.result, detail=detail)
     return stop
 
 
@@ -348,10 +351,7 @@ def _mx_matches(
     # A null MX (RFC 7505) names no host; the mechanism never falls back to A (§5.4).
     exchanges = [r.exchange for r in records if r.exchange]
     if len(exchanges) > ev.limits.mx_names:
-        detail = (
-            f"{term}: {len(exchanges)} MX names; at most {ev.limits.mx_names} may be "
-            "looked up (RFC 7208 §4.6.4)"
-        )
+        detail = said("too_many_mx", term=term, count=len(exchanges), limit=ev.limits.mx_names)
         raise _stop(SpfOutcome.PERMERROR, "spf.too_many_mx", detail, domain, term)
     names = [name for name in exchanges if target_name(name)]
     answers = yield from lookup_many(*(Query(name, address_type(ip)) for name in names))
