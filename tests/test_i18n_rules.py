@@ -1085,3 +1085,26 @@ def test_source_data_errors_in_french() -> None:
 def test_verbatim_text_is_not_escaped() -> None:
     assert _catalog.fill("{x}", {"x": _catalog.Verbatim("a\u00a0b")}, "fr") == "a\u00a0b"
     assert _catalog.fill("{x}", {"x": "a\u00a0b"}, "fr") == "a\\xa0b"
+
+
+@pytest.mark.parametrize(
+    ("policy", "english", "french"),
+    [
+        (
+            PasswordPolicy.from_service(complexity_enabled=False, min_length=8),
+            "8-127 characters, any characters, no whitespace",
+            "8-127 caractères, tous caractères, sans espace",
+        ),
+        (
+            PasswordPolicy.from_service(complexity_enabled=True, min_length=8),
+            "8-127 characters, any characters, no whitespace, 3 of 5 character classes, no "
+            "login/display_name inside (tokens of 3+, case-insensitive, login whole)",
+            "8-127 caractères, tous caractères, sans espace, 3 des 5 catégories de caractères, "
+            "pas de login/display_name à l’intérieur (fragments de 3 caractères ou plus, sans "
+            "distinction de casse, nom d’utilisateur entier)",
+        ),
+    ],
+)
+def test_policy_description_in_french(policy: PasswordPolicy, english: str, french: str) -> None:
+    """describe() writes the rules in the language asked for; English by default."""
+    assert (policy.describe(), policy.describe("fr")) == (english, french)

@@ -21,7 +21,7 @@ from emailpro_core.domains import check_domain_name
 from emailpro_core.errors import ValidationError, Violation
 from emailpro_core.i18n import _catalog
 from emailpro_core.naming import check_display_name, check_first_name, check_service_name
-from emailpro_core.password import PersonalInfo, check_password
+from emailpro_core.password import PasswordPolicy, PersonalInfo, check_password
 from emailpro_core.records import DomainSetup, check_setup
 from emailpro_core.routing import DomainMode, Platform, check_relay_target
 from emailpro_core.spf import merge_spf, parse_spf
@@ -180,3 +180,20 @@ def test_setup_violations_render_in_french(
         assert [v.code for v in error.violations] == [v.code for v in found]
         for violation in found:
             assert f"{violation.render('fr')} [{violation.code}]" in french
+
+
+@given(
+    st.booleans(),
+    st.one_of(st.none(), st.just(0), st.integers(3, 14)),
+)
+def test_any_service_policy_describes_itself_in_french(
+    complexity: bool, length: int | None
+) -> None:
+    """Every part of a policy's description is French under lang="fr"; English by default."""
+    policy = PasswordPolicy.from_service(complexity_enabled=complexity, min_length=length)
+    english, french = policy.describe(), policy.describe("fr")
+    assert english == policy.describe("en")
+    assert french != english
+    assert "characters" not in french
+    assert "{" not in french
+    assert len(french.split(", ")) >= len(english.split(", ")) - 1

@@ -287,17 +287,19 @@ def run_password(args: argparse.Namespace, out: Output, /) -> int:
             out,
             {
                 "policy": policy.name,
-                "rules": policy.describe(),
+                "rules": policy.describe(out.lang),
                 "valid": not found,
                 "violations": [violation_dict(v, out.lang) for v in found],
             },
         )
         return EXIT_ERROR if found else EXIT_OK
     if found:
-        out.print(out.say("cli.password.breaks", policy=policy.name, rules=policy.describe()))
+        out.print(
+            out.say("cli.password.breaks", policy=policy.name, rules=policy.describe(out.lang))
+        )
         out.print_lines(_violation_lines(found, out.lang))
         return EXIT_ERROR
-    out.print(out.say("cli.password.passes", policy=policy.name, rules=policy.describe()))
+    out.print(out.say("cli.password.passes", policy=policy.name, rules=policy.describe(out.lang)))
     return EXIT_OK
 
 

@@ -45,7 +45,8 @@ from ._chars import (
     CharacterClass,
     CharacterSet,
 )
-from ._personal import PersonalField, PersonalRule
+from ._describe import describe
+from ._personal import PersonalRule
 
 #: The English templates of the password rules and of the policy's own checks;
 #: the French is in the package's gettext catalog. No template has a place for
@@ -245,32 +246,13 @@ class PasswordPolicy:
         complexity, min_length = read_service_policy(service)
         return cls.from_service(complexity_enabled=complexity, min_length=min_length)
 
-    def describe(self) -> str:
-        """The rules in one line of English."""
-        parts = [f"{self.min_length}-{self.max_length} characters"]
-        parts.append(
-            {
-                CharacterSet.PRINTABLE_ASCII: "printable ASCII",
-                CharacterSet.UNACCENTED: "no accented letters",
-                CharacterSet.ANY: "any characters",
-            }[self.charset]
-        )
-        if not self.allow_whitespace:
-            parts.append("no whitespace")
-        if self.required:
-            parts.append("needs " + "+".join(c.value for c in CharacterClass if c in self.required))
-        if self.min_categories:
-            parts.append(f"{self.min_categories} of 5 character classes")
-        rule = self.personal
-        if rule is not None:
-            fields = "/".join(f.value for f in PersonalField if f in rule.fields)
-            how = [f"tokens of {rule.min_token_length}+", "case-insensitive"]
-            if rule.fold_accents:
-                how.append("accent-folded")
-            if not rule.split_login:
-                how.append("login whole")
-            parts.append(f"no {fields} inside ({', '.join(how)})")
-        return ", ".join(parts)
+    def describe(self, lang: str | None = None) -> str:
+        """The rules in one line, in ``lang`` (English by default).
+
+        >>> PasswordPolicy.from_service(complexity_enabled=False, min_length=8).describe("fr")
+        '8-127 caractères, tous caractères, sans espace'
+        """
+        return describe(self, lang)
 
     def __repr__(self) -> str:
         required = "|".join(c.name for c in CharacterClass if c in self.required) or "none"
