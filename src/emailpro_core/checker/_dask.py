@@ -118,19 +118,23 @@ def _run(
     from ._daskworker import WorkerSources, check_chunk, describe
 
     own = isinstance(client_or_address, str)
-    client = Client(client_or_address, set_as_default=False) if own else client_or_address
+    client: Client = (
+        Client(client_or_address, set_as_default=False)
+        if isinstance(client_or_address, str)
+        else client_or_address
+    )
     try:
         # One name per run: the run's source on each worker, apart from any other run's.
         run = uuid.uuid4().hex
         plugin = f"emailpro-core-sources-{run}"
         client.register_plugin(WorkerSources(source_factory), name=plugin)
-        pending: dict[Future, list[DomainSetup]] = {}
+        pending: dict[Future[list[Diagnosis]], list[DomainSetup]] = {}
         try:
             if ahead is None:
                 ahead = max(2, 2 * sum(client.nthreads().values()))
             numbered = enumerate(_chunks(setups, chunk_size))
 
-            def submit() -> Future | None:
+            def submit() -> Future[list[Diagnosis]] | None:
                 index, chunk = next(numbered, (-1, None))
                 if chunk is None:
                     return None
@@ -151,10 +155,11 @@ def _run(
                     reason = f"the chunk's Dask task failed: {describe(error)}"
                     found = unchecked(chunk, profile, reason)
                 future.release()
-                yield from found
+                # The next chunk goes out before these are read: the workers keep busy.
                 following = submit()
                 if following is not None:
                     finished.add(following)
+                yield from found
         finally:
             if pending:
                 client.cancel(list(pending))

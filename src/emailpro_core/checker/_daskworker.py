@@ -182,5 +182,6 @@ def check_chunk(
     deadline: float | None,
 ) -> list[Diagnosis]:
     """The Dask task of one chunk: its diagnoses over the worker's source."""
-    sources: WorkerSources = get_worker().plugins[plugin]
+    sources = get_worker().plugins[plugin]
+    assert isinstance(sources, WorkerSources)  # registered under this name by the run
     return sources.check(chunk, profile, concurrency, deadline)

@@ -39,6 +39,7 @@ from ._common import (
     positive_int,
     shown,
 )
+from ._dask import add_dask_options, dask_runner
 from ._render import Progress, Tally, diagnosis_table, verdict
 from ._setup import (
     add_setup_options,
@@ -128,6 +129,7 @@ def register(commands: Any, /) -> None:
         action="store_false",
         help="no progress bar, even on a terminal",
     )
+    add_dask_options(many)
     add_source_options(many)
     many.set_defaults(run=run_check_many)
 
@@ -366,6 +368,8 @@ def _open(path: str, out: Output) -> BinaryIO:
 
 def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], object]:
     """How the lines are diagnosed, and the source a domain must be answerable by."""
+    if args.dask is not None:
+        return dask_runner(args, _emit), None
     if args.workers > 1:
         factory = live_factory(args)
         return lambda lines: _stream_parallel(lines, factory, args), None

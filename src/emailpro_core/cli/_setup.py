@@ -260,17 +260,18 @@ def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None
     return (tuple(host for host, _ in servers), ports.pop()) if servers else None
 
 
-def live_factory(args: argparse.Namespace, /) -> SourceFactory:
+def live_factory(args: argparse.Namespace, /, *, option: str = "--workers") -> SourceFactory:
     """What builds, in each worker process, the live source the options describe.
 
     The ``--nameserver`` servers, else the system's (``--resolv-conf``).
+    ``option`` is the one that asks for workers, as an error names it.
 
     Raises:
         UsageError: a zone is given (zones are read in one process), or a
             nameserver is invalid.
     """
     if args.zone:
-        raise UsageError("--workers asks nameservers from several processes: not with --zone")
+        raise UsageError(f"{option} asks nameservers from several processes: not with --zone")
     hosts, port = _nameservers(args) or (_system_nameservers(args.resolv_conf), _DNS_PORT)
     # live_source is a module-level function: the partial pickles to the workers.
     return functools.partial(live_source, hosts, port, concurrent=True)

@@ -1,0 +1,180 @@
+"""``check-many --dask``: the diagnosis on a Dask cluster, or on a local one made for the run.
+
+``--dask tcp://HOST:PORT`` connects to a running scheduler; ``--dask local:N``
+starts a ``distributed.LocalCluster`` of N worker processes (one thread each)
+and closes it at the end. ``distributed`` is optional: without it, ``--dask``
+is a usage error that says what to install. A scheduler that cannot be
+reached is a usage error too (one line, exit 2), not a traceback.
+
+>>> parse_target("local:4")
+4
+>>> parse_target("tcp://192.0.2.10:8786")
+'tcp://192.0.2.10:8786'
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import logging
+import re
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
+
+from ..checker import Diagnosis, check_domains_dask
+from ..checker._dask import INSTALL_HINT
+from ..checker._parallel import SourceFactory
+from ..records import DomainSetup
+from ._common import UsageError, positive_float, shown
+from ._setup import live_factory
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+_Setups = TypeVar("_Setups", bound=Iterable[DomainSetup])
+
+#: ``local:N``: a cluster of N processes on this machine.
+_LOCAL = re.compile(r"local:([0-9]{1,4})")
+#: The schemes of Dask's transports (distributed.comm); without one, TCP.
+_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+#: Seconds to reach a scheduler, unless told otherwise.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: The largest local cluster: each worker is a whole interpreter.
+MAX_LOCAL_WORKERS = 256
+
+
+def parse_target(text: str, /) -> int | str:
+    """``local:N`` as N; a scheduler's address as it is.
+
+    Raises:
+        UsageError: ``local:`` with a number out of 1..256, or an address
+            with an unknown scheme or without a port.
+    """
+    local = _LOCAL.fullmatch(text)
+    if local is not None:
+        workers = int(local.group(1))
+        if not 1 <= workers <= MAX_LOCAL_WORKERS:
+            raise UsageError(f"--dask local:N takes 1 to {MAX_LOCAL_WORKERS} workers")
+        return workers
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    if scheme not in _SCHEMES or not re.fullmatch(r"\S+:[0-9]{1,5}", rest):
+        raise UsageError(
+            f"--dask {shown(text)}: give a scheduler's address (tcp://HOST:PORT) or local:N"
+        )
+    return text
+
+
+def require_distributed() -> None:
+    """Check that ``distributed`` can be imported.
+
+    Raises:
+        UsageError: it is not installed; the message says what to install.
+    """
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(f"--dask needs Dask's distributed package: {INSTALL_HINT}") from None
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Refuse a TCP scheduler that does not accept a connection, before Dask tries.
+
+    Dask's client retries until its timeout, then leaves a half-made client
+    whose clean-up prints a traceback: a plain connection says it sooner.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme != "tcp":
+        return  # TLS, websockets, UCX: Dask's own connection says what fails
+    try:
+        host, port = parse_host_port(location)
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {shown(address)}: {exc}") from None
+
+
+@contextlib.contextmanager
+def dask_client(target: int | str, timeout: float) -> Iterator[Client]:
+    """A client of the scheduler at ``target``, or of a local cluster of ``target`` workers.
+
+    Raises:
+        UsageError: the scheduler cannot be reached, or the local cluster cannot start.
+    """
+    from distributed import Client, LocalCluster
+
+    if isinstance(target, int):
+        try:
+            cluster = LocalCluster(
+                n_workers=target,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+        except (OSError, RuntimeError) as exc:
+            raise UsageError(f"cannot start a local Dask cluster: {exc}") from None
+        with cluster, Client(cluster, set_as_default=False) as client:
+            yield client
+        return
+    _probe(target, timeout)
+    try:
+        client = Client(target, timeout=timeout, set_as_default=False)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {shown(target)}: {exc}") from None
+    with client:
+        yield client
+
+
+def add_dask_options(parser: argparse.ArgumentParser, /) -> None:
+    """``--dask`` and ``--dask-timeout``, for ``check-many``."""
+    parser.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="diagnose on a Dask cluster: its scheduler's address (tcp://HOST:8786), or "
+        "local:N for N local worker processes; needs emailpro-core[dask]; not with "
+        "--zone or --workers",
+    )
+    parser.add_argument(
+        "--dask-timeout",
+        type=positive_float,
+        default=DEFAULT_CONNECT_TIMEOUT,
+        metavar="S",
+        help=f"seconds to reach the scheduler (default {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+
+
+def dask_runner(
+    args: argparse.Namespace, emit: Callable[[_Setups, Diagnosis], None]
+) -> Callable[[_Setups], None]:
+    """How ``check-many --dask`` diagnoses the setups; the usage is checked first.
+
+    Raises:
+        UsageError: ``--workers`` too, a bad ``--dask`` value, ``distributed``
+            missing, or a zone given.
+    """
+    if args.workers > 1:
+        raise UsageError("--dask and --workers exclude each other: the cluster has the workers")
+    parse_target(args.dask)
+    require_distributed()
+    factory = live_factory(args, option="--dask")
+    return lambda setups: stream_dask(setups, factory, args, functools.partial(emit, setups))
+
+
+def stream_dask(
+    setups: Iterable[DomainSetup],
+    factory: SourceFactory,
+    args: argparse.Namespace,
+    emit: Callable[[Diagnosis], None],
+) -> None:
+    """Diagnose ``setups`` on the cluster ``--dask`` names; ``emit`` each diagnosis."""
+    with dask_client(parse_target(args.dask), args.dask_timeout) as client:
+        for diagnosis in check_domains_dask(
+            setups, factory, client, concurrency=args.concurrency, deadline=args.deadline
+        ):
+            emit(diagnosis)
