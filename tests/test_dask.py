@@ -44,9 +44,7 @@ def left_behind(before: set[threading.Thread], *, wait: float = 5.0) -> list[str
     until = time.monotonic() + wait
     while True:
         extra = [
-            t.name
-            for t in set(threading.enumerate()) - before
-            if not t.name.startswith(DASK_POOLS)
+            t.name for t in set(threading.enumerate()) - before if not t.name.startswith(DASK_POOLS)
         ]
         if not extra or time.monotonic() > until:
             return sorted(extra)

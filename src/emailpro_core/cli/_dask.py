@@ -15,6 +15,7 @@ reached is a usage error too (one line, exit 2), not a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import functools
 import logging
@@ -37,8 +38,9 @@ _Setups = TypeVar("_Setups", bound=Iterable[DomainSetup])
 
 #: ``local:N``: a cluster of N processes on this machine.
 _LOCAL = re.compile(r"local:([0-9]{1,4})")
-#: The schemes of Dask's transports (distributed.comm); without one, TCP.
-_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+#: The schemes of Dask's network transports (distributed.comm) that need no more than
+#: Dask's own configuration; without one, TCP.
+_SCHEMES = ("tcp", "tls", "ws", "wss")
 #: Seconds to reach a scheduler, unless told otherwise.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 #: The largest local cluster: each worker is a whole interpreter.
@@ -50,7 +52,7 @@ def parse_target(text: str, /) -> int | str:
 
     Raises:
         UsageError: ``local:`` with a number out of 1..256, or an address
-            with an unknown scheme or without a port.
+            with another scheme than tcp, tls, ws or wss, or without a port.
     """
     local = _LOCAL.fullmatch(text)
     if local is not None:
@@ -61,7 +63,8 @@ def parse_target(text: str, /) -> int | str:
     scheme, sep, rest = text.partition("://")
     if not sep:
         scheme, rest = "tcp", text
-    if scheme not in _SCHEMES or not re.fullmatch(r"\S+:[0-9]{1,5}", rest):
+    port = re.fullmatch(r"\S+:([0-9]{1,5})", rest)
+    if scheme not in _SCHEMES or port is None or not 1 <= int(port.group(1)) <= 65535:
         raise UsageError(
             f"--dask {shown(text)}: give a scheduler's address (tcp://HOST:PORT) or local:N"
         )
@@ -80,23 +83,43 @@ def require_distributed() -> None:
         raise UsageError(f"--dask needs Dask's distributed package: {INSTALL_HINT}") from None
 
 
-def _probe(address: str, timeout: float) -> None:
-    """Refuse a TCP scheduler that does not accept a connection, before Dask tries.
+async def _identify(address: str, timeout: float) -> dict[str, object]:
+    from distributed.core import rpc
+    from distributed.security import Security
 
-    Dask's client retries until its timeout, then leaves a half-made client
-    whose clean-up prints a traceback: a plain connection says it sooner.
+    # Dask's configuration may hold the TLS files: the client connection would read them.
+    connection_args = Security().get_connection_args("client")
+    async with rpc(address, connection_args=connection_args, timeout=timeout) as peer:
+        identity: dict[str, object] = await peer.identity()
+        return identity
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Refuse an address where no Dask scheduler answers within ``timeout`` seconds.
+
+    Dask's client waits for ever on a port that accepts and never answers, and
+    when it does fail it leaves a half-made client whose clean-up prints a
+    traceback: asking the scheduler who it is, under a deadline, says it first.
+    A TCP port that refuses is known at once, without Dask's retries.
+
+    Raises:
+        UsageError: nothing answers, or what answers is not a scheduler.
     """
     from distributed.comm.addressing import parse_address, parse_host_port
 
-    scheme, location = parse_address(address)
-    if scheme != "tcp":
-        return  # TLS, websockets, UCX: Dask's own connection says what fails
+    where = f"cannot reach the Dask scheduler at {shown(address)}"
     try:
-        host, port = parse_host_port(location)
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {shown(address)}: {exc}") from None
+        scheme, location = parse_address(address)
+        if scheme == "tcp":
+            with socket.create_connection(parse_host_port(location), timeout=timeout):
+                pass
+        identity = asyncio.run(asyncio.wait_for(_identify(address, timeout), timeout))
+    except TimeoutError:
+        raise UsageError(f"{where}: no answer within {timeout:g} s") from None
+    except (OSError, ValueError, TypeError) as exc:  # TypeError: TLS without its configuration
+        raise UsageError(f"{where}: {exc}") from None
+    if identity.get("type") != "Scheduler":
+        raise UsageError(f"{where}: a {identity.get('type')} answers there, not a scheduler")
 
 
 @contextlib.contextmanager
@@ -123,11 +146,7 @@ def dask_client(target: int | str, timeout: float) -> Iterator[Client]:
             yield client
         return
     _probe(target, timeout)
-    try:
-        client = Client(target, timeout=timeout, set_as_default=False)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {shown(target)}: {exc}") from None
-    with client:
+    with Client(target, timeout=timeout, set_as_default=False) as client:
         yield client
 
 
