@@ -70,7 +70,7 @@ def test_a_listener_that_is_no_scheduler(capsys: pytest.CaptureFixture[str]) -> 
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        address = "tcp://127.0.0.1:%d" % listener.getsockname()[1]
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
         argv = ["check-many", "-", *NAMESERVER, "--dask", address, "--dask-timeout", "0.5"]
         started = time.monotonic()
         result = invoke(capsys, argv, stdin="x.org\n")

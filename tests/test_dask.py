@@ -191,7 +191,7 @@ def test_bad_arguments(client: Client) -> None:
     """The factory must be callable; the client a client or an address."""
     with pytest.raises(TypeError, match="source_factory must be callable, not str"):
         check_domains_dask(SETUPS, "nope", client)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="client must be a distributed.Client or an address"):
+    with pytest.raises(TypeError, match=r"client must be a distributed\.Client or an address"):
         check_domains_dask(SETUPS, FACTORY, 8786)  # type: ignore[arg-type]
 
 
