@@ -60,7 +60,7 @@ def client() -> Iterator[Client]:
             n_workers=2,
             threads_per_worker=1,
             processes=False,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
@@ -86,7 +86,7 @@ def test_same_diagnoses_as_one_process(client: Client, chunk_size: int, ahead: i
 
 def test_by_address(client: Client) -> None:
     """Given an address, the run makes its own client, and closes it."""
-    address = client.scheduler.address
+    address: str = client.scheduler_info()["address"]
     found = list(check_domains_dask(SETUPS[:6], FACTORY, address, chunk_size=2))
     assert {s.domain.ascii for s in SETUPS[:6]} == {d.domain for d in found}
 

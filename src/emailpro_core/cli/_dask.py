@@ -137,7 +137,9 @@ def dask_client(target: int | str, timeout: float) -> Iterator[Client]:
                 n_workers=target,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # Dask's web server on a free port of the loopback: with None it
+                # still takes 8787, and warns when another cluster holds it.
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
         except (OSError, RuntimeError) as exc:
