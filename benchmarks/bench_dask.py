@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib.metadata
 import logging
 import sys
 import time
@@ -75,6 +76,10 @@ def cluster(workers: int, *, processes: bool) -> Iterator[tuple[object, float]]:
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
+            # Threads too talk over TCP on the loopback: the in-process transport
+            # looks for the machine's address by routing towards 8.8.8.8.
+            protocol="tcp",
+            host=HOST,
             dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         ) as local,
@@ -117,9 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     count, conc, chunk = len(setups), args.concurrency, args.chunk_size
     print(f"# Dask: {count:,} domains over NSD, chunks of {chunk}, median of {args.repeat}\n")
     print_environment()
-    import distributed
-
-    print(f"- distributed: {distributed.__version__}")
+    print(f"- distributed: {importlib.metadata.version('distributed')}")
     server = start_nsd(domains)
     results: list[Result] = []
     starts: list[str] = []
@@ -157,11 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         for processes in (True, False):
             kind = "process" if processes else "thread"
+            plural = "es" if processes else "s"
             for workers in (1, 2):
                 with cluster(workers, processes=processes) as (client, started):
-                    name = (
-                        f"check_domains_dask, {workers} worker {kind}{'s' if workers > 1 else ''}"
-                    )
+                    name = f"check_domains_dask, {workers} worker {kind}"
+                    name += plural if workers > 1 else ""
                     starts.append(f"| {name.split(', ')[1]} | {started:.2f} |")
                     run = functools.partial(
                         run_dask,

@@ -86,6 +86,7 @@ def test_a_worker_is_no_scheduler(capsys: pytest.CaptureFixture[str]) -> None:
         n_workers=1,
         processes=False,
         protocol="tcp",
+        host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     ) as cluster:

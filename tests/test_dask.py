@@ -60,6 +60,10 @@ def client() -> Iterator[Client]:
             n_workers=2,
             threads_per_worker=1,
             processes=False,
+            # Over TCP on the loopback: in-process transport would look for the
+            # machine's address by routing towards a public one.
+            protocol="tcp",
+            host="127.0.0.1",
             dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         ) as cluster,
