@@ -7,6 +7,8 @@ processes over NSD, kills one, and runs the command.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import logging
 import subprocess
@@ -262,6 +264,38 @@ def test_worker_sources_close_once() -> None:
     sources.teardown(None)
     assert [True] == _Closing.closed
     assert [] == left_behind(before, wait=0)
+    # A chunk that comes after the run is over starts no loop again.
+    with pytest.raises(SourceUnavailable, match="the run is over"):
+        sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None)
+    assert [] == left_behind(before, wait=0)
+
+
+class _Stuck:
+    """A source whose every answer waits until cancelled."""
+
+    async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
+        await asyncio.Event().wait()
+        raise AssertionError("never set")  # pragma: no cover - the wait is cancelled
+
+
+def test_a_running_chunk_ends_with_its_run() -> None:
+    """teardown while a chunk runs (its run closed early): the chunk's thread is let go."""
+    sources = WorkerSources(_Stuck)
+    outcome: list[BaseException] = []
+
+    def chunk() -> None:
+        try:
+            sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None)
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=chunk)
+    thread.start()
+    time.sleep(0.2)  # the chunk is waiting for its first answer
+    sources.teardown(None)
+    thread.join(10)
+    assert not thread.is_alive()
+    assert [concurrent.futures.CancelledError] == [type(e) for e in outcome]
 
 
 class _Flaky:
@@ -308,8 +342,6 @@ def test_a_source_without_close() -> None:
 
 def test_unavailable_source_raises_both_ways() -> None:
     """The stand-in source raises its reason for every question, sync or async."""
-    import asyncio
-
     source = UnavailableSource("gone")
     with pytest.raises(SourceUnavailable, match="gone"):
         source.lookup("example.org", "MX")

@@ -92,12 +92,20 @@ class _Loop:
     def run(self, coroutine: Coroutine[Any, Any, list[Diagnosis]]) -> list[Diagnosis]:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
-    async def _close_source(self) -> None:
+    async def _shut(self) -> None:
+        # A chunk still running (its run was closed early: Dask cannot stop a
+        # running task) is cancelled, so that its task thread, waiting for it,
+        # gets CancelledError rather than waiting for ever on a stopped loop.
+        current = asyncio.current_task()
+        running = [task for task in asyncio.all_tasks() if task is not current]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
         # A stub source's socket was opened on this loop: closed on it too.
         _close(self.source)
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._close_source(), self.loop).result(_CLOSE_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(self._shut(), self.loop).result(_CLOSE_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(_CLOSE_TIMEOUT)
         self.loop.close()
@@ -115,6 +123,7 @@ class WorkerSources(WorkerPlugin):
         self.factory = factory
         self._lock = threading.Lock()
         self._loop: _Loop | None = None
+        self._closed = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The factory alone travels: a lock and a loop belong to one process.
@@ -123,6 +132,9 @@ class WorkerSources(WorkerPlugin):
     def _running(self) -> _Loop:
         # Dask runs a worker's tasks in several threads: one loop for them all.
         with self._lock:
+            if self._closed:
+                # A chunk of a run that is over (cancelled, not yet started): no new loop.
+                raise SourceUnavailable("the run is over: its sources are closed")
             if self._loop is None:
                 self._loop = _Loop()
             return self._loop
@@ -162,6 +174,7 @@ class WorkerSources(WorkerPlugin):
         """Close the source and stop the loop (the run is over, or the worker closes)."""
         with self._lock:
             running, self._loop = self._loop, None
+            self._closed = True
         if running is not None:
             running.stop()
 
