@@ -192,3 +192,24 @@ def test_check_many_on_a_local_cluster(
     assert "Traceback" not in dask.err
     assert set() == set(multiprocessing.active_children()) - processes
     assert [] == left_behind(threads)
+
+
+def test_check_many_on_a_running_scheduler(
+    served: tuple[NsdServer, list[Case]],
+    cluster: Client,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """--dask tcp://HOST:PORT uses a running cluster: the lines of one process."""
+    server, cases = served
+    path = tmp_path / "domains.txt"
+    path.write_text("".join(json.dumps(c.setup.to_dict()) + "\n" for c in cases[:6]), "utf-8")
+    argv = ["check-many", str(path), "--nameserver", f"{server.host}:{server.port}"]
+    address = cluster.scheduler_info()["address"]
+    one = invoke(capsys, argv)
+    dask = invoke(capsys, [*argv, "--dask", address, "--no-progress"])
+    assert one.code == dask.code
+    assert 6 == len(dask.out.splitlines())
+    assert _lines(one.out) == _lines(dask.out)
+    # The cluster is the caller's: it is still there, without the run's plugin.
+    assert 2 == len(cluster.nthreads())
