@@ -138,6 +138,9 @@ PRIVATE_EXCEPTIONS = {
     "emailpro_core.sources._wire.codec.Mismatch": "a reply to another question, ignored",
     "emailpro_core.sources._wire.names.WireError": "an UNKNOWN answer of the stub sources",
     "emailpro_core.sources._wire.stub.IdsExhausted": "an UNKNOWN answer of AsyncStubSource",
+    # A Dask chunk without a source: the runner turns it into UNKNOWN answers; raised
+    # after a run, it fails a chunk the client cancelled (check_domains_dask).
+    "emailpro_core.checker._daskworker.SourceUnavailable": "an UNKNOWN answer of the chunk",
     # Control flow of the fast zone reader and of SPF evaluation.
     "emailpro_core.sources._zoneplain._NotPlain": "the full zone parser takes over",
     "emailpro_core.spf._eval._Stop": "the end of check_host, as its result",

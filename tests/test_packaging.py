@@ -96,7 +96,8 @@ def _floors(requirements: list[str]) -> dict[str, Version]:
 
 def test_lowest_constraints_are_the_declared_floors() -> None:
     """``tests/constraints-lowest.txt`` pins each runtime floor of the metadata, no other."""
-    declared = _floors(PROJECT["dependencies"] + PROJECT["optional-dependencies"]["testing"])
+    extras = PROJECT["optional-dependencies"]
+    declared = _floors(PROJECT["dependencies"] + extras["testing"] + extras["dask"])
     pinned = {}
     lines = (ROOT / "tests" / "constraints-lowest.txt").read_text(encoding="utf-8").splitlines()
     for line in lines:
@@ -104,6 +105,11 @@ def test_lowest_constraints_are_the_declared_floors() -> None:
             name, _, version = line.partition("==")
             pinned[name] = Version(version)
     assert declared == pinned
+    # The suite runs the Dask tests: the test extra pulls the dask extra, at its floor.
+    testing = {Requirement(line).name: Requirement(line).specifier for line in extras["test"]}
+    for line in extras["dask"]:
+        requirement = Requirement(line)
+        assert requirement.specifier == testing.get(requirement.name), line
     # dnspython 2.6 and 2.7 crash on a zone whose first record has no owner name.
     assert declared["dnspython"] >= Version("2.8")
 

@@ -30,6 +30,7 @@ from .checker import (
     check_domain,
     check_domain_async,
     check_domains,
+    check_domains_dask,
     check_domains_parallel,
 )
 from .domains import Domain, check_domain_name, normalize_domain
@@ -163,6 +164,7 @@ __all__ = [
     "check_domain_async",
     "check_domain_name",
     "check_domains",
+    "check_domains_dask",
     "check_domains_parallel",
     "check_first_name",
     "check_host",

@@ -15,8 +15,10 @@ its cause, never "missing".
 
 Each check is written once, as a resolution; :func:`check_domain` drives them
 over a sync source, :func:`check_domain_async` over an async one,
-:func:`check_domains` over many domains at once, and
-:func:`check_domains_parallel` over many domains in several processes.
+:func:`check_domains` over many domains at once,
+:func:`check_domains_parallel` over many domains in several processes, and
+:func:`check_domains_dask` over many domains on a Dask cluster (``distributed``,
+the optional extra ``emailpro-core[dask]``, imported only when it is called).
 
 :func:`second_opinion` sets a diagnosis against what the control panel shows
 (:class:`PanelState`, read from the API's own flags), badge by badge.
@@ -27,6 +29,7 @@ from __future__ import annotations
 from ..records import OVH_EMAIL_PRO, DomainSetup, Profile
 from ..sources import AsyncRecordSource, RecordSource, require_zone_holds
 from ._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
+from ._dask import check_domains_dask
 from ._diagnosis import Diagnosis
 from ._findings import (
     DEADLINE,
@@ -65,6 +68,7 @@ __all__ = [
     "check_domain",
     "check_domain_async",
     "check_domains",
+    "check_domains_dask",
     "check_domains_parallel",
     "second_opinion",
 ]

@@ -39,6 +39,7 @@ from ._common import (
     open_input,
     too_deep,
 )
+from ._dask import dask_runner
 from ._lang import say
 from ._messages import outside_zone, validation_text, violation_dict
 from ._ovh import setup_and_panel
@@ -279,8 +280,10 @@ def _stream_parallel(lines: _Lines, factory: SourceFactory, args: argparse.Names
         _emit(lines, diagnosis)
 
 
-def _runner(args: argparse.Namespace) -> tuple[Callable[[_Lines], None], object]:
+def _runner(args: argparse.Namespace, lang: str) -> tuple[Callable[[_Lines], None], object]:
     """How the lines are diagnosed, and the source a domain must be answerable by."""
+    if args.dask is not None:
+        return dask_runner(args, _emit, lang), None
     if args.workers > 1:
         factory = live_factory(args)
         return lambda lines: _stream_parallel(lines, factory, args), None
@@ -296,7 +299,7 @@ def run_check_many(args: argparse.Namespace, out: Output, /) -> int:
         )
     if args.workers > _MAX_WORKERS:
         raise UsageError.of("cli.usage_error.at_most", option="--workers", limit=_MAX_WORKERS)
-    run, source = _runner(args)
+    run, source = _runner(args, out.lang)
     stream = open_input(args.file, out)
     total = None if args.file == "-" else _count_lines(stream)
     tally = Tally(out.clock)

@@ -7,6 +7,7 @@ from typing import Any
 from ..checker._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE
 from ._check import run_check, run_check_many
 from ._common import in_language, positive_float, positive_int
+from ._dask import add_dask_options
 from ._help import helper
 from ._ovh import add_check_options
 from ._setup import add_setup_options, add_source_options
@@ -58,5 +59,6 @@ def register(commands: Any, /, lang: str = "en") -> None:
         action="store_false",
         help=text("check_many.no_progress"),
     )
+    add_dask_options(many, lang)
     add_source_options(many, lang)
     many.set_defaults(run=run_check_many)

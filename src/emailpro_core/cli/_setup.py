@@ -66,7 +66,7 @@ MESSAGES = _catalog.register(
         "{problem}",
         "cli.usage_error.zone_file:no_origin": "cannot read the zone {source}: {problem}; "
         "add a $ORIGIN line, or name the file after its zone",
-        "cli.usage_error.workers_with_zone": "--workers asks nameservers from several "
+        "cli.usage_error.workers_with_zone": "{option} asks nameservers from several "
         "processes: not with --zone",
     }
 )
@@ -274,17 +274,18 @@ def _nameservers(args: argparse.Namespace) -> tuple[tuple[str, ...], int] | None
     return (tuple(host for host, _ in servers), ports.pop()) if servers else None
 
 
-def live_factory(args: argparse.Namespace, /) -> SourceFactory:
+def live_factory(args: argparse.Namespace, /, *, option: str = "--workers") -> SourceFactory:
     """What builds, in each worker process, the live source the options describe.
 
     The ``--nameserver`` servers, else the system's (``--resolv-conf``).
+    ``option`` is the one that asks for workers, as an error names it.
 
     Raises:
         UsageError: a zone is given (zones are read in one process), or a
             nameserver is invalid.
     """
     if args.zone:
-        raise UsageError.of("cli.usage_error.workers_with_zone")
+        raise UsageError.of("cli.usage_error.workers_with_zone", option=option)
     hosts, port = _nameservers(args) or (_system_nameservers(args.resolv_conf), _DNS_PORT)
     # live_source is a module-level function: the partial pickles to the workers.
     return functools.partial(live_source, hosts, port, concurrent=True)

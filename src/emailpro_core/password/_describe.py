@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Set
+from typing import Protocol
 
 from ..i18n import _catalog
 from ._chars import CharacterClass, CharacterSet
-from ._personal import PersonalField
+from ._personal import PersonalField, PersonalRule
 
-if TYPE_CHECKING:
-    from ._policy import PasswordPolicy
+
+class _Rules(Protocol):
+    # What of a PasswordPolicy the description reads (the policy imports this module).
+    @property
+    def min_length(self) -> int: ...
+    @property
+    def max_length(self) -> int: ...
+    @property
+    def charset(self) -> CharacterSet: ...
+    @property
+    def allow_whitespace(self) -> bool: ...
+    @property
+    def required(self) -> Set[CharacterClass]: ...
+    @property
+    def min_categories(self) -> int: ...
+    @property
+    def personal(self) -> PersonalRule | None: ...
+
 
 MESSAGES = _catalog.register(
     {
@@ -34,7 +51,7 @@ _CHARSETS = {
 }
 
 
-def describe(policy: PasswordPolicy, lang: str | None = None, /) -> str:
+def describe(policy: _Rules, lang: str | None = None, /) -> str:
     """The rules of ``policy`` in one line, in ``lang`` (class and field names as codes)."""
     language = _catalog.normalize_language(lang)
 
