@@ -219,8 +219,9 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
     source = AsyncStubSource("127.0.0.1", port=53)
     asked: list[tuple[Query, stubasync.ReplyCallback]] = []
 
-    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> None:
+    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> float:
         asked.append((query, done))
+        return 1.0
 
     source.transport.ask_then = held  # type: ignore[method-assign]
     got: list[Answer | Exception] = []
