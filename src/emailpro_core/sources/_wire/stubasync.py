@@ -89,13 +89,16 @@ def _clock_of(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
 class _Question:
     """One question waiting for its reply."""
 
-    __slots__ = ("done", "expires", "qid", "query", "tries_left", "wire")
+    __slots__ = ("done", "ends", "expires", "qid", "query", "tries_left", "wire")
 
     def __init__(self, query: Query, done: ReplyCallback, tries_left: int, expires: float) -> None:
         self.query = query
         self.done = done
         self.tries_left = tries_left
+        #: When the lookup ends, its tries and CNAME targets included.
         self.expires = expires
+        #: When the current try times out (set by Deadlines.add).
+        self.ends = expires
         self.qid = -1
         self.wire = b""
 
