@@ -236,10 +236,8 @@ class AsyncStubTransport:
         return port
 
     def _pick(self) -> _Port:
-        """The socket to send the next question from (a new one while there is room)."""
+        """Another socket with room, at random: the one picked first was full."""
         ports = self.ports
-        if len(ports) < self.max_sockets:
-            return self._open()
         for _ in range(_PICKS):
             port = ports[random16() % len(ports)]
             if len(port.pending) < MAX_IN_FLIGHT:
