@@ -482,14 +482,20 @@ def test_an_earlier_deadline_moves_the_timer() -> None:
         def __init__(self) -> None:
             self.pending: dict[int, object] = {}
 
+    class Question:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.ends = 0.0
+
     async def run() -> None:
         loop = asyncio.get_running_loop()
-        deadlines = Deadlines(loop, lambda port, question: ended.append(str(question)))
+        deadlines = Deadlines(loop, lambda port, question: ended.append(question.name))
         port = Port()
-        port.pending = {1: "late", 2: "early"}
+        late, early = Question("late"), Question("early")
+        port.pending = {1: late, 2: early}
         now = loop.time()
-        deadlines.add("late", port, 1, now + 0.4)
-        deadlines.add("early", port, 2, now + 0.1)
+        deadlines.add(late, port, 1, now + 0.4)
+        deadlines.add(early, port, 2, now + 0.1)
         await asyncio.sleep(0.25)
         assert ["early"] == ended
         await asyncio.sleep(0.3)

@@ -1,11 +1,23 @@
-"""Example tables for DnsCache: lifetimes, expiry with an injected clock, LRU bound."""
+"""Example tables for DnsCache: lifetimes, expiry with an injected clock, LRU bound, sizes."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emailpro_core.sources import DnsCache
-from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
+from emailpro_core.sources._answers import (
+    MX,
+    SRV,
+    TXT,
+    Answer,
+    AnswerStatus,
+    FailureCause,
+    Query,
+    RData,
+)
+from emailpro_core.sources._cache import answer_size
 
 
 class Clock:
@@ -132,3 +144,62 @@ def test_bad_options(options: dict[str, object]) -> None:
     """Negative or non-int limits raise ValueError."""
     with pytest.raises(ValueError, match="must be a non-negative int"):
         DnsCache(**options)  # type: ignore[arg-type]
+
+
+def _size_record_by_record(answer: Answer) -> int:
+    """answer_size spelled out: the entry, then each record by its type."""
+    size = 600 + len(answer.detail) + len(answer.canonical_name)
+    for record in answer.records:
+        if isinstance(record, TXT):
+            size += 64 + (34 + 8) * len(record.strings) + sum(len(s) for s in record.strings)
+        elif isinstance(record, str):
+            size += 8 + 50 + len(record)
+        elif isinstance(record, MX):
+            size += 8 + 64 + 50 + len(record.exchange)
+        else:
+            size += 8 + 64 + 50 + len(record.target)
+    return size
+
+
+@pytest.mark.parametrize(
+    ("records", "size"),
+    [
+        ((), 600 + 11),
+        (("192.0.2.1",), 611 + 58 + 9),
+        ((TXT((b"v=spf1 -all",)),), 611 + 106 + 11),
+        ((TXT((b"ab", b"cde")),), 611 + 64 + 84 + 5),
+        ((MX(10, "mx.example.net"),), 611 + 122 + 14),
+        ((SRV(0, 1, 443, "mail.example.net"),), 611 + 122 + 16),
+        (("192.0.2.1", TXT((b"x",)), MX(1, "a.b")), 611 + 67 + 107 + 125),
+    ],
+    ids=["none", "address", "one-string-txt", "two-string-txt", "mx", "srv", "mixed"],
+)
+def test_answer_size_examples(records: tuple[RData, ...], size: int) -> None:
+    """The estimate of an answer in bytes: the entry, then each record by its type."""
+    found = Answer(Query("example.org", "TXT"), AnswerStatus.ANSWER, records, 60)
+    assert size == answer_size(found)
+
+
+_RECORDS = st.one_of(
+    st.text(max_size=40),
+    st.builds(TXT, st.lists(st.binary(max_size=300), min_size=1, max_size=4).map(tuple)),
+    st.builds(
+        MX, st.integers(0, 65535), st.from_regex(r"[a-z]{1,10}(\.[a-z]{1,10}){0,3}", fullmatch=True)
+    ),
+    st.builds(
+        SRV,
+        st.integers(0, 65535),
+        st.integers(0, 65535),
+        st.integers(0, 65535),
+        st.from_regex(r"[a-z]{1,10}(\.[a-z]{1,10}){0,3}", fullmatch=True),
+    ),
+)
+
+
+@given(records=st.lists(_RECORDS, max_size=6).map(tuple), detail=st.text(max_size=30))
+def test_answer_size_counts_every_record_by_its_type(
+    records: tuple[RData, ...], detail: str
+) -> None:
+    """Whatever the records (of one type or mixed), the estimate is the record-by-record sum."""
+    found = Answer(Query("example.org", "TXT"), AnswerStatus.ANSWER, records, 60, detail=detail)
+    assert _size_record_by_record(found) == answer_size(found)

@@ -299,8 +299,9 @@ class _HeldTransport(AsyncStubTransport):
         super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
         self.asked: list[tuple[Query, ReplyCallback]] = []
 
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
+    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
         self.asked.append((query, done))
+        return 1.0 if expires is None else expires
 
     @property
     def is_open(self) -> bool:
@@ -461,7 +462,7 @@ def test_a_bug_in_reading_a_reply_reaches_the_caller(
 
     async def run() -> Answer:
         await source.lookup_async("example.org", "TXT")
-        monkeypatch.setattr(stubasync, "decode", broken)
+        monkeypatch.setattr(stubasync, "decode_answer", broken)
         try:
             return await source.lookup_async("host.example.org", "AAAA")
         finally:

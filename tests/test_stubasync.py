@@ -7,6 +7,7 @@ import gc
 import os
 import select
 import socket
+import time
 from collections.abc import Iterator
 from unittest import mock
 
@@ -219,8 +220,9 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
     source = AsyncStubSource("127.0.0.1", port=53)
     asked: list[tuple[Query, stubasync.ReplyCallback]] = []
 
-    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> None:
+    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> float:
         asked.append((query, done))
+        return 1.0
 
     source.transport.ask_then = held  # type: ignore[method-assign]
     got: list[Answer | Exception] = []
@@ -522,3 +524,69 @@ def test_a_socket_closed_by_another_reader_of_the_batch_is_skipped() -> None:
         for sock in (left, right, other_left, other_right):
             sock.close()
     assert ["first"] == ran
+
+
+def test_the_clock_is_the_event_loop_s_own() -> None:
+    """asyncio's loop is read through time.monotonic; a loop with a time of its own, through it."""
+    loop = asyncio.new_event_loop()
+    try:
+        assert stubasync._clock_of(loop) is time.monotonic
+        loop.time = lambda: 42.0  # type: ignore[method-assign]
+        assert 42.0 == stubasync._clock_of(loop)()
+    finally:
+        loop.close()
+
+
+def test_a_lookup_ends_when_told_or_timeout_times_tries_after_it_started(
+    responder: FaultResponder,
+) -> None:
+    """ask_then returns the time the lookup ends by: the one given, or now + lifetime."""
+    transport = AsyncStubTransport(responder.host, responder.port, timeout=0.5, tries=3)
+    assert 1.5 == transport.lifetime
+
+    async def run() -> tuple[float, float, float, list[Reply | Exception]]:
+        replies: list[Reply | Exception] = []
+        loop = asyncio.get_running_loop()
+        try:
+            started = loop.time()
+            own = transport.ask_then(Query("example.org", "A"), replies.append)
+            given = transport.ask_then(Query("h1.example.org", "A"), replies.append, started + 9)
+            while len(replies) < 2:
+                await asyncio.sleep(0.01)
+        finally:
+            transport.close()
+        return started, own, given, replies
+
+    started, own, given, replies = asyncio.run(run())
+    assert started + 1.5 <= own < started + 2.0
+    assert started + 9 == given
+    assert 2 == sum(
+        not isinstance(r, Exception) and r[0].status is AnswerStatus.ANSWER for r in replies
+    )
+
+
+def test_a_full_socket_picked_first_gives_way_to_one_with_room(
+    responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sockets, one question each at most: the pick that lands on the full one looks again."""
+    monkeypatch.setattr(stubasync, "MAX_IN_FLIGHT", 1)
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=2.0, tries=1)
+    source.transport.max_sockets, source.transport.socket_uses = 2, 1_000
+
+    async def run() -> tuple[Answer, int, int]:
+        try:
+            waiting = source.lookup_soon("drop.example.org", "A")  # socket 0, never answered
+            await source.lookup_async("h1.example.org", "A")  # socket 1, answered
+            ports = source.transport.ports
+            full = ports.index(next(p for p in ports if p.pending))
+            # The first random pick lands on the full socket, the next on the other one.
+            picks = iter([full, 1 - full])
+            monkeypatch.setattr(stubasync, "random16", lambda: next(picks))
+            answer = await source.lookup_async("h2.example.org", "A")
+            assert isinstance(waiting, asyncio.Future)
+            return answer, len(ports), full
+        finally:
+            source.close()
+
+    answer, sockets, _ = asyncio.run(run())
+    assert (("192.0.2.12",), 2) == (answer.records, sockets)

@@ -8,6 +8,8 @@ own time: never before, and no later than the next expiry after it.
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -59,6 +61,14 @@ class _Port:
         self.pending: dict[int, Any] = {}
 
 
+class _Q:
+    """A question: what it stands for, and when its try ends (set by Deadlines.add)."""
+
+    def __init__(self, what: Any) -> None:
+        self.what = what
+        self.ends = 0.0
+
+
 @given(
     times=st.lists(st.integers(min_value=1, max_value=50), min_size=1, max_size=30),
     again=st.sets(st.integers(min_value=0, max_value=29)),
@@ -74,21 +84,21 @@ def test_every_waiting_question_times_out_at_its_time(
     due: dict[int, float] = {}
     deadlines: Deadlines
 
-    def timed_out(_port: object, question: Any) -> None:
-        index, tries = question
+    def timed_out(_port: object, question: _Q) -> None:
+        index, tries = question.what
         ended.append((index, clock.now))
         assert clock.now >= due[index]  # never before its time
         if index in again and tries == 0:
             # Sent again from within the expiry, under a new ID, 7 ticks later.
             qid = 1000 + index
-            again_question = (index, 1)
+            again_question = _Q((index, 1))
             port.pending[qid] = again_question
             due[index] = clock.now + 7
             deadlines.add(again_question, port, qid, due[index])
 
     deadlines = Deadlines(cast(asyncio.AbstractEventLoop, clock), timed_out)
     for index, when in enumerate(times):
-        question = (index, 0)
+        question = _Q((index, 0))
         port.pending[index] = question
         due[index] = float(when)
         deadlines.add(question, port, index, float(when))
@@ -112,16 +122,17 @@ def test_a_question_sent_again_does_not_delay_an_earlier_one() -> None:
     ended: list[tuple[str, float]] = []
     deadlines: Deadlines
 
-    def timed_out(_port: object, question: Any) -> None:
-        ended.append((question, clock.now))
-        if question == "first":
-            port.pending[9] = "first again"
-            deadlines.add("first again", port, 9, clock.now + 10)
+    def timed_out(_port: object, question: _Q) -> None:
+        ended.append((question.what, clock.now))
+        if question.what == "first":
+            port.pending[9] = again = _Q("first again")
+            deadlines.add(again, port, 9, clock.now + 10)
 
     deadlines = Deadlines(cast(asyncio.AbstractEventLoop, clock), timed_out)
-    port.pending = {1: "first", 2: "second"}
-    deadlines.add("first", port, 1, 1.0)
-    deadlines.add("second", port, 2, 2.0)
+    first, second = _Q("first"), _Q("second")
+    port.pending = {1: first, 2: second}
+    deadlines.add(first, port, 1, 1.0)
+    deadlines.add(second, port, 2, 2.0)
     while clock.run_next():
         pass
     assert [("first", 1.0), ("second", 2.0), ("first again", 11.0)] == ended
@@ -136,8 +147,46 @@ def test_out_of_order_times_come_out_in_order() -> None:
         cast(asyncio.AbstractEventLoop, clock), lambda _p, _q: ended.append(clock.now)
     )
     for qid, when in enumerate([5.0, 9.0, 3.0, 7.0, 3.0, 12.0]):
-        port.pending[qid] = qid
-        deadlines.add(qid, port, qid, when)
+        port.pending[qid] = question = _Q(qid)
+        deadlines.add(question, port, qid, when)
     while clock.run_next():
         pass
     assert [3.0, 3.0, 5.0, 7.0, 9.0, 12.0] == ended
+
+
+def test_a_question_sent_again_under_the_same_id_times_out_once_at_its_new_time() -> None:
+    """The entry of an earlier try under the same ID is stale: the question is due later now."""
+    clock = _Clock()
+    port = _Port()
+    ended: list[float] = []
+    deadlines = Deadlines(
+        cast(asyncio.AbstractEventLoop, clock), lambda _p, _q: ended.append(clock.now)
+    )
+    question = _Q("again")
+    port.pending[7] = question
+    deadlines.add(question, port, 7, 1.0)
+    deadlines.add(question, port, 7, 5.0)  # its next try, drawn the same ID
+    while clock.run_next():
+        pass
+    assert [5.0] == ended
+
+
+def test_an_answered_question_is_not_kept_by_its_deadline() -> None:
+    """Once off the table, a question is freed at once, not when its time would have come."""
+
+    class Question:
+        def __init__(self) -> None:
+            self.ends = 0.0
+
+    clock = _Clock()
+    port = _Port()
+    deadlines = Deadlines(cast(asyncio.AbstractEventLoop, clock), lambda _p, _q: None)
+    question = Question()
+    port.pending[3] = question
+    deadlines.add(question, port, 3, 2.0)
+    alive = weakref.ref(question)
+    del port.pending[3], question  # answered
+    gc.collect()
+    assert alive() is None
+    assert clock.run_next()  # the stale entry fires nothing
+    assert not clock.run_next()

@@ -40,7 +40,10 @@ def normalize_name(name: str) -> str:
 
 def _canonical(name: str | None) -> str:
     # None until __attrs_post_init__ puts the question's name in its place.
-    return None if name is None else normalize_name(name)  # type: ignore[return-value]
+    # normalize_name in line: every Answer made goes through here.
+    if name is None:
+        return None  # type: ignore[return-value]
+    return name.rstrip(".").lower() if name != "." else ""
 
 
 def _upper(text: str) -> str:

@@ -20,7 +20,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import NamedTuple
 
 from ._answers import MX, TXT, Answer, AnswerStatus, Query, answer_for
 from ._memtable import rdtype_key
@@ -50,37 +49,35 @@ _STR = 50
 _BYTES = 34
 _SLOT = 8
 _RECORD = 64
+# A TXT record of one string: the record, its tuple slot, the bytes object.
+_ONE_STRING = _RECORD + _BYTES + _SLOT
 
 
 def answer_size(answer: Answer, /) -> int:
     """The memory ``answer`` takes in a cache, estimated in bytes (the bound's unit)."""
     size = _ENTRY + len(answer.detail) + len(answer.canonical_name)
-    records = answer.records
-    if not records:
-        return size
-    # The records of an answer are of one type: one branch for them all.
-    first = records[0]
-    if isinstance(first, str):
-        return size + (_SLOT + _STR) * len(records) + sum(map(len, records))  # type: ignore[arg-type]
-    for record in records:
+    # Every answer kept is sized: a plain loop over its few records, one-string
+    # TXT records (SPF, DMARC, DKIM) without a sum (for one or two records,
+    # map() and sum() cost more than they save).
+    for record in answer.records:
         if isinstance(record, TXT):
             strings = record.strings
-            size += _RECORD + (_BYTES + _SLOT) * len(strings) + sum(map(len, strings))
-        elif isinstance(record, MX):
-            size += _SLOT + _RECORD + _STR + len(record.exchange)
-        elif isinstance(record, str):  # pragma: no cover - an answer's records share a type
+            if len(strings) == 1:
+                size += _ONE_STRING + len(strings[0])
+            else:
+                size += _RECORD + (_BYTES + _SLOT) * len(strings) + sum(map(len, strings))
+        elif isinstance(record, str):
             size += _SLOT + _STR + len(record)
-        else:  # SRV: every RData is one of these
-            size += _SLOT + _RECORD + _STR + len(record.target)
+        else:
+            name = record.exchange if isinstance(record, MX) else record.target
+            size += _SLOT + _RECORD + _STR + len(name)
     return size
 
 
-class _Entry(NamedTuple):
-    # A tuple: one is made for every answer of a run, and a frozen class's
-    # __init__ cost a tenth of the transport's time per question.
-    answer: Answer
-    expires: float
-    size: int
+# An entry: the answer, when it expires, its size. A plain tuple: one is made
+# for every answer of a run (a frozen class's __init__ cost a tenth of the
+# transport's time per question, a named tuple's a call more than this).
+_Entry = tuple[Answer, float, int]
 
 
 class DnsCache:
@@ -146,12 +143,17 @@ class DnsCache:
 
     def lifetime(self, answer: Answer) -> int:
         """How many seconds ``answer`` would be kept."""
-        ttl = max(answer.ttl, 0)
-        if answer.status is AnswerStatus.ANSWER:
-            return min(ttl, self._max_ttl)
-        if answer.status in (AnswerStatus.NXDOMAIN, AnswerStatus.NODATA):
-            return min(ttl, self._max_negative_ttl)
-        if answer.status is AnswerStatus.FAILURE:
+        # Comparisons rather than min() and max(): this runs for every answer
+        # kept, and those two builtins cost several times more.
+        ttl = answer.ttl
+        if ttl < 0:
+            ttl = 0
+        status = answer.status
+        if status is AnswerStatus.ANSWER:
+            return ttl if ttl < self._max_ttl else self._max_ttl
+        if status is AnswerStatus.NXDOMAIN or status is AnswerStatus.NODATA:
+            return ttl if ttl < self._max_negative_ttl else self._max_negative_ttl
+        if status is AnswerStatus.FAILURE:
             return self._failure_ttl
         return 0
 
@@ -164,13 +166,14 @@ class DnsCache:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
-                left = entry.expires - self._clock()
+                answer, expires, size = entry
+                left = expires - self._clock()
                 if left > 0:
                     self._entries.move_to_end(key)
                     self.hits += 1
-                    return answer_for(query, entry.answer, math.ceil(left))
+                    return answer_for(query, answer, math.ceil(left))
                 del self._entries[key]
-                self.size -= entry.size
+                self.size -= size
             self.misses += 1
             return None
 
@@ -187,11 +190,11 @@ class DnsCache:
         with self._lock:
             old = entries.pop(key, None)
             if old is not None:
-                self.size -= old.size
-            entries[key] = _Entry(answer, self._clock() + lifetime, size)
+                self.size -= old[2]
+            entries[key] = (answer, self._clock() + lifetime, size)
             self.size += size
             while len(entries) > self.max_entries or self.size > self.max_bytes:
-                self.size -= entries.popitem(last=False)[1].size
+                self.size -= entries.popitem(last=False)[1][2]
 
     def clear(self) -> None:
         """Forget every answer (the hit and miss counts stay)."""

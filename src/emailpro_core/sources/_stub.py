@@ -244,12 +244,13 @@ class _Chaser:
         self.source = source
         self.key = key
         self.steps = steps
-        # One deadline for the whole lookup, the CNAME targets asked after it too.
-        self.expires = key[0].time() + source.transport.lifetime
+        # One deadline for the whole lookup, the CNAME targets asked after it
+        # too: the transport sets it with the first question.
+        self.expires: float | None = None
 
     def start(self) -> None:
         """Send the first question (raises what the chase raises at once)."""
-        self.source.transport.ask_then(next(self.steps), self.step, self.expires)
+        self.expires = self.source.transport.ask_then(next(self.steps), self.step)
 
     def step(self, reply: Reply | Exception) -> None:
         """Go on with ``reply``: ask the next question, or settle the lookup."""

@@ -160,9 +160,11 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     # The records of the asked type, as parallel lists; the first CNAME of each owner.
     owners: list[str] = []
     ttls: list[int] = []
+    # The smallest of them, kept as they come (min() costs more than the compares).
+    low_ttl = _TTL_LIMIT
     values: list[RData] = []
-    cnames: dict[str, str] = {}
-    cname_ttls: dict[str, int] = {}
+    # The first CNAME of each owner: its target and TTL.
+    cnames: dict[str, tuple[str, int]] = {}
     for _ in range(ancount):
         # Owners are mostly a pointer to the question name: look it up here.
         known = (
@@ -186,7 +188,11 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             continue
         if rtype == code:
             owners.append(owner)
-            ttls.append(ttl if ttl < _TTL_LIMIT else 0)
+            if ttl >= _TTL_LIMIT:
+                ttl = 0
+            ttls.append(ttl)
+            if ttl < low_ttl:
+                low_ttl = ttl
             # The two types a diagnosis reads most, here; the others in _rdata.
             if rtype == 15 and rdlength >= 3:
                 exchange, stop = read_name(wire, start + 2, names)
@@ -198,8 +204,9 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             else:
                 values.append(read_rdata(wire, rtype, start, offset, names))
         elif rtype == _CNAME:
-            cnames.setdefault(owner, read_target(wire, start, offset, names))
-            cname_ttls.setdefault(owner, ttl if ttl < _TTL_LIMIT else 0)
+            target = read_target(wire, start, offset, names)  # read, so checked, always
+            if owner not in cnames:
+                cnames[owner] = (target, ttl if ttl < _TTL_LIMIT else 0)
     soa_ttl = -1
     for _ in range(nscount):
         # Only the zone's SOA matters here, not the owners: a pointer into the
@@ -230,19 +237,21 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             and wire.startswith(_OPT_LAST, length - 11)
             and length - 11 >= offset
         ):
-            rcode |= wire[length - 6] << 4
+            extended = wire[length - 6] << 4
         else:
-            rcode |= _extended_rcode(wire, offset, arcount, names)
-        if rcode != 0 and rcode != 3:
-            return _rcode_failure(query, rcode), None
+            extended = _extended_rcode(wire, offset, arcount, names)
+        if extended:
+            # An extended RCODE (16 or more) is neither NOERROR nor NXDOMAIN.
+            return _rcode_failure(query, rcode | extended), None
     if not cnames and (not owners or owners.count(qname) == len(owners)):
-        # No chain, and every record belongs to the question name (the usual case).
+        # No chain, and every record belongs to the question name (the usual
+        # case); the canonical name left out is the question's, as it is.
         if values:
-            return Answer(query, AnswerStatus.ANSWER, tuple(values), min(ttls), qname), None
+            return Answer(query, AnswerStatus.ANSWER, tuple(values), low_ttl), None
         status = AnswerStatus.NXDOMAIN if rcode == 3 else AnswerStatus.NODATA
         ttl = soa_ttl if soa_ttl >= 0 else NEGATIVE_TTL_WITHOUT_SOA
-        return Answer(query, status, (), ttl, qname), None
-    return _assemble(query, rcode, owners, ttls, values, cnames, cname_ttls, soa_ttl)
+        return Answer(query, status, (), ttl), None
+    return _assemble(query, rcode, owners, ttls, values, cnames, soa_ttl)
 
 
 def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:
@@ -302,8 +311,7 @@ def _assemble(
     owners: list[str],
     ttls: list[int],
     values: list[RData],
-    cnames: dict[str, str],
-    cname_ttls: dict[str, int],
+    cnames: dict[str, tuple[str, int]],
     soa: int,
 ) -> tuple[Answer, str | None]:
     current = query.name
@@ -313,12 +321,12 @@ def _assemble(
         # for CNAME itself collects no chain. Its TTL is the smallest of its links.
         seen = {current}
         for _ in range(MAX_CNAME_CHAIN):
-            target = cnames.get(current)
-            if target is None:
+            link = cnames.get(current)
+            if link is None:
                 break
+            target, link_ttl = link
             if target in seen:
                 return _failure(query, FailureCause.CNAME_LOOP, f"CNAME loop at {target}"), None
-            link_ttl = cname_ttls[current]
             chain_ttl = link_ttl if chain_ttl < 0 or link_ttl < chain_ttl else chain_ttl
             seen.add(target)
             current = target

@@ -36,20 +36,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Callable
 
 from .._answers import Answer, FailureCause, Query
-from .codec import Mismatch, encode_query, response_id
+from .codec import TRUNCATED, Mismatch, decode_answer, encode_query
 from .names import WireError
 from .poll import Watcher
-from .stub import (
-    IdsExhausted,
-    decode,
-    failure,
-    is_truncated,
-    new_id,
-    random16,
-)
+from .stub import IdsExhausted, failure, new_id, random16
 from .tcp import ask_over_tcp, hand_over
 from .timers import Deadlines
 
@@ -77,16 +71,34 @@ _RECEIVE_BUFFER = 1024 * 1024
 _PICKS = 8
 
 
+# What a truncated reply is decoded to (RFC 7766 §5: it is asked again over TCP).
+_TRUNCATED_CAUSE = FailureCause.OTHER
+
+
+def _clock_of(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
+    """The time of ``loop`` (``loop.time``): ``time.monotonic`` itself for asyncio's loops.
+
+    Read at every send; asyncio's own ``time()`` returns ``time.monotonic()``,
+    so that is called directly rather than through a method of the loop.
+    """
+    if getattr(loop.time, "__func__", None) is asyncio.BaseEventLoop.time:
+        return time.monotonic
+    return loop.time
+
+
 class _Question:
     """One question waiting for its reply."""
 
-    __slots__ = ("done", "expires", "qid", "query", "tries_left", "wire")
+    __slots__ = ("done", "ends", "expires", "qid", "query", "tries_left", "wire")
 
     def __init__(self, query: Query, done: ReplyCallback, tries_left: int, expires: float) -> None:
         self.query = query
         self.done = done
         self.tries_left = tries_left
+        #: When the lookup ends, its tries and CNAME targets included.
         self.expires = expires
+        #: When the current try times out (set by Deadlines.add).
+        self.ends = expires
         self.qid = -1
         self.wire = b""
 
@@ -117,10 +129,13 @@ class _Port:
     def drain(self) -> None:
         """Read the replies waiting (the socket's reader callback)."""
         pending = self.pending
-        owner = self.owner
+        received = self.owner.received
         # As many reads as replies are awaited (one at least: the socket is
         # readable): a read more would only end in EAGAIN, an exception each.
-        for _ in range(min(self.BATCH, len(pending)) or 1):
+        reads = len(pending)
+        if reads > self.BATCH:
+            reads = self.BATCH
+        while True:
             sock = self.sock
             if sock is None:
                 return  # pragma: no cover - a callback closed the source meanwhile
@@ -131,11 +146,15 @@ class _Port:
             except OSError as exc:
                 # An ICMP error (port unreachable) reported on the connected socket:
                 # its questions went to a server that is not there.
-                owner.fail_port(self, exc)
+                self.owner.fail_port(self, exc)
                 return
-            question = pending.get(response_id(data))
+            # The message ID, in line (a datagram too short to hold one is dropped).
+            question = pending.get((data[0] << 8) | data[1]) if len(data) > 1 else None
             if question is not None:
-                owner.received(self, question, data)
+                received(self, question, data)
+            reads -= 1
+            if reads <= 0:
+                return
 
 
 class AsyncStubTransport:
@@ -179,6 +198,7 @@ class AsyncStubTransport:
         self._deadlines: Deadlines | None = None
         self._watcher: Watcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._clock: Callable[[], float] = time.monotonic
         self._family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
     @property
@@ -216,10 +236,8 @@ class AsyncStubTransport:
         return port
 
     def _pick(self) -> _Port:
-        """The socket to send the next question from (a new one while there is room)."""
+        """Another socket with room, at random: the one picked first was full."""
         ports = self.ports
-        if len(ports) < self.max_sockets:
-            return self._open()
         for _ in range(_PICKS):
             port = ports[random16() % len(ports)]
             if len(port.pending) < MAX_IN_FLIGHT:
@@ -253,13 +271,14 @@ class AsyncStubTransport:
             self._watcher.remove(sock.fileno())
         sock.close()
 
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> None:
+    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
         """Ask ``query``; call ``done`` with its :data:`Reply` once, later.
 
         ``expires`` is the event loop's time by which the lookup ends (now plus
-        :attr:`lifetime` when not given). Call it from a running event loop.
-        ``done`` is never called before this returns, and always called: a
-        failure is an answer too.
+        :attr:`lifetime` when not given); it is returned, for the questions
+        asked after this one in the same lookup (a CNAME target). Call it from
+        a running event loop. ``done`` is never called before this returns, and
+        always called: a failure is an answer too.
         """
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
@@ -267,43 +286,55 @@ class AsyncStubTransport:
             # watched by a loop that is gone.
             self.close()
             self._loop = loop
+            self._clock = _clock_of(loop)
             self._deadlines = Deadlines(loop, self.timed_out)
         if self._watcher is None:
             self._watcher = Watcher(loop)
         self._open_source = True
+        now = self._clock()
         if expires is None:
-            expires = loop.time() + self.lifetime
-        self._send(_Question(query, done, self.tries, expires))
+            expires = now + self.timeout * self.tries
+        self._send(_Question(query, done, self.tries, expires), now)
+        return expires
 
-    def _send(self, question: _Question) -> None:
+    def _send(self, question: _Question, now: float) -> None:
+        """Send ``question`` (a first try or another) at ``now``, the event loop's time."""
+        ports = self.ports
         try:
-            # In line: a socket at random, when the pool is full (nearly always).
-            ports = self.ports
-            port = ports[random16() % len(ports)] if len(ports) >= self.max_sockets else None
-            if port is None or len(port.pending) >= MAX_IN_FLIGHT:
-                port = self._pick()
+            if len(ports) < self.max_sockets:
+                port = self._open()
+            else:
+                # A socket at random (the pool is full nearly always).
+                port = ports[random16() % len(ports)]
+                if len(port.pending) >= MAX_IN_FLIGHT:
+                    port = self._pick()
         except OSError as exc:
             self._finish(question, failure(question.query, FailureCause.NO_NAMESERVER, str(exc)))
             return
         except IdsExhausted as exc:
             self._finish(question, failure(question.query, FailureCause.OTHER, str(exc)))
             return
+        pending = port.pending
+        query = question.query
         try:
-            qid = new_id(port.pending)
-            wire = encode_query(qid, question.query.name, question.query.rdtype)
+            qid = new_id(pending)
+            wire = encode_query(qid, query.name, query.rdtype)
         except (WireError, IdsExhausted) as exc:
-            self._finish(question, failure(question.query, FailureCause.OTHER, str(exc)))
+            self._finish(question, failure(query, FailureCause.OTHER, str(exc)))
             return
-        question.qid, question.wire = qid, wire
+        question.qid = qid
+        question.wire = wire
         question.tries_left -= 1
-        port.pending[qid] = question
+        pending[qid] = question
         port.uses += 1
         if port.uses >= self.socket_uses:
             self._retire(port)
-        loop = self._loop
-        assert loop is not None
-        assert self._deadlines is not None
-        self._deadlines.add(question, port, qid, min(loop.time() + self.timeout, question.expires))
+        # This try ends after timeout, and no later than the lookup.
+        ends = now + self.timeout
+        expires = question.expires
+        deadlines = self._deadlines
+        assert deadlines is not None  # set with the loop, by ask_then
+        deadlines.add(question, port, qid, ends if ends < expires else expires)
         self.sent += 1
         sock = port.sock
         assert sock is not None  # open while in the list
@@ -313,7 +344,8 @@ class AsyncStubTransport:
             pass  # the send buffer is full: as good as lost, and the deadline retries
         except OSError as exc:
             # Later: this may run inside ask_then, whose callback must not come first.
-            loop.call_soon(self.fail_port, port, exc)
+            assert self._loop is not None  # set with the deadlines
+            self._loop.call_soon(self.fail_port, port, exc)
 
     def _finish(self, question: _Question, answer: Answer) -> None:
         # Later: _send runs inside ask_then, whose callback must not come first.
@@ -322,35 +354,39 @@ class AsyncStubTransport:
 
     def received(self, port: _Port, question: _Question, wire: bytes) -> None:
         """Hand the reply ``wire`` to ``question``, waiting on ``port``."""
+        query = question.query
         try:
-            answer, target = decode(wire, question.query, question.qid)
+            answer, target = decode_answer(wire, query, question.qid)
         except Mismatch:
             return  # not its reply (RFC 5452 §9.1): dropped; the question waits on
+        except WireError as exc:
+            answer, target = failure(query, FailureCause.MALFORMED, str(exc)), None
         except Exception as error:  # a bug: raised where the question was asked, not lost here
             del port.pending[question.qid]
             self._release(port)
             question.done(error)
             return
-        del port.pending[question.qid]
-        if port.retired and not port.pending:
+        pending = port.pending
+        del pending[question.qid]
+        if port.retired and not pending:
             self._release(port)
-        if is_truncated(answer):
+        if answer.cause is _TRUNCATED_CAUSE and answer.detail == TRUNCATED:
             assert self._loop is not None
             # Rare: a task of its own (RFC 7766 §5), within what is left of the lookup.
-            left = min(self.timeout, question.expires - self._loop.time())
+            left = min(self.timeout, question.expires - self._clock())
             self.sent += 1
-            asking = ask_over_tcp(self.host, self.port, question.query, question.wire, left)
+            asking = ask_over_tcp(self.host, self.port, query, question.wire, left)
             task = self._loop.create_task(asking)
-            task.add_done_callback(lambda ended: hand_over(question.done, question.query, ended))
+            task.add_done_callback(lambda ended: hand_over(question.done, query, ended))
         else:
             question.done((answer, target))
 
     def timed_out(self, port: _Port, question: _Question) -> None:
         """``question`` got no reply in time on ``port``: send it again, or give up."""
         self._release(port)
-        assert self._loop is not None
-        if question.tries_left > 0 and self._loop.time() < question.expires:
-            self._send(question)
+        now = self._clock()
+        if question.tries_left > 0 and now < question.expires:
+            self._send(question, now)
         else:
             detail = f"no reply after {self.tries - question.tries_left} tries"
             question.done((failure(question.query, FailureCause.TIMEOUT, detail), None))

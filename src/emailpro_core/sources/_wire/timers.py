@@ -3,8 +3,12 @@ out: one timer for all.
 
 A question waits ``timeout`` for each try, and no longer than its lookup's own
 deadline: the times are kept in a heap, and one timer is set for the earliest.
-A question answered (or sent again under a new ID) is not taken out: it is
-dropped when it comes to the front, cheaper than a removal each.
+A question answered (or sent again under a new ID) is not taken out: its entry
+is dropped when it comes to the front, cheaper than a removal each. An entry
+does not hold its question either (only the socket and the message ID), so an
+answered question and all it refers to are freed at once rather than when its
+time would have come: at thousands of questions a second, the garbage
+collector otherwise walks every question of the last ``timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +22,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 
+class Timed(Protocol):
+    """A question: when its current try times out (set by :meth:`Deadlines.add`)."""
+
+    ends: float
+
+
 class Waiting(Protocol):
     """A socket: the questions that wait on it, by message ID."""
 
@@ -28,7 +38,10 @@ class Deadlines:
     """When each question times out, with one timer for them all.
 
     ``timed_out(port, question)`` is called for a question still waiting on
-    ``port`` under the same ID when its time comes (it is taken off the table first).
+    ``port`` under the same ID, due at the same time, when that time comes (it
+    is taken off the table first). An entry whose question was answered, or
+    sent again (a new ID, a new time), is stale: whatever waits under its ID
+    now is due at another time, or nothing does.
 
     Nearly every question times out ``timeout`` after it is sent, so the times
     come in order: those go to a queue, O(1) each. A question whose lookup ends
@@ -41,19 +54,20 @@ class Deadlines:
     ) -> None:
         self._loop = loop
         self._timed_out = timed_out
-        self._queue: deque[tuple[float, Any, Waiting, int]] = deque()
-        self._heap: list[tuple[float, int, Any, Waiting, int]] = []
+        self._queue: deque[tuple[float, Waiting, int]] = deque()
+        self._heap: list[tuple[float, int, Waiting, int]] = []
         self._order = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = math.inf
 
-    def add(self, question: object, port: Waiting, qid: int, when: float) -> None:
+    def add(self, question: Timed, port: Waiting, qid: int, when: float) -> None:
         """Time ``question`` (under ID ``qid``, on ``port``) out at ``when``."""
+        question.ends = when
         queue = self._queue
         if not queue or queue[-1][0] <= when:
-            queue.append((when, question, port, qid))
+            queue.append((when, port, qid))
         else:
-            heapq.heappush(self._heap, (when, next(self._order), question, port, qid))
+            heapq.heappush(self._heap, (when, next(self._order), port, qid))
         if when < self._timer_at:
             if self._timer is not None:
                 self._timer.cancel()
@@ -67,8 +81,9 @@ class Deadlines:
         now = self._loop.time()
         queue, heap = self._queue, self._heap
         while queue:
-            when, question, port, qid = queue[0]
-            if port.pending.get(qid) is not question:
+            when, port, qid = queue[0]
+            question = port.pending.get(qid)
+            if question is None or question.ends != when:
                 queue.popleft()  # answered, or sent again under a new ID
             elif when <= now:
                 queue.popleft()
@@ -77,8 +92,9 @@ class Deadlines:
             else:
                 break
         while heap:
-            when, _, question, port, qid = heap[0]
-            if port.pending.get(qid) is not question:
+            when, _, port, qid = heap[0]
+            question = port.pending.get(qid)
+            if question is None or question.ends != when:
                 heapq.heappop(heap)
             elif when <= now:
                 heapq.heappop(heap)
