@@ -431,3 +431,23 @@ def test_every_code_has_one_template() -> None:
         for code, template in templates.items():
             assert code.startswith("api.")
             assert "{path}" in template or "{parent}" in template
+
+
+@pytest.mark.parametrize(
+    ("domain", "french"),
+    [
+        (
+            {"name": "example.org", "type": "authoritative", "mxRelay": []},
+            "domain.mxRelay doit être de type string ou null, et non array",
+        ),
+        (
+            {"name": "example.org", "type": 3},
+            "domain.type doit être de type string, et non number",
+        ),
+    ],
+)
+def test_wrong_types_in_french(domain: dict[str, object], french: str) -> None:
+    """A value of the wrong JSON type, said in French; "or null" when null is allowed."""
+    with pytest.raises(InvalidApiObject) as error:
+        DomainSetup.from_api(domain)
+    assert french in [v.render("fr") for v in error.value.violations]

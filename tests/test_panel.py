@@ -383,7 +383,9 @@ def test_second_opinion_in_french() -> None:
     assert [o["code"] for o in opinion.to_dict("fr")["opinions"]] == list(opinion.codes)
     for one in opinion.opinions:
         assert one.render("fr") != one.message
-        assert one.render("fr") in french
+        assert f"{one.code}\u00a0: {one.render('fr')}" in french
+    assert "en vert" in french
+    assert "green" not in french.replace(" green ", "")  # only the colour column
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ _MESSAGES = register(
         "api.not_a_list": "{path} must be a JSON array of objects, not {found}",
         "api.missing_key": "the key {key} is missing from {parent}",
         "api.wrong_type": "{path} must be of type {expected}, not {found}",
+        "api.wrong_type:nullable": "{path} must be of type {expected} or null, not {found}",
         "api.unknown_value": "{path} is {value}, which is none of {expected}",
     }
 )
@@ -137,16 +138,9 @@ class Fields:
         # JSON has no bool among its numbers, and no number among its booleans.
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if wrong_bool or not isinstance(value, kinds):
-            if nullable:
-                expected += " or null"
-            self.problems.append(
-                api_violation(
-                    "api.wrong_type",
-                    path=f"{self.path}.{key}",
-                    expected=expected,
-                    found=json_type(value),
-                )
-            )
+            params = {"path": f"{self.path}.{key}", "expected": expected, "found": json_type(value)}
+            variant = "nullable" if nullable else ""
+            self.problems.append(templated("api.wrong_type", params, variant=variant))
             return None
         return value
 

@@ -45,7 +45,7 @@ import attrs
 
 from .._apijson import message
 from ..errors import InvalidApiObject
-from ..i18n._catalog import register, render
+from ..i18n._catalog import Said, Verbatim, register, render
 from ._diagnosis import Diagnosis
 from ._findings import Check, Finding, Status
 from ._panel import Badge, PanelBadge, PanelState
@@ -133,6 +133,13 @@ _MESSAGES = register(
             "finds an error there ({finding})"
         ),
         "api.domain_mismatch": "{path} is {value}, but the diagnosis is of {domain}",
+        "panel.line": "{code}: {text}",
+        "panel.badge.green": "green",
+        "panel.badge.red": "red",
+        "panel.badge.orange": "orange",
+        "panel.badge.grey": "grey",
+        "panel.badge.blue": "blue",
+        "panel.badge.none": "none",
         "panel.heading:agrees": "control panel, second opinion for {domain}: agrees",
         "panel.heading:disagree": (
             "control panel, second opinion for {domain}: {count} disagreement"
@@ -271,8 +278,8 @@ class SecondOpinion:
         lines = [render(variant, {"domain": self.domain, "count": count}, lang)]
         for o in self.opinions:
             status = "-" if o.status is None else o.status.name
-            text = o.render(lang)
-            lines.append(f"  {o.record:<12} {o.badge.value:<6} {status:<8} {o.code}: {text}")
+            said = render("panel.line", {"code": o.code, "text": Verbatim(o.render(lang))}, lang)
+            lines.append(f"  {o.record:<12} {o.badge.value:<6} {status:<8} {said}")
         return "\n".join(lines)
 
 
@@ -327,7 +334,7 @@ def _opinion(badge: PanelBadge, diagnosis: Diagnosis) -> PanelOpinion:
     label = f"DKIM {badge.selector}" if badge.selector else _LABELS[badge.record]
     params = {
         "label": label,
-        "badge": badge.badge.value,
+        "badge": Said(f"panel.badge.{badge.badge.value}", {}),
         "status": "-" if status is None else status.name,
         "finding": "" if worst is None else worst.code,
         "selector": badge.selector,
