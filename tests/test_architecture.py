@@ -25,6 +25,7 @@ ROOT = "emailpro_core"
 #: The parts, lowest first. Each set is one layer: its parts do not import each other.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_version", "i18n"}),
+    frozenset({"_violation"}),
     frozenset({"errors"}),
     frozenset({"domains", "examples", "_apijson"}),
     frozenset({"naming", "password"}),

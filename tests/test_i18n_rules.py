@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from emailpro_core._violation import templated
 from emailpro_core.dkim import parse_dkim_key
 from emailpro_core.dmarc import parse_dmarc
 from emailpro_core.domains import check_domain_name
@@ -24,7 +25,6 @@ from emailpro_core.errors import (
     ValidationError,
     Violation,
     ZoneFileError,
-    templated,
 )
 from emailpro_core.examples import example_zone
 from emailpro_core.i18n import _catalog

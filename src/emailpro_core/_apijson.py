@@ -28,7 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from .errors import InvalidApiObject, Violation, templated
+from ._violation import templated
+from .errors import InvalidApiObject, Violation
 from .i18n._catalog import register
 
 #: The templates of the messages of this module, by code (params in braces).

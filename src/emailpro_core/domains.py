@@ -21,7 +21,8 @@ import unicodedata
 import attrs
 import idna
 
-from .errors import InvalidDomain, Violation, require_str, templated
+from ._violation import templated
+from .errors import InvalidDomain, Violation, require_str
 from .i18n._catalog import register
 
 __all__ = [

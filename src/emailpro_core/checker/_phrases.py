@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import Violation, _rebuild_violation
+from .._violation import _rebuild_violation
+from ..errors import Violation
 from ..i18n import _catalog
 from ..records import Omission
 

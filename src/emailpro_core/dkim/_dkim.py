@@ -11,7 +11,8 @@ import re
 
 import attrs
 
-from ..errors import Violation, require_str, templated
+from .._violation import templated
+from ..errors import Violation, require_str
 from ..i18n._catalog import register
 from ._der import read_rsa_key
 

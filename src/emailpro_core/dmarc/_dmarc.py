@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import Violation, require_str, templated
+from .._violation import templated
+from ..errors import Violation, require_str
 from ..i18n._catalog import register
 from ._values import (
     _TAG_NAME,

@@ -10,7 +10,8 @@ import enum
 import re
 from collections.abc import Callable
 
-from ..errors import Violation, templated
+from .._violation import templated
+from ..errors import Violation
 from ..i18n._catalog import register
 
 # RFC 9989 §4.8: dmarc-sep = *WSP ";" *WSP; lenient: CR and LF count as space too.

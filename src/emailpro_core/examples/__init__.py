@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from ..errors import ValidationError, require_str, templated
+from .._violation import templated
+from ..errors import ValidationError, require_str
 from ..i18n._catalog import register
 
 __all__ = ["DEFAULT_EXAMPLE", "EXAMPLE_DOMAINS", "example_zone"]

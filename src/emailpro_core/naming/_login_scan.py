@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 import attrs
 
-from ..errors import Violation, templated
+from .._violation import templated
+from ..errors import Violation
 from ..i18n._catalog import register
 
 #: At most this many per-character violations (``login.accented`` and

@@ -10,8 +10,9 @@ import unicodedata
 
 import attrs
 
+from .._violation import templated
 from ..domains import Domain, normalize_domain
-from ..errors import ValidationError, Violation, require_str, templated
+from ..errors import ValidationError, Violation, require_str
 from ..i18n._catalog import register
 from ._login_scan import MAX_CHARACTER_VIOLATIONS
 from ._logins import DEFAULT_LOGIN_POLICY, LoginPolicy, validate_login

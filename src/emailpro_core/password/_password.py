@@ -9,7 +9,8 @@ import random
 import secrets
 from types import MappingProxyType
 
-from ..errors import InvalidPassword, Violation, require_str, templated
+from .._violation import templated
+from ..errors import InvalidPassword, Violation, require_str
 from ..i18n._catalog import register
 from ._chars import ASCII_MASKS, CATEGORIES, CharacterClass, password_mask
 from ._personal import (

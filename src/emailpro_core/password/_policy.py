@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ..errors import ValidationError, Violation, templated
+from .._violation import templated
+from ..errors import ValidationError, Violation
 from ..i18n._catalog import register
 from ._api import SERVICE_MAX_LENGTH, min_length_problem, read_service_policy
 from ._chars import (

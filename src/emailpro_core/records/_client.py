@@ -22,8 +22,9 @@ import xml.etree.ElementTree as ET
 
 import attrs
 
+from .._violation import templated
 from ..domains import Domain, normalize_domain
-from ..errors import ValidationError, require_str, templated
+from ..errors import ValidationError, require_str
 from ..i18n._catalog import register
 from ..naming import Address, parse_address
 from ._profiles import OVH_EMAIL_PRO, MailProtocol, Profile, Security

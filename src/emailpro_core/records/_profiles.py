@@ -26,7 +26,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from ..errors import ValidationError, Violation, templated
+from .._violation import templated
+from ..errors import ValidationError, Violation
 from ..i18n._catalog import register
 from ..naming import LoginPolicy
 from ..password import PasswordPolicy

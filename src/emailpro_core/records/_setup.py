@@ -26,8 +26,9 @@ from typing import Any
 import attrs
 
 from .._apijson import at, raise_if
+from .._violation import templated
 from ..domains import Domain, check_domain_name, normalize_domain
-from ..errors import InvalidSetup, Violation, require_str, templated
+from ..errors import InvalidSetup, Violation, require_str
 from ..i18n._catalog import register
 from ..routing._modes import DomainMode, relay_form
 from ._profiles import OVH_EMAIL_PRO, Profile

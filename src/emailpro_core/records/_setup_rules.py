@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from .._violation import templated
 from ..domains import MAX_LABEL_OCTETS, MAX_NAME_OCTETS, Domain
-from ..errors import Violation, templated
+from ..errors import Violation
 from ..i18n._catalog import register
 from ..routing import DomainMode, Platform, check_relay_target
 from ._profiles import Profile, check_server_number, dkim_owner, dmarc_owner

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import enum
 
+from .._violation import templated
 from ..domains import normalize_domain
 from ..errors import (
     InvalidDomain,
     InvalidMode,
     Violation,
     require_str,
-    templated,
 )
 from ..i18n._catalog import register
 

@@ -24,8 +24,9 @@ from typing import TypeVar
 
 import attrs
 
+from .._violation import templated
 from ..domains import Domain, normalize_domain
-from ..errors import InvalidRelayTarget, RoutingError, Violation, require_str, templated
+from ..errors import InvalidRelayTarget, RoutingError, Violation, require_str
 from ..i18n._catalog import register
 from ..naming import Address, parse_address
 from ._modes import DomainMode, relay_analysis, relay_form

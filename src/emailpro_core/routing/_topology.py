@@ -23,8 +23,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from .._violation import templated
 from ..domains import Domain, normalize_domain
-from ..errors import AuthoritativeDomainDetected, RoutingError, templated
+from ..errors import AuthoritativeDomainDetected, RoutingError
 from ..i18n._catalog import register
 from ._modes import DomainMode
 from ._platforms import Platform, _instances

@@ -25,7 +25,8 @@ from urllib.parse import quote
 
 import attrs
 
-from ..errors import Violation, require_str, templated
+from .._violation import templated
+from ..errors import Violation, require_str
 from ..i18n._catalog import register
 from ..sources._answers import Answer, AnswerStatus, Query, Resolution, lookup, lookup_many
 

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..errors import Violation, require_str, templated
+from .._violation import templated
+from ..errors import Violation, require_str
 from ..i18n._catalog import register
 from ._syntax import is_spf_text, parse_spf
 from ._terms import Mechanism, MechanismKind, Modifier, Qualifier

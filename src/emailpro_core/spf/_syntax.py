@@ -19,7 +19,8 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..errors import Violation, require_str, templated
+from .._violation import templated
+from ..errors import Violation, require_str
 from ..i18n._catalog import register
 from ._macros import (
     DOMAIN_MACRO_LETTERS,
