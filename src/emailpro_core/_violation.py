@@ -112,17 +112,12 @@ def _rebuild_violation(
     return Violation(code, message, params, variant=variant, causes=causes)
 
 
-#: How each language separates the messages of several violations in one
-#: sentence (French puts a narrow no-break space before the semicolon).
-_SEPARATORS = {"en": "; ", "fr": "\u202f; "}
-
-
 def _with_causes(
     params: Mapping[str, object], causes: tuple[Violation, ...], language: str
 ) -> Mapping[str, object]:
     if not causes:
         return params
-    joined = _SEPARATORS[language].join(cause.render(language) for cause in causes)
+    joined = _catalog.LIST_SEPARATORS[language].join(cause.render(language) for cause in causes)
     return {**params, "causes": _catalog.Verbatim(joined)}
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ._violation import _SEPARATORS, Violation
+from ._violation import Violation
 from .i18n import _catalog
 
 __all__ = [
@@ -123,7 +123,9 @@ class ValidationError(EmailProError, ValueError):
         if not self.violations:
             return _catalog.render("validation.invalid:nothing", {"subject": subject}, language)
         details = _catalog.Verbatim(
-            _SEPARATORS[language].join(self._detail(v, language) for v in self.violations)
+            _catalog.LIST_SEPARATORS[language].join(
+                self._detail(v, language) for v in self.violations
+            )
         )
         return _catalog.render(
             "validation.invalid", {"subject": subject, "details": details}, language

@@ -17,11 +17,6 @@ from __future__ import annotations
 from ..errors import DomainOutsideZone, ValidationError, Violation
 
 
-def violation_text(violation: Violation, lang: str, /) -> str:
-    """``MESSAGE [code]``, the message in ``lang``."""
-    return f"{violation.render(lang)} [{violation.code}]"
-
-
 def validation_text(error: ValidationError, lang: str, /) -> str:
     """The error as its ``str`` says it, in ``lang``: ``invalid SUBJECT: ...``."""
     return error.render(lang)

@@ -164,8 +164,9 @@ def render(key: str, params: Mapping[str, object], /, lang: str | None = None) -
     return fill(translate(key, template, language), _nested(params, language), language)
 
 
-# How a list of nested texts is joined (French: a narrow no-break space before ";").
-_LIST_SEPARATORS = {"en": "; ", "fr": "\u202f; "}
+#: How each language joins several messages in one sentence (French puts a narrow
+#: no-break space before the semicolon).
+LIST_SEPARATORS = {"en": "; ", "fr": "\u202f; "}
 
 
 def _nested(params: Mapping[str, object], language: str) -> Mapping[str, object]:
@@ -178,7 +179,7 @@ def _nested(params: Mapping[str, object], language: str) -> Mapping[str, object]
         if isinstance(value, Said):
             value = Verbatim(value.render(language))
         elif isinstance(value, tuple) and all(isinstance(item, Said) for item in value):
-            joined = _LIST_SEPARATORS[language].join(item.render(language) for item in value)
+            joined = LIST_SEPARATORS[language].join(item.render(language) for item in value)
             value = Verbatim(joined)
         nested[name] = value
     return nested
