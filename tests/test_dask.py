@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import functools
 import logging
+import math
 import subprocess
 import sys
 import threading
@@ -21,10 +22,12 @@ from typing import Any
 import attrs
 import pytest
 from distributed import Client, LocalCluster
+from hypothesis import given
+from hypothesis import strategies as st
 
 import emailpro_core.checker._daskworker as worker_side
 from emailpro_core.checker import Diagnosis, Status, check_domains_dask
-from emailpro_core.checker._dask import unchecked
+from emailpro_core.checker._dask import STALL_MARGIN, default_stall, unchecked
 from emailpro_core.checker._daskworker import (
     SourceUnavailable,
     UnavailableSource,
@@ -37,8 +40,9 @@ from emailpro_core.sources._answers import Answer
 from emailpro_core.sources._static import StaticSource
 from test_parallel import COUNT, FACTORY, RECORDS, SETUPS, _broken_factory, _sequential
 
-#: Threads Dask keeps for the whole process once it has used them (its offload pool).
-DASK_POOLS = ("Dask-Offload",)
+#: Threads Dask keeps for the whole process once it has used them: its offload pool,
+#: and the pool that runs futures' done callbacks (distributed.client).
+DASK_POOLS = ("Dask-Offload", "Dask-Callback-Thread")
 
 
 def left_behind(before: set[threading.Thread], *, wait: float = 5.0) -> list[str]:
@@ -360,3 +364,80 @@ def test_unavailable_source_raises_both_ways() -> None:
 def test_describe(error: Exception, expected: str) -> None:
     """An error on one line: its type, its text, at most 200 characters of it."""
     assert expected == describe(error)
+
+
+@pytest.fixture(scope="module")
+def empty() -> Iterator[Client]:
+    """A scheduler that no worker ever joins."""
+    with (
+        LocalCluster(
+            n_workers=0,
+            processes=False,
+            protocol="tcp",
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        yield client
+
+
+def test_a_cluster_without_workers_does_not_hang_the_run(empty: Client) -> None:
+    """No chunk finishes: after the stall timeout every domain is UNKNOWN, none lost."""
+    started = time.monotonic()
+    found = list(check_domains_dask(SETUPS[:7], FACTORY, empty, chunk_size=2, stall_timeout=0.5))
+    assert time.monotonic() - started < 20
+    # The chunks out first (2 of 2), then the rest of the input, in order.
+    assert [s.domain.ascii for s in SETUPS[:7]] == [d.domain for d in found]
+    for diagnosis in found:
+        assert {Status.UNKNOWN} == {f.status for f in diagnosis.findings}
+        assert {"other"} == {f.cause for f in diagnosis.findings}
+        assert "the Dask cluster finished no chunk within 0.5 s" in diagnosis.findings[0].message
+    # Nothing of the run is left on the scheduler: its chunks were cancelled.
+    assert not any(key.startswith("emailpro-core-") for key in empty.who_has())
+
+
+def test_a_run_that_finishes_in_time_is_not_cut(client: Client) -> None:
+    """A stall timeout longer than a chunk changes nothing."""
+    found = list(check_domains_dask(SETUPS, FACTORY, client, chunk_size=3, stall_timeout=60))
+    assert _sequential() == {d.domain: d for d in found}
+    infinite = list(check_domains_dask(SETUPS[:4], FACTORY, client, stall_timeout=math.inf))
+    assert 4 == len(infinite)
+
+
+@pytest.mark.parametrize(
+    ("chunk_size", "concurrency", "deadline", "expected"),
+    [
+        (250, 64, 30.0, 300.0),  # the defaults: 4 waves of 30 s, twice, and a minute
+        (64, 64, 30.0, 120.0),
+        (1, 64, 5.0, 70.0),
+        (250, 1, 1.0, 560.0),
+        (250, 64, None, None),  # no deadline: no bound
+    ],
+)
+def test_default_stall(
+    chunk_size: int, concurrency: int, deadline: float | None, expected: float | None
+) -> None:
+    assert expected == default_stall(chunk_size, concurrency, deadline)
+
+
+@given(
+    chunk_size=st.integers(1, 10_000),
+    concurrency=st.integers(1, 1024),
+    deadline=st.floats(0.001, 3600),
+)
+def test_default_stall_outlasts_a_chunk_behind_another(
+    chunk_size: int, concurrency: int, deadline: float
+) -> None:
+    """Longer than two chunks in a row at their slowest, plus the margin for a worker."""
+    stall = default_stall(chunk_size, concurrency, deadline)
+    assert stall is not None
+    slowest = -(-chunk_size // concurrency) * deadline
+    assert stall >= 2 * slowest + STALL_MARGIN - 1e-6
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, True, "10", float("nan")])
+def test_bad_stall_timeout(client: Client, bad: object) -> None:
+    with pytest.raises(ValueError, match="stall_timeout must be a positive number of seconds"):
+        check_domains_dask(SETUPS, FACTORY, client, stall_timeout=bad)  # type: ignore[arg-type]

@@ -16,10 +16,16 @@ are yielded, so its memory grows with ``ahead × chunk_size``, not with the
 input. A worker that dies (killed, out of memory) loses the chunks it held;
 the scheduler runs them again elsewhere, and each chunk's future completes
 once, so each chunk's diagnoses are yielded once: no domain lost, none twice.
+
+A cluster with no worker, or whose workers hang, finishes no chunk: the run
+waits ``stall_timeout`` seconds for the next one at most, then gives every
+domain not yet diagnosed ``UNKNOWN`` saying so (see :func:`default_stall`).
 """
 
 from __future__ import annotations
 
+import math
+import queue
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -35,6 +41,26 @@ if TYPE_CHECKING:
 
 #: What to install when ``distributed`` is missing.
 INSTALL_HINT = "pip install 'emailpro-core[dask]'"
+#: Seconds added to the longest a healthy chunk can take, for a worker to start
+#: (a process, its imports, the source factory) or to replace one that died.
+STALL_MARGIN = 60.0
+
+
+def default_stall(chunk_size: int, concurrency: int, deadline: float | None) -> float | None:
+    """How long a run waits for its next chunk by default (``None``: no deadline, no bound).
+
+    A chunk of ``chunk_size`` domains, ``concurrency`` at a time, each within
+    ``deadline`` seconds, takes at most ``ceil(chunk_size / concurrency) *
+    deadline``; a chunk may wait behind one other on its worker (the run keeps
+    twice the cluster's threads in chunks out), hence twice that, plus
+    :data:`STALL_MARGIN`.
+
+    >>> default_stall(250, 64, 30.0)
+    300.0
+    """
+    if deadline is None:
+        return None
+    return 2 * math.ceil(chunk_size / concurrency) * deadline + STALL_MARGIN
 
 
 def check_domains_dask(
@@ -48,6 +74,7 @@ def check_domains_dask(
     deadline: float | None = DEFAULT_DEADLINE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     ahead: int | None = None,
+    stall_timeout: float | None = None,
 ) -> Iterator[Diagnosis]:
     """Diagnose every setup on a Dask cluster; yield the diagnoses chunk by chunk.
 
@@ -67,6 +94,10 @@ def check_domains_dask(
         chunk_size: Setups per chunk, one Dask task each (at least 1).
         ahead: Chunks submitted and not yet yielded, at most (at least 1);
             by default twice the cluster's worker threads when the run starts.
+        stall_timeout: Seconds the run waits for the next chunk to finish
+            (``math.inf``: for ever); ``None``, the default, is
+            :func:`default_stall` of the chunk size, concurrency and deadline
+            (300 s with the defaults; for ever without a deadline).
 
     Diagnoses come a chunk at a time, in the order the chunks finish (not the
     input order: each diagnosis names its domain); within a chunk, in the order
@@ -78,8 +109,17 @@ def check_domains_dask(
     source: each check ``UNKNOWN`` with cause ``"other"``, the message naming
     the error. Closing the iterator early cancels the chunks still out.
 
+    Nor does a cluster that does nothing hang the run: when no chunk finishes
+    within ``stall_timeout`` seconds (no worker has joined, or the workers
+    hang), the chunks still out are cancelled, and they and the rest of the
+    input are diagnosed without a source, each check ``UNKNOWN`` with cause
+    ``"other"`` and a message saying that the cluster finished no chunk in
+    time. Every domain still gets its diagnosis; none is sent to the cluster
+    after that.
+
     Raises:
-        ValueError: ``concurrency``, ``chunk_size`` or ``ahead`` is below 1.
+        ValueError: ``concurrency``, ``chunk_size`` or ``ahead`` is below 1,
+            or ``stall_timeout`` is not a positive number (or ``None``).
         TypeError: ``source_factory`` is not callable, ``client`` is neither
             a client nor an address, or (while iterating) a setup is not a
             :class:`~emailpro_core.records.DomainSetup`.
@@ -90,6 +130,13 @@ def check_domains_dask(
     _positive(chunk_size, "chunk_size")
     if ahead is not None:
         _positive(ahead, "ahead")
+    stall = stall_timeout
+    if stall is None:
+        stall = default_stall(chunk_size, concurrency, deadline)
+    elif isinstance(stall, bool) or not isinstance(stall, int | float) or not stall > 0:
+        raise ValueError(f"stall_timeout must be a positive number of seconds, not {stall!r}")
+    elif math.isinf(stall):
+        stall = None
     if not callable(source_factory):
         raise TypeError(f"source_factory must be callable, not {type(source_factory).__name__}")
     try:
@@ -100,7 +147,9 @@ def check_domains_dask(
         raise TypeError(
             f"client must be a distributed.Client or an address, not {type(client).__name__}"
         )
-    return _run(setups, source_factory, client, profile, concurrency, deadline, chunk_size, ahead)
+    return _run(
+        setups, source_factory, client, profile, concurrency, deadline, chunk_size, ahead, stall
+    )
 
 
 def _run(
@@ -112,8 +161,9 @@ def _run(
     deadline: float | None,
     chunk_size: int,
     ahead: int | None,
+    stall: float | None,
 ) -> Iterator[Diagnosis]:
-    from distributed import Client, as_completed
+    from distributed import Client
 
     from ._daskworker import WorkerSources, check_chunk, describe
 
@@ -133,6 +183,7 @@ def _run(
             if ahead is None:
                 ahead = max(2, 2 * sum(client.nthreads().values()))
             numbered = enumerate(_chunks(setups, chunk_size))
+            ended: queue.SimpleQueue[Future[list[Diagnosis]]] = queue.SimpleQueue()
 
             def submit() -> Future[list[Diagnosis]] | None:
                 index, chunk = next(numbered, (-1, None))
@@ -143,11 +194,29 @@ def _run(
                 # when its worker dies, and its future completes once.
                 future = client.submit(check_chunk, *args, key=f"emailpro-core-{run}-{index}")
                 pending[future] = chunk
+                # Called from a thread of Dask's once the chunk's task is over for
+                # good (a task run again on another worker ends once).
+                future.add_done_callback(ended.put)
                 return future
 
-            first = [future for _ in range(ahead) if (future := submit()) is not None]
-            finished = as_completed(first, loop=client.loop)
-            for future in finished:
+            for _ in range(ahead):
+                if submit() is None:
+                    break
+            while pending:
+                try:
+                    future = ended.get(timeout=stall)
+                except queue.Empty:
+                    # Nothing came back in time: the cluster has no worker, or they
+                    # hang. The rest is not sent; every domain still gets an answer.
+                    reason = f"the Dask cluster finished no chunk within {stall:g} s"
+                    client.cancel(list(pending))
+                    stalled = list(pending.values())
+                    pending.clear()
+                    for chunk in stalled:
+                        yield from unchecked(chunk, profile, reason)
+                    for _, chunk in numbered:
+                        yield from unchecked(chunk, profile, reason)
+                    return
                 chunk = pending.pop(future)
                 try:
                     found = future.result()
@@ -156,9 +225,7 @@ def _run(
                     found = unchecked(chunk, profile, reason)
                 future.release()
                 # The next chunk goes out before these are read: the workers keep busy.
-                following = submit()
-                if following is not None:
-                    finished.add(following)
+                submit()
                 yield from found
         finally:
             if pending:
