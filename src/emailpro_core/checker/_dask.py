@@ -19,7 +19,7 @@ once, so each chunk's diagnoses are yielded once: no domain lost, none twice.
 
 A cluster with no worker, or whose workers hang, finishes no chunk: the run
 waits ``stall_timeout`` seconds for the next one at most, then gives every
-domain not yet diagnosed ``UNKNOWN`` saying so (see :func:`default_stall`).
+domain not yet diagnosed ``UNKNOWN`` saying so (see ``default_stall``).
 """
 
 from __future__ import annotations
@@ -95,9 +95,10 @@ def check_domains_dask(
         ahead: Chunks submitted and not yet yielded, at most (at least 1);
             by default twice the cluster's worker threads when the run starts.
         stall_timeout: Seconds the run waits for the next chunk to finish
-            (``math.inf``: for ever); ``None``, the default, is
-            :func:`default_stall` of the chunk size, concurrency and deadline
-            (300 s with the defaults; for ever without a deadline).
+            (``math.inf``: for ever). ``None``, the default: twice the longest
+            a chunk can take, ``ceil(chunk_size / concurrency) * deadline``,
+            plus a minute (300 s with the defaults; for ever without a
+            deadline).
 
     Diagnoses come a chunk at a time, in the order the chunks finish (not the
     input order: each diagnosis names its domain); within a chunk, in the order
