@@ -11,6 +11,7 @@ import json
 import pickle
 import re
 import string
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from emailpro_core import DomainSetup, ZoneSource, check_domain
 from emailpro_core.checker import Check, Diagnosis, Finding, FixAction, FixLine, Status
 from emailpro_core.checker._make import finding, revised
-from emailpro_core.checker._phrases import Listing, phrase
+from emailpro_core.checker._phrases import Listing, Phrase, phrase
 from emailpro_core.errors import Violation
 from emailpro_core.examples import example_zone
 from emailpro_core.i18n import LANGUAGES, _catalog
@@ -377,3 +378,35 @@ def test_spf_details_in_french(detail: Said, french: str) -> None:
     """The evaluator's details read as English strings and say themselves in French."""
     assert detail.render("fr") == french
     assert detail == detail.render("en")
+
+
+def test_many_phrases_of_one_key_render_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Phrases differing only by their params are not compared with one another.
+
+    A phrase hashes by its key alone: kept by phrase, the English of 1,000
+    phrases of one key (a bulk run where every lookup fails names each domain)
+    would share a hash, each rendering comparing against all those kept.
+    """
+    from emailpro_core.checker import _phrases
+
+    # Start from an empty memo (whatever function keeps it).
+    memo: Any = getattr(_phrases, "_english_of", _phrases._english)
+    memo.cache_clear()
+    compared = [0]
+    original = Phrase.__eq__
+
+    def counting(self: Phrase, other: object) -> bool:
+        compared[0] += 1
+        return bool(original(self, other))
+
+    monkeypatch.setattr(Phrase, "__eq__", counting)
+    said = [phrase("checker.srv_target", target=f"h{n}.example.", number=n) for n in range(1000)]
+    for _ in range(2):
+        assert [p.render() for p in said] == [f"h{n}.example. (server {n})" for n in range(1000)]
+    assert compared[0] == 0
+
+
+def test_a_phrase_with_an_unhashable_param_still_renders() -> None:
+    """A param that cannot be kept as a key is rendered each time, the same way."""
+    said = phrase("checker.srv_target", target=["b."], number=3)  # a list: unhashable
+    assert str(said) == str(said) == "['b.'] (server 3)"

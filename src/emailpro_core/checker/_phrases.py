@@ -76,9 +76,21 @@ class Phrase:
 # The English of a phrase is made while building findings, for every domain; the
 # same few phrases (the provider's addresses, "the MX records") come back domain
 # after domain, so their English is kept (a phrase is immutable; bounded cache).
-@functools.lru_cache(maxsize=1024)
+# Kept by key *and* params: a phrase hashes by its key alone (its params are a
+# mapping), and a thousand phrases of one key that differ by a domain name (a
+# bulk run where every lookup fails) would share one hash, each lookup then
+# comparing against all of them.
 def _english(said: Phrase) -> str:
-    return fill(_catalog._TEMPLATES[said.key], said.params, _catalog.DEFAULT_LANGUAGE)
+    items = tuple(said.params.items())
+    try:
+        return _english_of(said.key, items)
+    except TypeError:  # a param that cannot be hashed: made each time
+        return fill(_catalog._TEMPLATES[said.key], said.params, _catalog.DEFAULT_LANGUAGE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _english_of(key: str, items: tuple[tuple[str, object], ...]) -> str:
+    return fill(_catalog._TEMPLATES[key], dict(items), _catalog.DEFAULT_LANGUAGE)
 
 
 def _items(values: Iterable[object]) -> tuple[object, ...]:
