@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import any_text, non_str
 
+from emailpro_core.dkim import _dkim as dkim
 from emailpro_core.dkim._dkim import DkimKeyType, parse_dkim_key
 
 RSA_OID = bytes.fromhex("2a864886f70d010101")
@@ -65,6 +66,35 @@ def test_never_raises_on_tag_lists(tags: list[tuple[str, str]]) -> None:
     """Tag lists of known tags with arbitrary values parse without raising."""
     parsed = parse_dkim_key("; ".join(f"{name}={value}" for name, value in tags))
     assert all(v.code.startswith("dkim.") for v in parsed.violations)
+
+
+record_texts = (
+    any_text(max_size=200)
+    | st.lists(
+        st.tuples(st.sampled_from(sorted(KNOWN_TAGS)), any_text(max_size=30)), max_size=6
+    ).map(lambda tags: "; ".join(f"{name}={value}" for name, value in tags))
+    | st.tuples(moduli, exponents, st.booleans()).map(
+        lambda drawn: (
+            "v=DKIM1; k=rsa; p="
+            + base64.b64encode(
+                _spki(_rsa_public_key(drawn[0][1], drawn[1]))
+                if drawn[2]
+                else _rsa_public_key(drawn[0][1], drawn[1])
+            ).decode()
+        )
+    )
+)
+
+
+@given(record_texts)
+def test_remembered_outcome_is_the_parse(text: str) -> None:
+    """Remembered or not, the outcome is the parser's own: equal, with the same repr."""
+    fresh = dkim._parse(text)
+    for parsed in (parse_dkim_key(text), parse_dkim_key(text)):
+        assert parsed == fresh
+        assert repr(parsed) == repr(fresh)
+        assert [v.render() for v in parsed.violations] == [v.render() for v in fresh.violations]
+    assert dkim._remembered.cache_info().currsize <= dkim.MAX_REMEMBERED_KEYS
 
 
 @given(non_str())

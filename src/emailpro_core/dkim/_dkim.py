@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import binascii
 import enum
+import functools
 import re
 
 import attrs
@@ -315,6 +316,15 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
     for a ``str``; raises ``TypeError`` for anything else.
     """
     require_str(text, "a DKIM key record")
+    # A diagnosis repeated (a propagation check asks every resolver, a run checks a
+    # domain again) reads the same keys: the outcome (frozen) is remembered per
+    # text, a bounded number of short texts; not for a str subclass, which may differ.
+    if type(text) is str and len(text) <= MAX_REMEMBERED_TEXT:
+        return _remembered(text)
+    return _parse(text)
+
+
+def _parse(text: str) -> DkimKeyParse:
     found: list[Violation] = []
     tags = _split_tags(text, found)
     if tags is None:
@@ -339,6 +349,15 @@ def parse_dkim_key(text: str, /) -> DkimKeyParse:
     )
     found.extend(_usage_violations(key))
     return DkimKeyParse(key, tuple(found), tuple(warnings))
+
+
+#: The longest key text remembered (an RSA-4096 key record is under 800
+#: characters): a zone owner writes the text, so neither the number of texts kept
+#: nor their size is left to it.
+MAX_REMEMBERED_TEXT = 2048
+#: How many key texts are remembered (the least recently used dropped first).
+MAX_REMEMBERED_KEYS = 256
+_remembered = functools.lru_cache(maxsize=MAX_REMEMBERED_KEYS)(_parse)
 
 
 def dkim_key_strength(key: DkimKey, /) -> Violation | None:

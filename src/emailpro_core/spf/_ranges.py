@@ -242,12 +242,12 @@ def judge_spans(
             depends.append({})
         else:
             depends[owner].update(dict.fromkeys(sorted(assume)))
-    final = tuple(
-        sorted(
-            (attrs.evolve(v, depends=tuple(d)) for v, d in zip(verdicts, depends, strict=True)),
-            key=lambda v: v.span,
-        )
-    )
+    # Most verdicts depend on nothing: they keep the () they were made with, not a copy.
+    judged = [
+        attrs.evolve(v, depends=tuple(d)) if d else v
+        for v, d in zip(verdicts, depends, strict=True)
+    ]
+    final = tuple(judged if len(judged) == 1 else sorted(judged, key=lambda v: v.span))
     return RangeReport(final, evaluations, tuple(unknown))
 
 
