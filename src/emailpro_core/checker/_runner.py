@@ -235,6 +235,27 @@ def _settled(query: Query, outcome: _Outcome) -> _Outcome:
     return raised(query, outcome) if isinstance(outcome, Exception) else outcome
 
 
+class _Arrival:
+    """Hands a question's outcome to the driver that asked it (:meth:`_Driver._arrived`).
+
+    One slotted object per question rather than a closure over the driver, the
+    key and the query: a function, its closure tuple and three cells, five
+    objects the garbage collector tracks, alive across several of its young
+    collections while the question is in flight (and then promoted, which is
+    what brings the full collections on).
+    """
+
+    __slots__ = ("driver", "key", "query")
+
+    def __init__(self, driver: _Driver, key: tuple[str, str], query: Query) -> None:
+        self.driver = driver
+        self.key = key
+        self.query = query
+
+    def __call__(self, outcome: _Outcome) -> None:
+        self.driver._arrived(self.key, _settled(self.query, outcome))
+
+
 class _Driver:
     """One domain's checks over an async source, advanced by callbacks, not a task per check.
 
@@ -280,7 +301,7 @@ class _Driver:
         if found is None:
             self._asked[key] = [index]
             then = self._then or self._task_then
-            answer = then(query, lambda outcome: self._arrived(key, _settled(query, outcome)))
+            answer = then(query, _Arrival(self, key, query))
             if answer is None:
                 return False
             self._asked[key] = answer
