@@ -238,11 +238,9 @@ def _settled(query: Query, outcome: _Outcome) -> _Outcome:
 class _Arrival:
     """Hands a question's outcome to the driver that asked it (:meth:`_Driver._arrived`).
 
-    One slotted object per question rather than a closure over the driver, the
-    key and the query: a function, its closure tuple and three cells, five
-    objects the garbage collector tracks, alive across several of its young
-    collections while the question is in flight (and then promoted, which is
-    what brings the full collections on).
+    A closure over the driver, key and query was five objects the garbage
+    collector tracks, kept while the question is in flight, so promoted by its
+    young collections: what brings the full collections on.
     """
 
     __slots__ = ("driver", "key", "query")
@@ -356,6 +354,11 @@ class _Driver:
         if (self.error is not None or not self._running) and not self.finished.done():
             self.finished.set_result(None)
 
+    def stop_waiting(self) -> None:
+        """End the wait for the checks (the deadline passed); those unfinished stay so."""
+        if not self.finished.done():
+            self.finished.set_result(None)
+
     async def close(self) -> None:
         """Stop the checks still running and the lookup tasks still in flight.
 
@@ -364,8 +367,7 @@ class _Driver:
         for resolution in self._running.values():
             resolution.close()
         self._running.clear()
-        if not self.finished.done():
-            self.finished.set_result(None)
+        self.stop_waiting()
         # Usually every task is done by now: nothing to cancel, nothing to wait for.
         tasks = [task for task in self._tasks if not task.done()]
         if tasks:
@@ -388,10 +390,18 @@ async def run_async_checks(
     ask it; a question two checks ask is sent once.
     """
     driver = _Driver(source)
+    timer: asyncio.TimerHandle | None = None
     try:
         driver.start([run(ctx, sender) for _, run in _CHECKS])
-        await asyncio.wait((driver.finished,), timeout=deadline)
+        if not driver.finished.done():
+            # A timer, not asyncio.wait(timeout=...): two coroutines, a closure
+            # and a future a domain, kept (and walked by the collector) while it runs.
+            if deadline is not None:
+                timer = asyncio.get_running_loop().call_later(deadline, driver.stop_waiting)
+            await driver.finished
     finally:
+        if timer is not None:
+            timer.cancel()
         await driver.close()
     if driver.error is not None:
         raise driver.error
