@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
+import types
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import attrs
@@ -22,6 +24,7 @@ from emailpro_core.records import expected_records
 from emailpro_core.records._setup import DomainSetup
 from emailpro_core.sources._answers import Answer, FailureCause, Query
 from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._stub import AsyncStubSource
 from emailpro_core.sources._zone import ZoneSource
 from test_checker import CASES, nothing, put
 from test_checker_zones import (
@@ -474,3 +477,40 @@ def test_async_lookup_cancelled_elsewhere_leaves_its_check_unfinished() -> None:
     diagnosis = asyncio.run(check_domain_async(SETUP, source))
     assert [("dns.unknown", "deadline")] == [(f.code, f.cause) for f in diagnosis.of(Check.DMARC)]
     assert Status.OK is diagnosis.status_of(Check.MX)
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["later", "at-once"])
+def test_questions_in_flight_hold_no_closures(
+    monkeypatch: pytest.MonkeyPatch, at_once: bool
+) -> None:
+    """Driven by callbacks, each question in flight holds one object to call, not a closure.
+
+    A closure over the driver, the key and the query was five objects the garbage
+    collector tracks (a function, its closure tuple, three cells) for every
+    question, alive across its young collections. The diagnosis stays the same,
+    whether the answers come later or at once (a warm cache: nothing to wait for).
+    """
+    records = correct_records()
+    static = StaticSource(records)
+    source = AsyncStubSource("127.0.0.1", port=53)
+    held: list[object] = []
+
+    def query_then(query: Query, done: Callable[[Answer | Exception], None]) -> Answer | None:
+        held.append(done)
+        answer = static.lookup(query.name, query.rdtype)
+        if at_once:
+            return answer
+        # Answered later, as the transport does, never from within this call.
+        asyncio.get_running_loop().call_soon(done, answer)
+        return None
+
+    monkeypatch.setattr(source, "query_then", query_then)
+    try:
+        diagnosis = asyncio.run(check_domain_async(SETUP, source))
+    finally:
+        source.close()
+    assert check_domain(SETUP, StaticSource(records)) == diagnosis
+    assert len(held) >= 10
+    for done in held:
+        assert not isinstance(done, types.FunctionType)
+        assert [] == [cell for cell in gc.get_referents(done) if isinstance(cell, types.CellType)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,6 +19,7 @@ from emailpro_core.sources._answers import (
     FailureCause,
     Query,
     RData,
+    answer_for,
 )
 from emailpro_core.sources._cache import answer_size
 
@@ -203,3 +207,129 @@ def test_answer_size_counts_every_record_by_its_type(
     """Whatever the records (of one type or mixed), the estimate is the record-by-record sum."""
     found = Answer(Query("example.org", "TXT"), AnswerStatus.ANSWER, records, 60, detail=detail)
     assert _size_record_by_record(found) == answer_size(found)
+
+
+class Name(str):
+    """A str subclass: a record type the sources never make, kept as it is."""
+
+
+_ASKED = Query("Example.ORG.", "txt")
+_KINDS = {
+    "address": Answer(
+        Query("example.org", "A"), AnswerStatus.ANSWER, ("192.0.2.1", "192.0.2.2"), 60
+    ),
+    "cname": Answer(Query("www.example.org", "CNAME"), AnswerStatus.ANSWER, ("example.org",), 60),
+    "via-cname": Answer(
+        Query("www.example.org", "AAAA"),
+        AnswerStatus.ANSWER,
+        ("2001:db8::1",),
+        60,
+        canonical_name="example.org",
+    ),
+    "mx": Answer(
+        Query("example.org", "MX"),
+        AnswerStatus.ANSWER,
+        (MX(10, "mx1.example.net"), MX(20, "mx2.example.net")),
+        60,
+    ),
+    "null-mx": Answer(Query("example.org", "MX"), AnswerStatus.ANSWER, (MX(0, ""),), 60),
+    "srv": Answer(
+        Query("_autodiscover._tcp.example.org", "SRV"),
+        AnswerStatus.ANSWER,
+        (SRV(0, 1, 443, "mail.example.net"),),
+        60,
+    ),
+    "txt": Answer(
+        Query("example.org", "TXT"),
+        AnswerStatus.ANSWER,
+        (TXT((b"v=spf1 ", b"-all")), TXT((b"\xff",)), TXT(())),
+        60,
+    ),
+    "mixed": Answer(
+        Query("example.org", "ANY"),
+        AnswerStatus.ANSWER,
+        ("192.0.2.1", TXT((b"x",)), MX(1, "a.b"), SRV(1, 2, 3, "c.d")),
+        60,
+    ),
+    "other-type": Answer(
+        Query("example.org", "A"), AnswerStatus.ANSWER, (Name("192.0.2.9"), MX(5, "e.f")), 60
+    ),
+    "nxdomain": Answer(Query("nowhere.example.org", "A"), AnswerStatus.NXDOMAIN, ttl=300),
+    "nodata": Answer(Query("example.org", "SRV"), AnswerStatus.NODATA, ttl=30),
+    "failure": Answer(
+        Query("example.org", "MX"),
+        AnswerStatus.FAILURE,
+        cause=FailureCause.SERVFAIL,
+        detail="the server failed",
+    ),
+}
+
+
+@pytest.mark.parametrize("original", list(_KINDS.values()), ids=list(_KINDS))
+def test_round_trip_examples(original: Answer) -> None:
+    """A hit equals the answer put, given to the question asked with the TTL left."""
+    clock = Clock()
+    cache = DnsCache(clock=clock)
+    cache.put(original)
+    clock.now += 1.5
+    asked = Query(original.query.name.upper() + ".", original.query.rdtype.lower())
+    expected = answer_for(asked, original, cache.lifetime(original) - 1)
+    assert expected == cache.get(asked)
+    assert expected == cache.get(asked)  # a second hit too: nothing was consumed
+
+
+_TRACKED_KINDS = ("address", "cname", "mx", "srv", "txt", "nxdomain", "failure")
+
+
+@pytest.mark.parametrize("kind", _TRACKED_KINDS)
+def test_kept_answers_add_no_tracked_objects(kind: str) -> None:
+    """1,000 answers kept add nothing the collector walks: their entries are untracked."""
+    template = _KINDS[kind]
+    answers = [
+        attrs.evolve(template, query=Query(f"d{i}.{template.query.name}", template.query.rdtype))
+        for i in range(1_000)
+    ]
+    cache = DnsCache()
+    gc.collect()
+    before = len(gc.get_objects())
+    for found in answers:
+        cache.put(found)
+    gc.collect()
+    after = len(gc.get_objects())
+    assert len(cache) == 1_000
+    # Kept as Answer objects the entries were 1,000 tracked tuples or more.
+    assert after - before < 20
+    assert not any(gc.is_tracked(entry) for entry in cache._entries.values())
+
+
+_STATUSES = st.sampled_from(
+    [AnswerStatus.ANSWER, AnswerStatus.NXDOMAIN, AnswerStatus.NODATA, AnswerStatus.FAILURE]
+)
+
+
+@given(
+    records=st.lists(_RECORDS, max_size=6).map(tuple),
+    status=_STATUSES,
+    ttl=st.integers(1, 10**6),
+    canonical=st.one_of(
+        st.none(), st.from_regex(r"[a-z]{1,10}(\.[a-z]{1,10}){0,2}", fullmatch=True)
+    ),
+    cause=st.one_of(st.none(), st.sampled_from(FailureCause)),
+    detail=st.text(max_size=30),
+)
+def test_round_trip(
+    records: tuple[RData, ...],
+    status: AnswerStatus,
+    ttl: int,
+    canonical: str | None,
+    cause: FailureCause | None,
+    detail: str,
+) -> None:
+    """Whatever the answer kept, a hit is that answer for the question asked, with the TTL left."""
+    original = Answer(Query("example.org", "TXT"), status, records, ttl, canonical, cause, detail)
+    cache = DnsCache()
+    cache.put(original)
+    asked = Query("EXAMPLE.org", "txt")
+    assert answer_for(asked, original, cache.lifetime(original)) == cache.get(asked)
+    gc.collect()
+    assert not any(gc.is_tracked(entry) for entry in cache._entries.values())

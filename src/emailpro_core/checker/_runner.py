@@ -235,6 +235,25 @@ def _settled(query: Query, outcome: _Outcome) -> _Outcome:
     return raised(query, outcome) if isinstance(outcome, Exception) else outcome
 
 
+class _Arrival:
+    """Hands a question's outcome to the driver that asked it (:meth:`_Driver._arrived`).
+
+    A closure over the driver, key and query was five objects the garbage
+    collector tracks, kept while the question is in flight, so promoted by its
+    young collections: what brings the full collections on.
+    """
+
+    __slots__ = ("driver", "key", "query")
+
+    def __init__(self, driver: _Driver, key: tuple[str, str], query: Query) -> None:
+        self.driver = driver
+        self.key = key
+        self.query = query
+
+    def __call__(self, outcome: _Outcome) -> None:
+        self.driver._arrived(self.key, _settled(self.query, outcome))
+
+
 class _Driver:
     """One domain's checks over an async source, advanced by callbacks, not a task per check.
 
@@ -280,7 +299,7 @@ class _Driver:
         if found is None:
             self._asked[key] = [index]
             then = self._then or self._task_then
-            answer = then(query, lambda outcome: self._arrived(key, _settled(query, outcome)))
+            answer = then(query, _Arrival(self, key, query))
             if answer is None:
                 return False
             self._asked[key] = answer
@@ -335,6 +354,11 @@ class _Driver:
         if (self.error is not None or not self._running) and not self.finished.done():
             self.finished.set_result(None)
 
+    def stop_waiting(self) -> None:
+        """End the wait for the checks (the deadline passed); those unfinished stay so."""
+        if not self.finished.done():
+            self.finished.set_result(None)
+
     async def close(self) -> None:
         """Stop the checks still running and the lookup tasks still in flight.
 
@@ -343,8 +367,7 @@ class _Driver:
         for resolution in self._running.values():
             resolution.close()
         self._running.clear()
-        if not self.finished.done():
-            self.finished.set_result(None)
+        self.stop_waiting()
         # Usually every task is done by now: nothing to cancel, nothing to wait for.
         tasks = [task for task in self._tasks if not task.done()]
         if tasks:
@@ -367,10 +390,18 @@ async def run_async_checks(
     ask it; a question two checks ask is sent once.
     """
     driver = _Driver(source)
+    timer: asyncio.TimerHandle | None = None
     try:
         driver.start([run(ctx, sender) for _, run in _CHECKS])
-        await asyncio.wait((driver.finished,), timeout=deadline)
+        if not driver.finished.done():
+            # A timer, not asyncio.wait(timeout=...): two coroutines, a closure
+            # and a future a domain, kept (and walked by the collector) while it runs.
+            if deadline is not None:
+                timer = asyncio.get_running_loop().call_later(deadline, driver.stop_waiting)
+            await driver.finished
     finally:
+        if timer is not None:
+            timer.cancel()
         await driver.close()
     if driver.error is not None:
         raise driver.error

@@ -20,8 +20,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
-from ._answers import MX, TXT, Answer, AnswerStatus, Query, answer_for
+from ._answers import MX, SRV, TXT, Answer, AnswerStatus, FailureCause, Query, RData
 from ._memtable import rdtype_key
 
 #: Enough for the distinct questions of a few thousand domains checked at once;
@@ -74,10 +75,64 @@ def answer_size(answer: Answer, /) -> int:
     return size
 
 
-# An entry: the answer, when it expires, its size. A plain tuple: one is made
-# for every answer of a run (a frozen class's __init__ cost a tenth of the
-# transport's time per question, a named tuple's a call more than this).
-_Entry = tuple[Answer, float, int]
+# An entry: when it expires, its size, the answer's status and cause as their
+# values, its canonical name and detail, whether its records are all str, then
+# the records flattened (see _flatten). Nothing in it is an object CPython's
+# collector tracks, and it nests no tuple: a tuple of such values is untracked
+# by the first collection it lives through, whatever order the collector meets
+# it in. Kept as Answer objects, 20,000 entries held ~90,000 tracked objects
+# that every full collection walked, and their churn made those collections
+# frequent. A plain tuple, not a class: one is made for every answer of a run.
+_Entry = tuple[Any, ...]
+_EXPIRES, _SIZE, _RECORDS = 0, 1, 7
+
+# Tags before a flattened record's fields; a str record stands for itself.
+_TXT, _MX, _SRV, _OTHER = 0, 1, 2, 3
+_STATUSES = {status.value: status for status in AnswerStatus}
+_CAUSES = {cause.value: cause for cause in FailureCause}
+
+
+def _flatten(records: tuple[RData, ...], /) -> list[object]:
+    """``records`` as one run of str, int and bytes values (:func:`_unflatten` reverses it)."""
+    flat: list[object] = []
+    for record in records:
+        if type(record) is str:
+            flat.append(record)
+        elif type(record) is TXT:
+            flat += (_TXT, len(record.strings), *record.strings)
+        elif type(record) is MX:
+            flat += (_MX, record.preference, record.exchange)
+        elif type(record) is SRV:
+            flat += (_SRV, record.priority, record.weight, record.port, record.target)
+        else:
+            # Not an RData the sources make: kept as it is (tracked, but exact).
+            flat += (_OTHER, record)
+    return flat
+
+
+def _unflatten(flat: tuple[Any, ...], /) -> tuple[RData, ...]:
+    """New records equal to those :func:`_flatten` made ``flat`` from."""
+    records: list[RData] = []
+    at, end = 0, len(flat)
+    while at < end:
+        tag = flat[at]
+        if type(tag) is str:
+            records.append(tag)
+            at += 1
+        elif tag == _TXT:
+            count = flat[at + 1]
+            records.append(TXT(flat[at + 2 : at + 2 + count]))
+            at += 2 + count
+        elif tag == _MX:
+            records.append(MX(flat[at + 1], flat[at + 2]))
+            at += 3
+        elif tag == _SRV:
+            records.append(SRV(*flat[at + 1 : at + 5]))
+            at += 5
+        else:
+            records.append(flat[at + 1])
+            at += 2
+    return tuple(records)
 
 
 class DnsCache:
@@ -166,14 +221,23 @@ class DnsCache:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
-                answer, expires, size = entry
-                left = expires - self._clock()
+                left = entry[_EXPIRES] - self._clock()
                 if left > 0:
                     self._entries.move_to_end(key)
                     self.hits += 1
-                    return answer_for(query, answer, math.ceil(left))
+                    _, _, status, cause, canonical, detail, plain = entry[:_RECORDS]
+                    flat = entry[_RECORDS:]
+                    return Answer(
+                        query,
+                        _STATUSES[status],
+                        flat if plain else _unflatten(flat),
+                        math.ceil(left),
+                        canonical,
+                        None if cause is None else _CAUSES[cause],
+                        detail,
+                    )
                 del self._entries[key]
-                self.size -= size
+                self.size -= entry[_SIZE]
             self.misses += 1
             return None
 
@@ -186,15 +250,33 @@ class DnsCache:
         if size > self.max_bytes:
             return
         key = self._key(answer.query)
+        # Addresses and names (A, AAAA, CNAME, NS, PTR) are kept as they are.
+        records: tuple[object, ...] | list[object] = answer.records
+        plain = True
+        for record in records:
+            if type(record) is not str:
+                plain = False
+                records = _flatten(answer.records)
+                break
+        cause = answer.cause
         entries = self._entries
         with self._lock:
             old = entries.pop(key, None)
             if old is not None:
-                self.size -= old[2]
-            entries[key] = (answer, self._clock() + lifetime, size)
+                self.size -= old[_SIZE]
+            entries[key] = (
+                self._clock() + lifetime,
+                size,
+                answer.status.value,
+                None if cause is None else cause.value,
+                answer.canonical_name,
+                answer.detail,
+                plain,
+                *records,
+            )
             self.size += size
             while len(entries) > self.max_entries or self.size > self.max_bytes:
-                self.size -= entries.popitem(last=False)[1][2]
+                self.size -= entries.popitem(last=False)[1][_SIZE]
 
     def clear(self) -> None:
         """Forget every answer (the hit and miss counts stay)."""
