@@ -17,13 +17,12 @@ compared octet for octet with the one sent.
 
 from __future__ import annotations
 
-import functools
 import socket
 import struct
 
-from .._answers import MX, TXT, Answer, AnswerStatus, FailureCause, Query, RData
-from .names import MAX_POINTERS, Names, WireError, encode_name, read_name
-from .rdata import read_rdata, read_target
+from .._answers import Answer, AnswerStatus, FailureCause, Query, RData
+from .names import MAX_POINTERS, Names, WireError, encoded_name, read_name
+from .rdata import MXS, TXTS, kept_mx, kept_txt, read_rdata, read_target
 
 #: RFC 1035 §3.2.2, RFC 3596 §2.1 (AAAA), RFC 2782 (SRV), RFC 6891 (OPT).
 RDTYPES: dict[str, int] = {
@@ -91,33 +90,14 @@ def encode_query(qid: int, name: str, rdtype: str, *, edns: bool = True) -> byte
     Raises:
         WireError: a label longer than 63 octets, a name over 255, an unknown type.
     """
-    question = _asked(name, rdtype)[0]
-    if edns:
-        return b"".join((_SHORT.pack(qid), _FLAGS_EDNS, question, _OPT))
-    return b"".join((_SHORT.pack(qid), _FLAGS_PLAIN, question))
-
-
-# Names in wire form, remembered: a diagnosis asks for most names with two types
-# or three (MX and TXT, CNAME and TXT, CNAME, A and AAAA). The size covers the
-# names of the questions in flight.
-_encoded = functools.lru_cache(maxsize=4096)(encode_name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _asked(name: str, rdtype: str) -> tuple[bytes, int]:
-    """The question section of a query (its name, type and class) and the type's code.
-
-    Remembered: :func:`decode_answer` compares the question of each reply with
-    the one sent, by a look-up here and one ``startswith``. Bounded like
-    :data:`_encoded` (the questions in flight, and more).
-
-    Raises:
-        WireError: an unknown type, or a name that cannot be encoded.
-    """
-    tail = _TYPE_CLASS.get(rdtype)
+    tail = (_TAIL_EDNS if edns else _TYPE_CLASS).get(rdtype)
     if tail is None:
         raise WireError(f"unsupported record type {rdtype!r}")
-    return _encoded(name) + tail, RDTYPES[rdtype]
+    return _SHORT.pack(qid) + (_FLAGS_EDNS if edns else _FLAGS_PLAIN) + encoded_name(name) + tail
+
+
+# What follows the question name in a query with EDNS0: its type and class, the OPT record.
+_TAIL_EDNS = {name: tail + _OPT for name, tail in _TYPE_CLASS.items()}
 
 
 def response_id(wire: bytes) -> int:
@@ -151,14 +131,16 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     # The question is the one we sent (RFC 5452 §9.1): nearly always octet for
     # octet, as servers echo it; otherwise compared without case (_check_question).
     qname = query.name
+    rdtype = query.rdtype
+    code = RDTYPES.get(rdtype)
     try:
-        question, code = _asked(qname, query.rdtype)
+        sent = encoded_name(qname)
     except WireError:
-        question, code = b"", -1  # never sent: _check_question refuses the reply
-    if question and wire.startswith(question, 12):
-        root = 7 + len(question)
-    else:
-        root = _check_question(wire, query)
+        raise Mismatch("response to a query that cannot be sent") from None
+    root = 11 + len(sent)  # the question name's last octet
+    tail = _TYPE_CLASS.get(rdtype)
+    if tail is None or not (wire.startswith(sent, 12) and wire.startswith(tail, root + 1)):
+        _check_question(wire, sent, root, code)
     names: Names = {12: (qname, 0)}
     offset = root + 5
     if flags & 0x0200:
@@ -207,9 +189,13 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
                 exchange, stop = read_name(wire, start + 2, names)
                 if stop != offset:
                     raise WireError("MX record of the wrong size")
-                values.append(MX((wire[start] << 8) | wire[start + 1], exchange))
+                preference = (wire[start] << 8) | wire[start + 1]
+                mx = MXS.get((preference, exchange))
+                values.append(kept_mx(preference, exchange) if mx is None else mx)
             elif rtype == 16 and rdlength and wire[start] == rdlength - 1:
-                values.append(TXT((wire[start + 1 : offset],)))  # one character-string
+                string = wire[start + 1 : offset]  # one character-string
+                txt = TXTS.get(string)
+                values.append(kept_txt(string) if txt is None else txt)
             elif rtype == 1 and rdlength == 4:
                 values.append(_ntop(_INET, wire[start:offset]))
             else:
@@ -265,8 +251,8 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
     return _assemble(query, rcode, owners, ttls, values, cnames, soa_ttl)
 
 
-def _check_question(wire: bytes, query: Query) -> int:
-    """Where the question name of ``wire`` ends (its root octet), if it is ``query``'s.
+def _check_question(wire: bytes, sent: bytes, root: int, code: int | None) -> None:
+    """Check that the question of ``wire`` is the one sent (its name ``sent``, its type ``code``).
 
     For replies whose question is not the one sent octet for octet: another
     case (RFC 4343), or not the question at all.
@@ -281,18 +267,12 @@ def _check_question(wire: bytes, query: Query) -> int:
     # is: "victim.example.org" as one label is not the three labels we asked.
     # The question is the message's first name: a pointer there points forward,
     # or at itself, and is refused by the comparison too.
-    try:
-        sent = _encoded(query.name)
-    except WireError:
-        raise Mismatch("response to a query that cannot be sent") from None
-    root = 11 + len(sent)  # the question name's last octet
     if root + 5 > len(wire):
         raise WireError("question runs past the end of the message")
-    if _QUESTION.unpack_from(wire, root + 1) != (RDTYPES.get(query.rdtype), _CLASS_IN) or not (
+    if _QUESTION.unpack_from(wire, root + 1) != (code, _CLASS_IN) or not (
         wire.startswith(sent, 12) or wire[12 : root + 1].lower() == sent.lower()
     ):
         raise Mismatch("response to another question")
-    return root
 
 
 def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import struct
 
-from .._answers import SRV, TXT, RData
+from .._answers import MX, SRV, TXT, RData
 from .names import Names, WireError, read_name
 
 _SRV = struct.Struct("!HHH")
@@ -87,3 +87,32 @@ def read_target(wire: bytes, start: int, end: int, names: Names) -> str:
     if stop != end:
         raise WireError("name record of the wrong size")
     return target
+
+
+# Record values met before, by what they hold: the same mail exchangers and the
+# same SPF records come back in reply after reply, and the values are frozen, so
+# one object serves them all (and an MX hashes once: it keeps its hash). Each
+# table is emptied when full, so bounded whatever the replies hold (a TXT value
+# kept here is one character-string: 255 octets at most).
+#: Values each table keeps at most.
+KEPT = 1024
+#: MX values by preference and exchange (read by the codec's decoder in line).
+MXS: dict[tuple[int, str], MX] = {}
+#: TXT values of one character-string, by that string.
+TXTS: dict[bytes, TXT] = {}
+
+
+def kept_mx(preference: int, exchange: str) -> MX:
+    """``MX(preference, exchange)``, kept in :data:`MXS` for the replies after this one."""
+    if len(MXS) >= KEPT:
+        MXS.clear()
+    mx = MXS[preference, exchange] = MX(preference, exchange)
+    return mx
+
+
+def kept_txt(string: bytes) -> TXT:
+    """``TXT((string,))``, kept in :data:`TXTS` for the replies after this one."""
+    if len(TXTS) >= KEPT:
+        TXTS.clear()
+    txt = TXTS[string] = TXT((string,))
+    return txt
