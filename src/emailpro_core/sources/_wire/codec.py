@@ -198,6 +198,8 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
                 values.append(kept_txt(string) if txt is None else txt)
             elif rtype == 1 and rdlength == 4:
                 values.append(_ntop(_INET, wire[start:offset]))
+            elif rtype == _CNAME:  # a question for the CNAME itself
+                values.append(read_target(wire, start, offset, names))
             else:
                 values.append(read_rdata(wire, rtype, start, offset, names))
         elif rtype == _CNAME:
