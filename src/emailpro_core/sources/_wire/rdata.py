@@ -1,8 +1,9 @@
 """Record values read from the wire: the types the codec's decoder does not read in line.
 
-TXT character-strings, A and AAAA addresses (AAAA as RFC 5952 writes it), SRV,
-and the name-valued types (CNAME, NS, PTR). A value that does not fill its
-record exactly is a :class:`~.names.WireError`.
+TXT character-strings, AAAA addresses (as RFC 5952 writes it), SRV, and the
+name-valued types (CNAME, NS, PTR). A value that does not fill its record
+exactly is a :class:`~.names.WireError`. And the MX and TXT values the decoder
+met before, kept to be reused (:func:`kept_mx`, :func:`kept_txt`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ _SRV = struct.Struct("!HHH")
 def read_rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> RData:
     """The value of a record of type ``rtype`` at ``wire[start:end]``.
 
-    For the types the codec's decoder does not read itself (it reads MX and
-    most TXT in line).
+    For the types the codec's decoder does not read itself (it reads MX, most
+    TXT, A and the records of a question for CNAME in line): here, the others,
+    and the records it refuses (an A record not of 4 octets).
     """
     if rtype == 16:
         strings: list[bytes] = []
@@ -34,10 +36,8 @@ def read_rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> R
         return TXT(tuple(strings))
     if rtype == 15:  # decode_answer reads those of 3 octets or more
         raise WireError("MX record too short")
-    if rtype == 1:
-        if end - start != 4:
-            raise WireError("A record of the wrong size")
-        return socket.inet_ntop(socket.AF_INET, wire[start:end])
+    if rtype == 1:  # decode_answer reads those of 4 octets
+        raise WireError("A record of the wrong size")
     if rtype == 33:
         if end - start < 7:
             raise WireError("SRV record too short")
