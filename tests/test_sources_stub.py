@@ -472,23 +472,23 @@ def test_a_bug_in_reading_a_reply_reaches_the_caller(
         asyncio.run(run())
 
 
-def test_a_bug_in_the_chase_reaches_the_caller(
-    responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An exception while following a reply is raised by the lookup too."""
-    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
+def test_a_bug_in_the_chase_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception while following a reply (a CNAME target left open) is raised by the lookup."""
+    source, transport = _held()
 
     def broken(query: Query) -> Iterator[Query]:
         yield query
         raise RuntimeError("a bug in the chase")
 
+    monkeypatch.setattr(source_stub, "chase", broken)
+
     async def run() -> Answer:
-        await source.lookup_async("example.org", "TXT")
-        monkeypatch.setattr(source_stub, "chase", broken)
-        try:
-            return await source.lookup_async("host.example.org", "AAAA")
-        finally:
-            source.close()
+        waiting = source.lookup_soon("www.example.org", "A")
+        assert isinstance(waiting, asyncio.Future)
+        query, done = transport.asked[0]
+        cname = Answer(query, AnswerStatus.NODATA, ttl=300, canonical_name="web.example.net")
+        done((cname, "web.example.net"))
+        return await waiting
 
     with pytest.raises(RuntimeError, match="a bug in the chase"):
         asyncio.run(run())

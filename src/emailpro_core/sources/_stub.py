@@ -133,7 +133,7 @@ class AsyncStubSource(CachedSource):
         host, port = _server(nameserver, port, timeout, tries)
         self.transport = AsyncStubTransport(host, port, timeout=timeout, tries=tries)
         # The lookups waiting for each question in flight, by event loop and question.
-        self._waiting: dict[_Key, list[_Waiter]] = {}
+        self._waiting: dict[_Key, _Chaser] = {}
 
     def lookup_then(self, name: str, rdtype: str, done: AnswerCallback, /) -> Answer | None:
         """The cached answer to ``(name, rdtype)``; else ``None``, and ``done(answer)`` later.
@@ -149,8 +149,11 @@ class AsyncStubSource(CachedSource):
     def query_then(self, query: Query, done: AnswerCallback, /) -> Answer | None:
         """:meth:`lookup_then` for a :class:`~emailpro_core.sources.Query` (already checked and
         normalized)."""
-        cached = self._cached(query)
+        # _cached in line: this runs for every question the checker asks.
+        cached = self.cache.get(query)
         if cached is not None:
+            with self._lock:
+                self._hits += 1
             return cached
         self._join(query, done)
         return None
@@ -158,26 +161,37 @@ class AsyncStubSource(CachedSource):
     def _join(self, query: Query, done: AnswerCallback) -> None:
         """Wait for ``query``'s answer: the query in flight, or a new one."""
         key: _Key = (asyncio.get_running_loop(), query.name, rdtype_key(query.rdtype))
-        waiting = self._waiting.get(key)
-        if waiting is not None:
-            self._count_shared()
-            waiting.append((query, done))
+        lookup = self._waiting.get(key)
+        if lookup is not None:
+            with self._lock:
+                self._shared += 1
+            lookup.join(query, done)
             return
-        self._count_sent()
-        # Started first: if that raises, no waiter is left behind. Its callbacks
+        with self._lock:
+            self._sent += 1
+        lookup = _Chaser(self, key, query, done)
+        # Asked first: if that raises, no waiter is left behind. Its callbacks
         # come later, never from within this call.
-        self._chase(query, key)
-        self._waiting[key] = [(query, done)]
+        lookup.expires = self.transport.ask_then(query, lookup.step)
+        self._waiting[key] = lookup
 
-    def _chase(self, query: Query, key: _Key) -> None:
-        _Chaser(self, key, chase(query)).start()
-
-    def _settle(self, key: _Key, outcome: Answer | Exception) -> None:
-        if isinstance(outcome, Answer) and self.transport.is_open:
+    def _settle(self, lookup: _Chaser, outcome: Answer | Exception) -> None:
+        """End ``lookup`` with ``outcome``: cache it, and give it to every waiter."""
+        if isinstance(outcome, Exception):
+            self._waiting.pop(lookup.key, None)
+            for _, done in lookup.waiters():
+                done(outcome)
+            return
+        if self.transport.is_open:
             # Not an answer that ended because the source was closed.
             self.cache.put(outcome)
-        for query, done in self._waiting.pop(key, ()):
-            done(outcome if isinstance(outcome, Exception) else as_asked(query, outcome))
+        self._waiting.pop(lookup.key, None)
+        query = lookup.query
+        # The first waiter asked the question answered (nearly always the only one).
+        lookup.done(outcome if outcome.query is query else as_asked(query, outcome))
+        if lookup.others is not None:
+            for query, done in lookup.others:
+                done(as_asked(query, outcome))
 
     async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
         """Answer ``(name, rdtype)`` from the cache, a query in flight, or a new query."""
@@ -231,36 +245,64 @@ class AsyncStubSource(CachedSource):
 
 
 class _Chaser:
-    """One lookup's chase over the async transport: each reply goes to :meth:`step`.
+    """One lookup over the async transport, and who waits for it: each reply goes to :meth:`step`.
 
     A class rather than a closure that passes itself on: such a closure is a
     reference cycle, which only the garbage collector frees, and at a dozen
     lookups a domain collecting them took a third of a bulk run's time.
+
+    Nearly every lookup is one question answered at once (no CNAME target left
+    to ask): :meth:`step` settles it in line. The :func:`chase` of the others
+    starts with their first reply.
     """
 
-    __slots__ = ("expires", "key", "source", "steps")
+    __slots__ = ("done", "expires", "key", "others", "query", "source", "steps")
 
-    def __init__(self, source: AsyncStubSource, key: _Key, steps: Chase) -> None:
+    def __init__(
+        self, source: AsyncStubSource, key: _Key, query: Query, done: AnswerCallback
+    ) -> None:
         self.source = source
         self.key = key
-        self.steps = steps
+        #: The question asked, and the lookup that asked it first.
+        self.query = query
+        self.done = done
+        #: The lookups of the same question that came after it.
+        self.others: list[_Waiter] | None = None
+        self.steps: Chase | None = None
         # One deadline for the whole lookup, the CNAME targets asked after it
         # too: the transport sets it with the first question.
         self.expires: float | None = None
 
-    def start(self) -> None:
-        """Send the first question (raises what the chase raises at once)."""
-        self.expires = self.source.transport.ask_then(next(self.steps), self.step)
+    def join(self, query: Query, done: AnswerCallback) -> None:
+        """Give this lookup's answer to ``done`` too, as an answer to ``query``."""
+        if self.others is None:
+            self.others = [(query, done)]
+        else:
+            self.others.append((query, done))
+
+    def waiters(self) -> list[_Waiter]:
+        """Every lookup waiting, the first first."""
+        return [(self.query, self.done), *(self.others or ())]
 
     def step(self, reply: Reply | Exception) -> None:
         """Go on with ``reply``: ask the next question, or settle the lookup."""
+        steps = self.steps
+        if steps is None and type(reply) is tuple:
+            answer, target = reply
+            if target is None and answer.query is self.query:
+                # The answer to the question as asked, final: what chase() returns.
+                self.source._settle(self, answer)
+                return
         try:
             if isinstance(reply, Exception):
                 raise reply
-            question = self.steps.send(reply)
+            if steps is None:
+                steps = self.steps = chase(self.query)
+                next(steps)  # the question already asked
+            question = steps.send(reply)
         except StopIteration as done:
-            self.source._settle(self.key, done.value)
+            self.source._settle(self, done.value)
         except Exception as error:  # a bug: every waiter raises it
-            self.source._settle(self.key, error)
+            self.source._settle(self, error)
         else:
             self.source.transport.ask_then(question, self.step, self.expires)

@@ -17,12 +17,12 @@ compared octet for octet with the one sent.
 
 from __future__ import annotations
 
-import functools
+import socket
 import struct
 
-from .._answers import MX, TXT, Answer, AnswerStatus, FailureCause, Query, RData
-from .names import MAX_POINTERS, Names, WireError, encode_name, read_name
-from .rdata import read_rdata, read_target
+from .._answers import Answer, AnswerStatus, FailureCause, Query, RData
+from .names import MAX_POINTERS, Names, WireError, encoded_name, read_name
+from .rdata import MXS, TXTS, kept_mx, kept_txt, read_rdata, read_target
 
 #: RFC 1035 §3.2.2, RFC 3596 §2.1 (AAAA), RFC 2782 (SRV), RFC 6891 (OPT).
 RDTYPES: dict[str, int] = {
@@ -45,6 +45,8 @@ _QUESTION = struct.Struct("!HH")
 _RR_FIXED = struct.Struct("!HHIH")
 _SHORT = struct.Struct("!H")
 _LONG = struct.Struct("!I")
+_ntop = socket.inet_ntop
+_INET = socket.AF_INET
 #: The UDP payload size offered with EDNS0: the DNS Flag Day 2020 value, which
 #: avoids IP fragmentation yet holds a 2048-bit DKIM key record.
 EDNS_PAYLOAD = 1232
@@ -88,19 +90,14 @@ def encode_query(qid: int, name: str, rdtype: str, *, edns: bool = True) -> byte
     Raises:
         WireError: a label longer than 63 octets, a name over 255, an unknown type.
     """
-    tail = _TYPE_CLASS.get(rdtype)
+    tail = (_TAIL_EDNS if edns else _TYPE_CLASS).get(rdtype)
     if tail is None:
         raise WireError(f"unsupported record type {rdtype!r}")
-    if edns:
-        return _SHORT.pack(qid) + _FLAGS_EDNS + _encoded(name) + tail + _OPT
-    return _SHORT.pack(qid) + _FLAGS_PLAIN + _encoded(name) + tail
+    return _SHORT.pack(qid) + (_FLAGS_EDNS if edns else _FLAGS_PLAIN) + encoded_name(name) + tail
 
 
-# Names in wire form, remembered: a diagnosis asks for most names with two types
-# or three (MX and TXT, CNAME and TXT, CNAME, A and AAAA), and decode_answer
-# compares the question of each reply with the one sent. The size covers the
-# names of the questions in flight.
-_encoded = functools.lru_cache(maxsize=4096)(encode_name)
+# What follows the question name in a query with EDNS0: its type and class, the OPT record.
+_TAIL_EDNS = {name: tail + _OPT for name, tail in _TYPE_CLASS.items()}
 
 
 def response_id(wire: bytes) -> int:
@@ -131,25 +128,19 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
         raise Mismatch("not a response to this query")
     if qdcount != 1:
         raise Mismatch("response without exactly one question")
-    # The question is the one we sent, octet for octet but for case (RFC 5452
-    # §9.1; RFC 4343: names compare case-insensitively). A length octet is below
-    # 64, never an ASCII letter, so lower-casing leaves the label structure as it
-    # is: "victim.example.org" as one label is not the three labels we asked.
-    # The question is the message's first name: a pointer there points forward,
-    # or at itself, and is refused by the comparison too.
+    # The question is the one we sent (RFC 5452 §9.1): nearly always octet for
+    # octet, as servers echo it; otherwise compared without case (_check_question).
     qname = query.name
-    code = RDTYPES.get(query.rdtype)
+    rdtype = query.rdtype
+    code = RDTYPES.get(rdtype)
     try:
-        sent = _encoded(qname)
+        sent = encoded_name(qname)
     except WireError:
         raise Mismatch("response to a query that cannot be sent") from None
     root = 11 + len(sent)  # the question name's last octet
-    if root + 5 > length:
-        raise WireError("question runs past the end of the message")
-    if _QUESTION.unpack_from(wire, root + 1) != (code, _CLASS_IN) or not (
-        wire.startswith(sent, 12) or wire[12 : root + 1].lower() == sent.lower()
-    ):
-        raise Mismatch("response to another question")
+    tail = _TYPE_CLASS.get(rdtype)
+    if tail is None or not (wire.startswith(sent, 12) and wire.startswith(tail, root + 1)):
+        _check_question(wire, sent, root, code)
     names: Names = {12: (qname, 0)}
     offset = root + 5
     if flags & 0x0200:
@@ -193,14 +184,22 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
             ttls.append(ttl)
             if ttl < low_ttl:
                 low_ttl = ttl
-            # The two types a diagnosis reads most, here; the others in _rdata.
+            # The types a diagnosis reads most, here; the others in read_rdata.
             if rtype == 15 and rdlength >= 3:
                 exchange, stop = read_name(wire, start + 2, names)
                 if stop != offset:
                     raise WireError("MX record of the wrong size")
-                values.append(MX((wire[start] << 8) | wire[start + 1], exchange))
+                preference = (wire[start] << 8) | wire[start + 1]
+                mx = MXS.get((preference, exchange))
+                values.append(kept_mx(preference, exchange) if mx is None else mx)
             elif rtype == 16 and rdlength and wire[start] == rdlength - 1:
-                values.append(TXT((wire[start + 1 : offset],)))  # one character-string
+                string = wire[start + 1 : offset]  # one character-string
+                txt = TXTS.get(string)
+                values.append(kept_txt(string) if txt is None else txt)
+            elif rtype == 1 and rdlength == 4:
+                values.append(_ntop(_INET, wire[start:offset]))
+            elif rtype == _CNAME:  # a question for the CNAME itself
+                values.append(read_target(wire, start, offset, names))
             else:
                 values.append(read_rdata(wire, rtype, start, offset, names))
         elif rtype == _CNAME:
@@ -252,6 +251,30 @@ def decode_answer(wire: bytes, query: Query, qid: int) -> tuple[Answer, str | No
         ttl = soa_ttl if soa_ttl >= 0 else NEGATIVE_TTL_WITHOUT_SOA
         return Answer(query, status, (), ttl), None
     return _assemble(query, rcode, owners, ttls, values, cnames, soa_ttl)
+
+
+def _check_question(wire: bytes, sent: bytes, root: int, code: int | None) -> None:
+    """Check that the question of ``wire`` is the one sent (its name ``sent``, its type ``code``).
+
+    For replies whose question is not the one sent octet for octet: another
+    case (RFC 4343), or not the question at all.
+
+    Raises:
+        Mismatch: the reply is to another question (RFC 5452 §9.1).
+        WireError: the question runs past the end of the message.
+    """
+    # The question is the one we sent, octet for octet but for case (RFC 5452
+    # §9.1; RFC 4343: names compare case-insensitively). A length octet is below
+    # 64, never an ASCII letter, so lower-casing leaves the label structure as it
+    # is: "victim.example.org" as one label is not the three labels we asked.
+    # The question is the message's first name: a pointer there points forward,
+    # or at itself, and is refused by the comparison too.
+    if root + 5 > len(wire):
+        raise WireError("question runs past the end of the message")
+    if _QUESTION.unpack_from(wire, root + 1) != (code, _CLASS_IN) or not (
+        wire.startswith(sent, 12) or wire[12 : root + 1].lower() == sent.lower()
+    ):
+        raise Mismatch("response to another question")
 
 
 def _extended_rcode(wire: bytes, offset: int, count: int, names: Names) -> int:

@@ -15,6 +15,7 @@ look-up and a label or two instead of a walk over all their labels.
 
 from __future__ import annotations
 
+import functools
 from itertools import islice
 
 #: Compression pointers followed for one name before it is called a loop.
@@ -61,6 +62,32 @@ def encode_name(name: str) -> bytes:
     # Not on the fast path: some label is empty, too long or not ASCII; name the first.
     bad = next(part for part in name.split(".") if not (part.isascii() and 0 < len(part) < 64))
     raise WireError(f"cannot encode label {bad!r}")
+
+
+# One octet each, the length octets of labels (RFC 1035 §3.1).
+_LENGTHS = tuple(bytes((size,)) for size in range(64))
+
+
+@functools.lru_cache(maxsize=4096)
+def encoded_name(name: str) -> bytes:
+    """:func:`encode_name`, remembered, and built on the name's parent, remembered too.
+
+    A diagnosis asks for most names with two types or three (MX and TXT, CNAME
+    and TXT, CNAME, A and AAAA), and for names under a domain it asked about
+    before (``_dmarc.``, ``autodiscover.``): those cost their first label.
+    The codec's decoder compares the question of each reply with the one sent.
+    The size covers the names of the questions in flight, and their parents.
+    """
+    head, _, parent = name.partition(".")
+    # Not past 254 characters (127 labels): the recursion stays shallow. Anything
+    # unusual (a first label empty, too long or not ASCII; no parent) is
+    # encode_name's, with its errors, in the same order: a bad label first.
+    if parent and len(name) < 255 and 0 < len(head) < 64 and head.isascii():
+        wire = _LENGTHS[len(head)] + head.encode("ascii") + encoded_name(parent)
+        if len(wire) > 255:
+            raise WireError("name longer than 255 octets")
+        return wire
+    return encode_name(name)
 
 
 def read_name(wire: bytes, offset: int, names: Names) -> tuple[str, int]:

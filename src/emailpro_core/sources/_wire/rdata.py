@@ -1,8 +1,9 @@
 """Record values read from the wire: the types the codec's decoder does not read in line.
 
-TXT character-strings, A and AAAA addresses (AAAA as RFC 5952 writes it), SRV,
-and the name-valued types (CNAME, NS, PTR). A value that does not fill its
-record exactly is a :class:`~.names.WireError`.
+TXT character-strings, AAAA addresses (as RFC 5952 writes it), SRV, and the
+name-valued types (CNAME, NS, PTR). A value that does not fill its record
+exactly is a :class:`~.names.WireError`. And the MX and TXT values the decoder
+met before, kept to be reused (:func:`kept_mx`, :func:`kept_txt`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 
-from .._answers import SRV, TXT, RData
+from .._answers import MX, SRV, TXT, RData
 from .names import Names, WireError, read_name
 
 _SRV = struct.Struct("!HHH")
@@ -19,8 +20,9 @@ _SRV = struct.Struct("!HHH")
 def read_rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> RData:
     """The value of a record of type ``rtype`` at ``wire[start:end]``.
 
-    For the types the codec's decoder does not read itself (it reads MX and
-    most TXT in line).
+    For the types the codec's decoder does not read itself (it reads MX, most
+    TXT, A and the records of a question for CNAME in line): here, the others,
+    and the records it refuses (an A record not of 4 octets).
     """
     if rtype == 16:
         strings: list[bytes] = []
@@ -34,10 +36,8 @@ def read_rdata(wire: bytes, rtype: int, start: int, end: int, names: Names) -> R
         return TXT(tuple(strings))
     if rtype == 15:  # decode_answer reads those of 3 octets or more
         raise WireError("MX record too short")
-    if rtype == 1:
-        if end - start != 4:
-            raise WireError("A record of the wrong size")
-        return socket.inet_ntop(socket.AF_INET, wire[start:end])
+    if rtype == 1:  # decode_answer reads those of 4 octets
+        raise WireError("A record of the wrong size")
     if rtype == 33:
         if end - start < 7:
             raise WireError("SRV record too short")
@@ -87,3 +87,32 @@ def read_target(wire: bytes, start: int, end: int, names: Names) -> str:
     if stop != end:
         raise WireError("name record of the wrong size")
     return target
+
+
+# Record values met before, by what they hold: the same mail exchangers and the
+# same SPF records come back in reply after reply, and the values are frozen, so
+# one object serves them all (and an MX hashes once: it keeps its hash). Each
+# table is emptied when full, so bounded whatever the replies hold (a TXT value
+# kept here is one character-string: 255 octets at most).
+#: Values each table keeps at most.
+KEPT = 1024
+#: MX values by preference and exchange (read by the codec's decoder in line).
+MXS: dict[tuple[int, str], MX] = {}
+#: TXT values of one character-string, by that string.
+TXTS: dict[bytes, TXT] = {}
+
+
+def kept_mx(preference: int, exchange: str) -> MX:
+    """``MX(preference, exchange)``, kept in :data:`MXS` for the replies after this one."""
+    if len(MXS) >= KEPT:
+        MXS.clear()
+    mx = MXS[preference, exchange] = MX(preference, exchange)
+    return mx
+
+
+def kept_txt(string: bytes) -> TXT:
+    """``TXT((string,))``, kept in :data:`TXTS` for the replies after this one."""
+    if len(TXTS) >= KEPT:
+        TXTS.clear()
+    txt = TXTS[string] = TXT((string,))
+    return txt

@@ -127,9 +127,14 @@ class _Port:
         self.pending: dict[int, _Question] = {}
 
     def drain(self) -> None:
-        """Read the replies waiting (the socket's reader callback)."""
+        """Read the replies waiting (the socket's reader callback).
+
+        A reply that decodes to an answer is handed over here, in line (nearly
+        every reply); the rest goes to the transport (:meth:`AsyncStubTransport.refused`,
+        :meth:`AsyncStubTransport.truncated`).
+        """
         pending = self.pending
-        received = self.owner.received
+        owner = self.owner
         # As many reads as replies are awaited (one at least: the socket is
         # readable): a read more would only end in EAGAIN, an exception each.
         reads = len(pending)
@@ -146,12 +151,24 @@ class _Port:
             except OSError as exc:
                 # An ICMP error (port unreachable) reported on the connected socket:
                 # its questions went to a server that is not there.
-                self.owner.fail_port(self, exc)
+                owner.fail_port(self, exc)
                 return
             # The message ID, in line (a datagram too short to hold one is dropped).
             question = pending.get((data[0] << 8) | data[1]) if len(data) > 1 else None
             if question is not None:
-                received(self, question, data)
+                try:
+                    reply = decode_answer(data, question.query, question.qid)
+                except Exception as exc:
+                    owner.refused(self, question, exc)
+                else:
+                    answer = reply[0]
+                    if answer.cause is _TRUNCATED_CAUSE and answer.detail == TRUNCATED:
+                        owner.truncated(self, question)
+                    else:
+                        del pending[question.qid]
+                        if self.retired and not pending:
+                            owner._release(self)
+                        question.done(reply)
             reads -= 1
             if reads <= 0:
                 return
@@ -352,34 +369,29 @@ class AsyncStubTransport:
         assert self._loop is not None
         self._loop.call_soon(question.done, (answer, None))
 
-    def received(self, port: _Port, question: _Question, wire: bytes) -> None:
-        """Hand the reply ``wire`` to ``question``, waiting on ``port``."""
-        query = question.query
-        try:
-            answer, target = decode_answer(wire, query, question.qid)
-        except Mismatch:
+    def refused(self, port: _Port, question: _Question, error: Exception) -> None:
+        """A reply under ``question``'s ID that did not decode to its answer (``error``)."""
+        if isinstance(error, Mismatch):
             return  # not its reply (RFC 5452 §9.1): dropped; the question waits on
-        except WireError as exc:
-            answer, target = failure(query, FailureCause.MALFORMED, str(exc)), None
-        except Exception as error:  # a bug: raised where the question was asked, not lost here
-            del port.pending[question.qid]
-            self._release(port)
-            question.done(error)
-            return
-        pending = port.pending
-        del pending[question.qid]
-        if port.retired and not pending:
-            self._release(port)
-        if answer.cause is _TRUNCATED_CAUSE and answer.detail == TRUNCATED:
-            assert self._loop is not None
-            # Rare: a task of its own (RFC 7766 §5), within what is left of the lookup.
-            left = min(self.timeout, question.expires - self._clock())
-            self.sent += 1
-            asking = ask_over_tcp(self.host, self.port, query, question.wire, left)
-            task = self._loop.create_task(asking)
-            task.add_done_callback(lambda ended: hand_over(question.done, query, ended))
+        del port.pending[question.qid]
+        self._release(port)
+        if isinstance(error, WireError):
+            question.done((failure(question.query, FailureCause.MALFORMED, str(error)), None))
         else:
-            question.done((answer, target))
+            question.done(error)  # a bug: raised where the question was asked, not lost here
+
+    def truncated(self, port: _Port, question: _Question) -> None:
+        """A truncated reply to ``question``: asked again over TCP (RFC 7766 §5)."""
+        del port.pending[question.qid]
+        self._release(port)
+        assert self._loop is not None
+        # Rare: a task of its own, within what is left of the lookup.
+        left = min(self.timeout, question.expires - self._clock())
+        self.sent += 1
+        query = question.query
+        asking = ask_over_tcp(self.host, self.port, query, question.wire, left)
+        task = self._loop.create_task(asking)
+        task.add_done_callback(lambda ended: hand_over(question.done, query, ended))
 
     def timed_out(self, port: _Port, question: _Question) -> None:
         """``question`` got no reply in time on ``port``: send it again, or give up."""
