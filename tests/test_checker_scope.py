@@ -275,7 +275,7 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
 ) -> None:
     """The stub source, driven by callbacks: a bug in its decoding is UNKNOWN, cause other."""
     from emailpro_core.sources._stub import AsyncStubSource
-    from emailpro_core.sources._wire import stubasync
+    from emailpro_core.sources._wire import stubport
     from emailpro_core.sources._wire.codec import decode_answer as real
     from faults import FaultResponder
     from test_checker_zones import presentation
@@ -285,7 +285,7 @@ def test_stub_source_bug_is_unknown_for_the_checks_that_asked(
             raise LookupError("a bug in decoding")
         return real(wire, query, qid)
 
-    monkeypatch.setattr(stubasync, "decode_answer", decode)
+    monkeypatch.setattr(stubport, "decode_answer", decode)
 
     async def run(port: int) -> Diagnosis:
         source = AsyncStubSource("127.0.0.1", port=port, timeout=1.0)

@@ -14,7 +14,7 @@ from emailpro_core.sources._answers import MX, SRV, TXT, Answer, AnswerStatus, F
 from emailpro_core.sources._cache import DnsCache
 from emailpro_core.sources._livebase import chase
 from emailpro_core.sources._stub import AsyncStubSource, StubSource
-from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire import stubport
 from emailpro_core.sources._wire.stubasync import AsyncStubTransport, ReplyCallback
 from faults import Fault, FaultResponder, FaultRule, cname_loop
 
@@ -462,7 +462,7 @@ def test_a_bug_in_reading_a_reply_reaches_the_caller(
 
     async def run() -> Answer:
         await source.lookup_async("example.org", "TXT")
-        monkeypatch.setattr(stubasync, "decode_answer", broken)
+        monkeypatch.setattr(stubport, "decode_answer", broken)
         try:
             return await source.lookup_async("host.example.org", "AAAA")
         finally:

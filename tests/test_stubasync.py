@@ -23,7 +23,7 @@ from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Q
 from emailpro_core.sources._stub import AsyncStubSource
 from emailpro_core.sources._wire import poll as stubpoll
 from emailpro_core.sources._wire import stub as stubwire
-from emailpro_core.sources._wire import stubasync
+from emailpro_core.sources._wire import stubasync, stubport
 from emailpro_core.sources._wire import tcp as tcp_retry
 from emailpro_core.sources._wire.stubasync import AsyncStubTransport, Reply
 from faults import Fault, FaultResponder
@@ -79,15 +79,15 @@ def test_replies_waiting_are_read_in_bounded_batches(
     responder: FaultResponder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each wake-up reads at most BATCH replies; every question still gets its own answer."""
-    monkeypatch.setattr(stubasync._Port, "BATCH", 2)
+    monkeypatch.setattr(stubport._Port, "BATCH", 2)
     reads: list[int] = []
-    drain = stubasync._Port.drain
+    drain = stubport._Port.drain
 
-    def counted(self: stubasync._Port) -> None:
+    def counted(self: stubport._Port) -> None:
         reads.append(1)
         drain(self)
 
-    monkeypatch.setattr(stubasync._Port, "drain", counted)
+    monkeypatch.setattr(stubport._Port, "drain", counted)
     source = _one_socket(AsyncStubSource(responder.host, port=responder.port, timeout=2.0))
 
     async def run() -> list[Answer]:

@@ -20,7 +20,7 @@ decoding the question together (measured in ``docs/performance.md``).
   socket holds at most :data:`MAX_IN_FLIGHT` questions. (A socket of its own
   for every question, as dnspython does, nearly doubled the CPU time of a
   bulk run: ``docs/sources.md``.)
-* A socket is read by :class:`_Port`, which takes every reply waiting at each
+* A socket is read by its ``_Port`` (``stubport.py``), which takes every reply waiting at each
   wake-up rather than one datagram per turn of the loop; the pool is watched by
   :class:`~emailpro_core.sources._wire.poll.Watcher`, one event-loop callback a turn for all the
   sockets that have replies.
@@ -40,18 +40,15 @@ import time
 from collections.abc import Callable
 
 from .._answers import Answer, FailureCause, Query
-from .codec import TRUNCATED, Mismatch, decode_answer, encode_query
+from .codec import Mismatch, encode_query
 from .names import WireError
 from .poll import Watcher
 from .stub import IdsExhausted, failure, new_id, random16
+from .stubport import Reply as Reply
+from .stubport import ReplyCallback as ReplyCallback
+from .stubport import _Port, _Question
 from .tcp import ask_over_tcp, hand_over
 from .timers import Deadlines
-
-#: What a question ends with: its answer, and a CNAME target left to chase (or ``None``).
-Reply = tuple[Answer, str | None]
-#: Called once with the :data:`Reply` of a question, or the exception that
-#: handling it raised (a bug, which the asker raises in turn).
-ReplyCallback = Callable[[Reply | Exception], None]
 
 #: The pool: sockets questions are sent from, each chosen at random (below the
 #: usual limit of 1,024 open files, with room for those that wait for their
@@ -71,10 +68,6 @@ _RECEIVE_BUFFER = 1024 * 1024
 _PICKS = 8
 
 
-# What a truncated reply is decoded to (RFC 7766 §5: it is asked again over TCP).
-_TRUNCATED_CAUSE = FailureCause.OTHER
-
-
 def _clock_of(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
     """The time of ``loop`` (``loop.time``): ``time.monotonic`` itself for asyncio's loops.
 
@@ -84,94 +77,6 @@ def _clock_of(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
     if getattr(loop.time, "__func__", None) is asyncio.BaseEventLoop.time:
         return time.monotonic
     return loop.time
-
-
-class _Question:
-    """One question waiting for its reply."""
-
-    __slots__ = ("done", "ends", "expires", "qid", "query", "tries_left", "wire")
-
-    def __init__(self, query: Query, done: ReplyCallback, tries_left: int, expires: float) -> None:
-        self.query = query
-        self.done = done
-        self.tries_left = tries_left
-        #: When the lookup ends, its tries and CNAME targets included.
-        self.expires = expires
-        #: When the current try times out (set by Deadlines.add).
-        self.ends = expires
-        self.qid = -1
-        self.wire = b""
-
-
-class _Port:
-    """One connected UDP socket, its questions, and the reader of its replies.
-
-    The event loop's datagram transport reads one datagram per turn of the loop
-    (a readiness poll each); with hundreds of questions in flight the replies
-    queue up, and reading them all at once costs a fraction of that.
-    """
-
-    __slots__ = ("index", "owner", "pending", "retired", "sock", "uses")
-
-    #: Replies read in one wake-up at most, so that other callbacks get their turn.
-    BATCH = 256
-
-    def __init__(self, sock: socket.socket, owner: AsyncStubTransport, index: int) -> None:
-        self.sock: socket.socket | None = sock
-        self.owner = owner
-        self.index = index
-        self.uses = 0
-        #: Out of the pool: it closes once its last question is done.
-        self.retired = False
-        #: The questions waiting for a reply on this socket, by message ID.
-        self.pending: dict[int, _Question] = {}
-
-    def drain(self) -> None:
-        """Read the replies waiting (the socket's reader callback).
-
-        A reply that decodes to an answer is handed over here, in line (nearly
-        every reply); the rest goes to the transport (:meth:`AsyncStubTransport.refused`,
-        :meth:`AsyncStubTransport.truncated`).
-        """
-        pending = self.pending
-        owner = self.owner
-        # As many reads as replies are awaited (one at least: the socket is
-        # readable): a read more would only end in EAGAIN, an exception each.
-        reads = len(pending)
-        if reads > self.BATCH:
-            reads = self.BATCH
-        while True:
-            sock = self.sock
-            if sock is None:
-                return  # pragma: no cover - a callback closed the source meanwhile
-            try:
-                data = sock.recv(65535)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                # An ICMP error (port unreachable) reported on the connected socket:
-                # its questions went to a server that is not there.
-                owner.fail_port(self, exc)
-                return
-            # The message ID, in line (a datagram too short to hold one is dropped).
-            question = pending.get((data[0] << 8) | data[1]) if len(data) > 1 else None
-            if question is not None:
-                try:
-                    reply = decode_answer(data, question.query, question.qid)
-                except Exception as exc:
-                    owner.refused(self, question, exc)
-                else:
-                    answer = reply[0]
-                    if answer.cause is _TRUNCATED_CAUSE and answer.detail == TRUNCATED:
-                        owner.truncated(self, question)
-                    else:
-                        del pending[question.qid]
-                        if self.retired and not pending:
-                            owner._release(self)
-                        question.done(reply)
-            reads -= 1
-            if reads <= 0:
-                return
 
 
 class AsyncStubTransport:
