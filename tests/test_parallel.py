@@ -16,11 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.checker import Diagnosis, _parallel, check_domain
+from emailpro_core.checker import Diagnosis, check_domain
 from emailpro_core.checker._parallel import (
     _check_chunk,
     _chunks,
-    _Resident,
     _start_worker,
     check_domains_parallel,
 )
@@ -211,72 +210,6 @@ def test_chunks_are_built_lazily() -> None:
     assert first == list(SETUPS[:3]) == pulled
 
 
-class _Logged(StaticSource):
-    """A source that writes to ``log`` when it is built and when it is closed (across processes)."""
-
-    def __init__(self, records: Records, log: str) -> None:
-        super().__init__(records)
-        self.log = log
-        self._write("built")
-
-    def _write(self, what: str) -> None:
-        with open(self.log, "a", encoding="ascii") as out:
-            out.write(f"{what} {os.getpid()}\n")
-
-    def close(self) -> None:
-        self._write("closed")
-
-
-def _log_lines(path: Any) -> list[tuple[str, int]]:
-    return [(w, int(pid)) for w, pid in (line.split() for line in path.read_text().splitlines())]
-
-
-def test_a_worker_keeps_its_source_for_the_run(tmp_path: Any) -> None:
-    """Each worker builds its source once, for all its chunks, and closes it when it ends."""
-    log = tmp_path / "sources.log"
-    factory = functools.partial(_Logged, RECORDS, str(log))
-    found = list(check_domains_parallel(SETUPS, factory, workers=2, chunk_size=2))
-    assert {d.domain: d for d in found} == _sequential()
-    lines = _log_lines(log)
-    built = [pid for what, pid in lines if what == "built"]
-    closed = [pid for what, pid in lines if what == "closed"]
-    # 12 chunks, 1 or 2 workers that ran them: one source each, closed at the end.
-    assert 1 <= len(built) <= 2
-    assert len(set(built)) == len(built)
-    assert sorted(closed) == sorted(built)
-    assert os.getpid() not in built
-
-
-def test_the_resident_source_in_this_process(tmp_path: Any) -> None:
-    """Chunk after chunk on one loop and one source; close() closes both."""
-    log = tmp_path / "sources.log"
-    factory = functools.partial(_Logged, RECORDS, str(log))
-    resident = _Resident()
-    first = resident.run(list(SETUPS[:3]), factory, OVH_EMAIL_PRO, 2, None)
-    second = resident.run(list(SETUPS[3:5]), factory, OVH_EMAIL_PRO, 2, None)
-    expected = _sequential()
-    assert {d.domain: d for d in first + second} == {
-        s.domain.ascii: expected[s.domain.ascii] for s in SETUPS[:5]
-    }
-    assert [w for w, _ in _log_lines(log)] == ["built"]
-    resident.close()
-    assert [w for w, _ in _log_lines(log)] == ["built", "closed"]
-    assert resident.loop.is_closed()
-
-
-def test_a_resident_factory_that_raises_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In a worker, a factory that raises is the caller's error; the next chunk tries again."""
-    resident = _Resident()
-    monkeypatch.setattr(_parallel, "_RESIDENT", resident)
-    try:
-        with pytest.raises(RuntimeError, match="no source here"):
-            _check_chunk(list(SETUPS[:1]), _broken_factory, OVH_EMAIL_PRO, 1, None)
-        (found,) = _check_chunk(list(SETUPS[1:2]), FACTORY, OVH_EMAIL_PRO, 1, None)
-        assert found == _sequential()["d1.example.org"]
-    finally:
-        resident.close()
-
-
 def test_worker_start() -> None:
     """A worker ignores SIGINT (the caller's process stops the run) and freezes its heap."""
     before = signal.getsignal(signal.SIGINT)
@@ -286,12 +219,6 @@ def test_worker_start() -> None:
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
         # What the worker inherited is out of the collections after each chunk.
         assert gc.get_freeze_count() > 1000
-        # A loop for the source the worker keeps, built on its first chunk.
-        assert isinstance(_parallel._RESIDENT, _Resident)
-        assert _parallel._RESIDENT.source is None
     finally:
         signal.signal(signal.SIGINT, before)
         gc.unfreeze()
-        if _parallel._RESIDENT is not None:
-            _parallel._RESIDENT.close()
-            _parallel._RESIDENT = None

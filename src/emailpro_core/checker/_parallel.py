@@ -3,12 +3,9 @@
 :func:`~emailpro_core.checker.check_domains` runs in one process, and with a fast
 source its cost is CPU: reading answers and running the checks. One Python
 process uses one core. :func:`check_domains_parallel` splits the setups into
-chunks and runs ``check_domains`` over each chunk in a worker process, over a
-source the worker builds with ``source_factory`` (a socket cannot cross
-processes) on its first chunk and keeps, with its event loop, for every chunk
-it runs: the provider's records, which every domain needs, stay in its cache
-from one chunk to the next, as they would in one process. The checks are the
-same code, so the findings are the same as in one process.
+chunks and runs ``check_domains`` over each chunk in a worker process, with a
+source of its own built by ``source_factory`` (a socket cannot cross processes).
+The checks are the same code, so the findings are the same as in one process.
 
 The setups are read lazily and at most ``2 × workers`` chunks are out at once, so
 memory grows with the chunk size, not with the input.
@@ -20,7 +17,6 @@ import asyncio
 import concurrent.futures
 import gc
 import multiprocessing.context
-import multiprocessing.util
 import pickle
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -33,8 +29,8 @@ from ._collector import PausedCollector
 from ._diagnosis import Diagnosis
 
 #: Setups sent to a worker at once, unless told otherwise: large enough that
-#: handing a chunk over (setups pickled out, diagnoses pickled back, the chunk's
-#: last domains finishing with fewer in flight) is a small share of its work.
+#: each chunk's start (a new source, the provider's sending address learned
+#: again) is a small share of its work.
 DEFAULT_CHUNK_SIZE = 250
 
 #: Builds a worker's source. It is pickled to reach the worker, so it must be
@@ -64,67 +60,6 @@ def _close(source: AsyncRecordSource) -> None:
         close()
 
 
-class _Resident:
-    """A worker process's event loop, and the source it built on its first chunk.
-
-    A pool lives for one run, so a worker's source serves that run's chunks
-    alone. Building one a chunk cost each chunk a new event loop, 64 new
-    sockets, and a round trip to learn the provider's records again before its
-    first domains could finish: measured at a 20 ms round trip, 1,492
-    domains/s on 2 processes against 1,645 with the whole chunk in flight at
-    once (docs/performance.md). The source is closed when the worker process
-    ends (a :mod:`multiprocessing` finalizer: the pool's workers exit without
-    running ``atexit``).
-    """
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.source: AsyncRecordSource | None = None
-        multiprocessing.util.Finalize(self, self.close, exitpriority=10)
-
-    def run(
-        self,
-        chunk: list[DomainSetup],
-        source_factory: SourceFactory,
-        profile: Profile,
-        concurrency: int,
-        deadline: float | None,
-    ) -> list[Diagnosis]:
-        if self.source is None:
-            # A factory that raises is raised to the caller, as for a fresh source;
-            # the next chunk tries again.
-            self.source = source_factory()
-        return self.loop.run_until_complete(
-            _diagnose(chunk, self.source, profile, concurrency, deadline)
-        )
-
-    def close(self) -> None:
-        """Close the source (its sockets belong to this loop), then the loop."""
-        source, self.source = self.source, None
-        if source is not None:
-            _close(source)
-        self.loop.close()
-
-
-#: The worker's loop and source, set when a pool's worker starts (:func:`_start_worker`).
-_RESIDENT: _Resident | None = None
-
-
-async def _diagnose(
-    chunk: list[DomainSetup],
-    source: AsyncRecordSource,
-    profile: Profile,
-    concurrency: int,
-    deadline: float | None,
-) -> list[Diagnosis]:
-    return [
-        diagnosis
-        async for diagnosis in check_domains(
-            chunk, source, profile=profile, concurrency=concurrency, deadline=deadline
-        )
-    ]
-
-
 async def _check_chunk_async(
     chunk: list[DomainSetup],
     source_factory: SourceFactory,
@@ -134,7 +69,12 @@ async def _check_chunk_async(
 ) -> list[Diagnosis]:
     source = source_factory()
     try:
-        return await _diagnose(chunk, source, profile, concurrency, deadline)
+        return [
+            diagnosis
+            async for diagnosis in check_domains(
+                chunk, source, profile=profile, concurrency=concurrency, deadline=deadline
+            )
+        ]
     finally:
         # A stub source's socket belongs to this event loop, which ends with the chunk.
         _close(source)
@@ -147,11 +87,7 @@ def _check_chunk(
     concurrency: int,
     deadline: float | None,
 ) -> list[Diagnosis]:
-    """The work of one chunk, in a worker process: over the worker's source.
-
-    In a pool's worker (:func:`_start_worker` ran) the source and its event loop
-    are the worker's, kept from chunk to chunk (:class:`_Resident`); anywhere
-    else, the chunk has a loop and a source of its own, closed at its end.
+    """The work of one chunk, in a worker process: its own event loop and source.
 
     The worker is this package's own process: automatic garbage collection is
     off while the chunk runs, and what the chunk left is collected after it
@@ -160,8 +96,6 @@ def _check_chunk(
     """
     with PausedCollector(every=1) as collector:
         try:
-            if _RESIDENT is not None:
-                return _RESIDENT.run(chunk, source_factory, profile, concurrency, deadline)
             return asyncio.run(
                 _check_chunk_async(chunk, source_factory, profile, concurrency, deadline)
             )
@@ -194,8 +128,8 @@ def check_domains_parallel(
 
     Args:
         setups: The domains, read lazily (a generator of any length).
-        source_factory: Builds each worker's source, once, on the worker's
-            first chunk (see :data:`SourceFactory`), for example
+        source_factory: Builds the source of each chunk in its worker (see
+            :data:`SourceFactory`), for example
             ``functools.partial(AsyncStubSource, "192.0.2.53")``.
         workers: How many processes (at least 1).
         profile: The provider's profile.
@@ -231,9 +165,7 @@ def check_domains_parallel(
 
 
 def _start_worker() -> None:
-    """Set a worker process up: Ctrl-C left to the caller, the inherited heap frozen,
-    a loop for the source it will keep."""
-    global _RESIDENT
+    """Set a worker process up: Ctrl-C left to the caller, the inherited heap frozen."""
     # Ctrl-C reaches the whole process group: the caller's process handles it
     # (and stops the workers); a worker must not die on its own half-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -244,7 +176,6 @@ def _start_worker() -> None:
     # are left out of every collection (what the gc module's documentation
     # advises for forked workers); the collection walks what the worker made.
     gc.freeze()
-    _RESIDENT = _Resident()
 
 
 def _run(
