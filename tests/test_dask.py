@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
 import logging
 import math
@@ -57,13 +58,12 @@ def left_behind(before: set[threading.Thread], *, wait: float = 5.0) -> list[str
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    """A cluster of two worker threads in this process (one thread each)."""
-    before = set(threading.enumerate())
+@contextlib.contextmanager
+def threads(workers: int) -> Iterator[Client]:
+    """A cluster of ``workers`` worker threads in this process (one thread each), and its client."""
     with (
         LocalCluster(
-            n_workers=2,
+            n_workers=workers,
             threads_per_worker=1,
             processes=False,
             # Over TCP on the loopback: in-process transport would look for the
@@ -75,6 +75,14 @@ def client() -> Iterator[Client]:
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    """A cluster of two worker threads in this process (one thread each)."""
+    before = set(threading.enumerate())
+    with threads(2) as client:
         yield client
     assert [] == left_behind(before)
 
@@ -369,17 +377,7 @@ def test_describe(error: Exception, expected: str) -> None:
 @pytest.fixture(scope="module")
 def empty() -> Iterator[Client]:
     """A scheduler that no worker ever joins."""
-    with (
-        LocalCluster(
-            n_workers=0,
-            processes=False,
-            protocol="tcp",
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster, set_as_default=False) as client,
-    ):
+    with threads(0) as client:
         yield client
 
 

@@ -292,7 +292,7 @@ def test_transport_survives_a_new_event_loop(responder: FaultResponder) -> None:
     assert (first.records, second.records) == (("192.0.2.10",), ("2001:db8::10",))
 
 
-class _HeldTransport(AsyncStubTransport):
+class HeldTransport(AsyncStubTransport):
     """A transport whose questions end when the test says so (no network)."""
 
     def __init__(self) -> None:
@@ -308,9 +308,9 @@ class _HeldTransport(AsyncStubTransport):
         return True
 
 
-def _held() -> tuple[AsyncStubSource, _HeldTransport]:
+def _held() -> tuple[AsyncStubSource, HeldTransport]:
     source = AsyncStubSource("127.0.0.1", port=53)
-    transport = source.transport = _HeldTransport()
+    transport = source.transport = HeldTransport()
     return source, transport
 
 

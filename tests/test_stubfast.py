@@ -18,7 +18,7 @@ from emailpro_core.sources._stub import AsyncStubSource
 from emailpro_core.sources._wire import rdata
 from emailpro_core.sources._wire.codec import Mismatch, decode_answer, encode_query
 from emailpro_core.sources._wire.names import WireError, encoded_name
-from emailpro_core.sources._wire.stubasync import AsyncStubTransport, ReplyCallback
+from test_sources_stub import HeldTransport
 
 
 @pytest.mark.parametrize(
@@ -110,22 +110,6 @@ def test_the_question_of_a_reply_is_the_one_sent(
         assert outcome is decode_answer(wire, query, 7)[0].status
 
 
-class _Held(AsyncStubTransport):
-    """A transport that keeps the questions; the test gives their replies."""
-
-    def __init__(self) -> None:
-        super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
-        self.asked: list[tuple[Query, ReplyCallback]] = []
-
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
-        self.asked.append((query, done))
-        return 1.0 if expires is None else expires
-
-    @property
-    def is_open(self) -> bool:
-        return True
-
-
 ASKED = Query("www.example.org", "A")
 OTHER = Query("WWW.example.org.", "a")  # equal to ASKED, another object
 
@@ -170,7 +154,7 @@ def test_a_lookup_answered_at_once_or_chased(
 ) -> None:
     """The answer each waiter gets, and the questions sent, by the replies the server gives."""
     source = AsyncStubSource("127.0.0.1", port=53)
-    transport = source.transport = _Held()
+    transport = source.transport = HeldTransport()
     got: list[Answer | Exception] = []
 
     async def run() -> None:

@@ -27,7 +27,7 @@ from emailpro_core.sources._livebase import as_asked, chase
 from emailpro_core.sources._stub import AsyncStubSource
 from emailpro_core.sources._wire import codec, rdata
 from emailpro_core.sources._wire.names import WireError, encode_name, encoded_name
-from emailpro_core.sources._wire.stubasync import AsyncStubTransport, ReplyCallback
+from test_sources_stub import HeldTransport
 
 Outcome = tuple[Answer, str | None] | tuple[str, str]
 
@@ -63,22 +63,6 @@ def test_the_question_compared_at_once_decodes_as_the_careful_comparison(
         assert careful(candidate, query) == decoded(candidate, query)
 
 
-class _Held(AsyncStubTransport):
-    """A transport that keeps the questions; the test gives their replies."""
-
-    def __init__(self) -> None:
-        super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
-        self.asked: list[tuple[Query, ReplyCallback]] = []
-
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
-        self.asked.append((query, done))
-        return 1.0 if expires is None else expires
-
-    @property
-    def is_open(self) -> bool:
-        return True
-
-
 STATUSES = [AnswerStatus.ANSWER, AnswerStatus.NODATA, AnswerStatus.NXDOMAIN, AnswerStatus.FAILURE]
 TARGETS = st.none() | st.sampled_from(["web.example.net", "www.example.org", "other.example.com"])
 
@@ -111,7 +95,7 @@ def by_chase(query: Query, given: list[tuple[Answer, str | None]]) -> tuple[Answ
 def test_a_lookup_gets_what_its_chase_gives(data: st.DataObject, rdtype: str, others: int) -> None:
     """Answered at once or after CNAME targets: each waiter gets the chase's answer, as asked."""
     source = AsyncStubSource("127.0.0.1", port=53)
-    transport = source.transport = _Held()
+    transport = source.transport = HeldTransport()
     spellings = [
         Query("www.example.org", rdtype),
         *[Query("WWW.example.org.", rdtype.lower())] * others,
