@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .._answers import Answer, FailureCause, Query
 from .codec import TRUNCATED, decode_answer
-
-if TYPE_CHECKING:
-    from .stubasync import AsyncStubTransport
 
 #: What a question ends with: its answer, and a CNAME target left to chase (or ``None``).
 Reply = tuple[Answer, str | None]
@@ -29,6 +26,18 @@ ReplyCallback = Callable[[Reply | Exception], None]
 
 # What a truncated reply is decoded to (RFC 7766 §5: it is asked again over TCP).
 _TRUNCATED_CAUSE = FailureCause.OTHER
+
+
+class _Owner(Protocol):
+    """What a socket's reader hands back to its transport (``AsyncStubTransport``)."""
+
+    def fail_port(self, port: _Port, error: OSError) -> None: ...
+
+    def refused(self, port: _Port, question: _Question, error: Exception) -> None: ...
+
+    def truncated(self, port: _Port, question: _Question) -> None: ...
+
+    def _release(self, port: _Port) -> None: ...
 
 
 class _Question:
@@ -61,7 +70,7 @@ class _Port:
     #: Replies read in one wake-up at most, so that other callbacks get their turn.
     BATCH = 256
 
-    def __init__(self, sock: socket.socket, owner: AsyncStubTransport, index: int) -> None:
+    def __init__(self, sock: socket.socket, owner: _Owner, index: int) -> None:
         self.sock: socket.socket | None = sock
         self.owner = owner
         self.index = index
@@ -75,8 +84,8 @@ class _Port:
         """Read the replies waiting (the socket's reader callback).
 
         A reply that decodes to an answer is handed over here, in line (nearly
-        every reply); the rest goes to the transport (:meth:`AsyncStubTransport.refused`,
-        :meth:`AsyncStubTransport.truncated`).
+        every reply); the rest goes to the transport (its ``refused``, ``truncated``
+        and ``fail_port``).
         """
         pending = self.pending
         owner = self.owner
