@@ -35,6 +35,7 @@ from emailpro_core.checker._daskworker import (
     WorkerSources,
     describe,
 )
+from emailpro_core.checker._packed import unpack
 from emailpro_core.records._profiles import OVH_EMAIL_PRO
 from emailpro_core.records._setup import DomainSetup
 from emailpro_core.sources._answers import Answer
@@ -265,8 +266,11 @@ def test_worker_sources_close_once() -> None:
     _Closing.closed.clear()
     sources = WorkerSources(functools.partial(_Closing, RECORDS))
     before = set(threading.enumerate())
-    found = sources.check(list(SETUPS[:3]), OVH_EMAIL_PRO, 2, 10.0)
-    again = sources.check(list(SETUPS[3:5]), OVH_EMAIL_PRO, 2, 10.0)
+    packed = sources.check(list(SETUPS[:3]), OVH_EMAIL_PRO, 2, 10.0)
+    # Each diagnosis goes back pickled alone, rebuilt on the client when yielded.
+    assert [bytes] * 3 == [type(item) for item in packed]
+    found = list(unpack(packed))
+    again = list(unpack(sources.check(list(SETUPS[3:5]), OVH_EMAIL_PRO, 2, 10.0)))
     expected = _sequential()
     assert {d.domain: expected[d.domain] for d in [*found, *again]} == {
         d.domain: d for d in [*found, *again]
@@ -328,8 +332,8 @@ def test_worker_sources_try_again_after_a_failure() -> None:
     flaky = _Flaky()
     sources = WorkerSources(flaky)
     try:
-        (failed,) = sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None)
-        (fine,) = sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None)
+        (failed,) = unpack(sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None))
+        (fine,) = unpack(sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None))
         sources.check([SETUPS[2]], OVH_EMAIL_PRO, 1, None)
     finally:
         sources.teardown(None)
@@ -347,7 +351,7 @@ def test_a_source_without_close() -> None:
             return StaticSource(RECORDS).lookup(name, rdtype)
 
     sources = WorkerSources(Plain)
-    (found,) = sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None)
+    (found,) = unpack(sources.check([SETUPS[1]], OVH_EMAIL_PRO, 1, None))
     sources.teardown(None)
     assert _sequential()["d1.example.org"] == found
 

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import time
+import weakref
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -17,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emailpro_core.checker import Diagnosis, check_domain
+from emailpro_core.checker._packed import unpack
 from emailpro_core.checker._parallel import (
     _check_chunk,
     _chunks,
@@ -75,6 +77,28 @@ def test_same_diagnoses_as_one_process(workers: int, chunk_size: int) -> None:
     codes = [f.code for d in found for f in d.findings]
     assert codes.count("mx.missing") == 8
     assert codes.count("dmarc.missing") == 5
+
+
+def test_a_yielded_diagnosis_is_gone_when_dropped() -> None:
+    """The caller holds only the diagnosis it is reading: the rest of a chunk waits pickled.
+
+    Rebuilt all at once, a chunk's diagnoses would all live until the last one
+    is read, and the caller's collector would walk them again and again.
+    """
+    seen: list[weakref.ref[Diagnosis]] = []
+    alive = []
+    enabled = gc.isenabled()
+    gc.disable()  # freed by reference counting alone, not by a collection
+    try:
+        for diagnosis in check_domains_parallel(SETUPS[:8], FACTORY, workers=1, chunk_size=8):
+            alive.append(sum(ref() is not None for ref in seen))
+            seen.append(weakref.ref(diagnosis))
+        del diagnosis
+    finally:
+        if enabled:
+            gc.enable()
+    assert alive == [0] * 8
+    assert all(ref() is None for ref in seen)
 
 
 def test_spawned_workers() -> None:
@@ -164,7 +188,10 @@ def test_a_chunk_closes_its_source() -> None:
     _Closing.closed.clear()
     chunk = list(SETUPS[:4])
     collections = gc.get_stats()[2]["collections"]
-    found = _check_chunk(chunk, functools.partial(_Closing, RECORDS), OVH_EMAIL_PRO, 2, None)
+    packed = _check_chunk(chunk, functools.partial(_Closing, RECORDS), OVH_EMAIL_PRO, 2, None)
+    # Each diagnosis comes back pickled alone, to be rebuilt when it is yielded.
+    assert [type(item) for item in packed] == [bytes] * 4
+    found = list(unpack(packed))
     # The worker's collector is paused for the chunk, collected after it, and back on.
     assert gc.isenabled()
     assert gc.get_stats()[2]["collections"] == collections + 1
@@ -183,7 +210,7 @@ def test_a_chunk_works_without_close() -> None:
         async def lookup_async(self, name: str, rdtype: str, /) -> Answer:
             return self.inner.lookup(name, rdtype)
 
-    (found,) = _check_chunk([SETUPS[1]], Plain, OVH_EMAIL_PRO, 1, None)
+    (found,) = unpack(_check_chunk([SETUPS[1]], Plain, OVH_EMAIL_PRO, 1, None))
     assert found == _sequential()["d1.example.org"]
 
 

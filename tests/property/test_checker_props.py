@@ -20,6 +20,7 @@ from emailpro_core.checker import (
 )
 from emailpro_core.checker._checks.relay import relay_host
 from emailpro_core.checker._checks.srv import _shadow_findings, _srv_findings, check_autodiscover
+from emailpro_core.checker._packed import pack, unpack
 from emailpro_core.checker._runner import make_context
 from emailpro_core.records import expected_records
 from emailpro_core.records._setup import DkimSelector, DomainSetup
@@ -172,6 +173,10 @@ def _sound(diagnosis: Diagnosis, setup: DomainSetup) -> None:
             assert bool(finding.fix) != bool(finding.fix_reason), finding
     assert diagnosis == Diagnosis.from_json(diagnosis.to_json())
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
+    # As a worker sends it back: pickled alone, rebuilt when read.
+    (back,) = unpack([pack(diagnosis)])
+    assert back == diagnosis
+    assert back.to_dict() == diagnosis.to_dict()
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])

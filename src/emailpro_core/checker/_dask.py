@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from ..records import OVH_EMAIL_PRO, DomainSetup, InvalidSetup, Profile
 from ._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, _refused
 from ._diagnosis import Diagnosis
+from ._packed import Packed, unpack
 from ._parallel import DEFAULT_CHUNK_SIZE, SourceFactory, _chunks, _positive
 from ._runner import make_context, run_sync_checks
 
@@ -179,14 +180,14 @@ def _run(
         run = uuid.uuid4().hex
         plugin = f"emailpro-core-sources-{run}"
         client.register_plugin(WorkerSources(source_factory), name=plugin)
-        pending: dict[Future[list[Diagnosis]], list[DomainSetup]] = {}
+        pending: dict[Future[list[Packed]], list[DomainSetup]] = {}
         try:
             if ahead is None:
                 ahead = max(2, 2 * sum(client.nthreads().values()))
             numbered = enumerate(_chunks(setups, chunk_size))
-            ended: queue.SimpleQueue[Future[list[Diagnosis]]] = queue.SimpleQueue()
+            ended: queue.SimpleQueue[Future[list[Packed]]] = queue.SimpleQueue()
 
-            def submit() -> Future[list[Diagnosis]] | None:
+            def submit() -> Future[list[Packed]] | None:
                 index, chunk = next(numbered, (-1, None))
                 if chunk is None:
                     return None
@@ -219,8 +220,9 @@ def _run(
                         yield from unchecked(chunk, profile, reason)
                     return
                 chunk = pending.pop(future)
+                found: Iterable[Diagnosis]
                 try:
-                    found = future.result()
+                    found = unpack(future.result())
                 except Exception as error:  # the chunk's task failed for good
                     reason = f"the chunk's Dask task failed: {describe(error)}"
                     found = unchecked(chunk, profile, reason)

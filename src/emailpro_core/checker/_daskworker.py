@@ -26,7 +26,7 @@ from ..records import DomainSetup, Profile
 from ..sources import AsyncRecordSource
 from ..sources._answers import Answer
 from ._bulk import check_domains
-from ._diagnosis import Diagnosis
+from ._packed import Packed, pack
 from ._parallel import SourceFactory
 
 #: Seconds the worker waits for its source to close when the plugin goes.
@@ -62,10 +62,14 @@ async def check_setups(
     profile: Profile,
     concurrency: int,
     deadline: float | None,
-) -> list[Diagnosis]:
-    """Every diagnosis of ``chunk`` over ``source``, in the order they finish."""
+) -> list[Packed]:
+    """Every diagnosis of ``chunk`` over ``source``, pickled, in the order they finish.
+
+    Each is pickled alone as it finishes, and rebuilt on the client only when
+    the run yields it (see :mod:`emailpro_core.checker._packed`).
+    """
     return [
-        diagnosis
+        pack(diagnosis)
         async for diagnosis in check_domains(
             chunk, source, profile=profile, concurrency=concurrency, deadline=deadline
         )
@@ -89,7 +93,7 @@ class _Loop:
         self.thread.start()
         self.source: AsyncRecordSource | None = None
 
-    def run(self, coroutine: Coroutine[Any, Any, list[Diagnosis]]) -> list[Diagnosis]:
+    def run(self, coroutine: Coroutine[Any, Any, list[Packed]]) -> list[Packed]:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     async def _shut(self) -> None:
@@ -145,7 +149,7 @@ class WorkerSources(WorkerPlugin):
         profile: Profile,
         concurrency: int,
         deadline: float | None,
-    ) -> list[Diagnosis]:
+    ) -> list[Packed]:
         """Diagnose ``chunk`` on the worker's loop, over the worker's source."""
         running = self._running()
         return running.run(self._check(running, chunk, profile, concurrency, deadline))
@@ -157,7 +161,7 @@ class WorkerSources(WorkerPlugin):
         profile: Profile,
         concurrency: int,
         deadline: float | None,
-    ) -> list[Diagnosis]:
+    ) -> list[Packed]:
         # On the loop's thread: one chunk at a time reaches this point, so the
         # source is built once even when two chunks start together.
         source: AsyncRecordSource
@@ -193,7 +197,7 @@ def check_chunk(
     profile: Profile,
     concurrency: int,
     deadline: float | None,
-) -> list[Diagnosis]:
+) -> list[Packed]:
     """The Dask task of one chunk: its diagnoses over the worker's source."""
     sources = get_worker().plugins[plugin]
     assert isinstance(sources, WorkerSources)  # registered under this name by the run

@@ -27,6 +27,7 @@ from ..sources import AsyncRecordSource
 from ._bulk import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, check_domains
 from ._collector import PausedCollector
 from ._diagnosis import Diagnosis
+from ._packed import Packed, pack, unpack
 
 #: Setups sent to a worker at once, unless told otherwise: large enough that
 #: each chunk's start (a new source, the provider's sending address learned
@@ -66,11 +67,11 @@ async def _check_chunk_async(
     profile: Profile,
     concurrency: int,
     deadline: float | None,
-) -> list[Diagnosis]:
+) -> list[Packed]:
     source = source_factory()
     try:
         return [
-            diagnosis
+            pack(diagnosis)
             async for diagnosis in check_domains(
                 chunk, source, profile=profile, concurrency=concurrency, deadline=deadline
             )
@@ -86,8 +87,11 @@ def _check_chunk(
     profile: Profile,
     concurrency: int,
     deadline: float | None,
-) -> list[Diagnosis]:
-    """The work of one chunk, in a worker process: its own event loop and source.
+) -> list[Packed]:
+    """The work of one chunk, in a worker process: its diagnoses, each pickled alone.
+
+    Each diagnosis is pickled as it finishes and read back in the caller's
+    process only when it is yielded (see :mod:`emailpro_core.checker._packed`).
 
     The worker is this package's own process: automatic garbage collection is
     off while the chunk runs, and what the chunk left is collected after it
@@ -192,7 +196,7 @@ def _run(
     pool = concurrent.futures.ProcessPoolExecutor(
         workers, mp_context=mp_context, initializer=_start_worker
     )
-    pending: set[concurrent.futures.Future[list[Diagnosis]]] = set()
+    pending: set[concurrent.futures.Future[list[Packed]]] = set()
     completed = False
     try:
         exhausted = False
@@ -214,7 +218,7 @@ def _run(
                 pending, return_when=concurrent.futures.FIRST_COMPLETED
             )
             for future in done:
-                yield from future.result()
+                yield from unpack(future.result())
     finally:
         if completed:
             pool.shutdown(wait=True)
