@@ -5,10 +5,20 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Iterator
 
+import attrs
 import pytest
 
-from emailpro_core.checker import Diagnosis, check_domain
-from emailpro_core.checker._packed import pack, unpack
+from emailpro_core.checker import (
+    Check,
+    Diagnosis,
+    Finding,
+    FixAction,
+    FixLine,
+    Status,
+    check_domain,
+)
+from emailpro_core.checker._packed import FINDING_FIELDS, pack, unpack
+from emailpro_core.checker._phrases import phrase
 from emailpro_core.sources._answers import FailureCause
 from emailpro_core.sources._static import StaticSource
 from test_checker_zones import SETUP, Records, correct_records
@@ -36,11 +46,41 @@ CASES = {
     "refused everywhere": (_broken, {"_dmarc.example.org": FailureCause.REFUSED}),
 }
 
+#: Every field of a finding set, by hand: a replacement, a cause, a fix reason.
+BY_HAND = Diagnosis(
+    "xn--bcher-kva.example",
+    (
+        Finding(
+            Check.MX,
+            Status.UNKNOWN,
+            "mx.unknown",
+            "the MX lookup failed",
+            "xn--bcher-kva.example.",
+            expected=("a", "b"),
+            observed=("c",),
+            fix=(
+                FixLine(FixAction.ADD, "x. 3600 IN MX 1 mx0.mail.ovh.net."),
+                FixLine(FixAction.REPLACE, "x. 3600 IN MX 5 mx1.mail.ovh.net.", "x. 60 IN MX 5 m."),
+            ),
+            cause="timeout",
+            fix_reason="ask again later",
+            params={"name": "x.", "count": 3, "what": phrase("checker.fix.add", line="x")},
+            variant="v2",
+            fix_reason_key="k",
+        ),
+        Finding(Check.RELAY, Status.SKIPPED, "relay.skipped", "not checked", "x.", cause="outside"),
+    ),
+)
 
-@pytest.mark.parametrize("case", CASES)
+
+def _case(case: str) -> Diagnosis:
+    return BY_HAND if case == "by hand" else _diagnosis(*CASES[case])
+
+
+@pytest.mark.parametrize("case", [*CASES, "by hand"])
 def test_round_trip(case: str) -> None:
     """What a worker packs, the caller unpacks equal: fields, params, and both languages."""
-    diagnosis = _diagnosis(*CASES[case])
+    diagnosis = _case(case)
     packed = pack(diagnosis)
     assert type(packed) is bytes
     (back,) = unpack([packed])
@@ -49,6 +89,22 @@ def test_round_trip(case: str) -> None:
     assert [dict(f.params) for f in back.findings] == [dict(f.params) for f in diagnosis.findings]
     for language in ("en", "fr"):
         assert back.to_text(language) == diagnosis.to_text(language)
+    for mine, theirs in zip(back.findings, diagnosis.findings, strict=True):
+        for field in FINDING_FIELDS:
+            assert getattr(mine, field) == getattr(theirs, field), field
+        assert type(mine.params) is type(theirs.params)  # read-only, as made
+
+
+def test_rows_hold_every_field() -> None:
+    """A packed row has a place for each field of a finding, in the class's order."""
+    assert tuple(field.name for field in attrs.fields(Finding)) == FINDING_FIELDS
+    (finding, _) = BY_HAND.findings
+    domain, rows = pickle.loads(pack(BY_HAND))
+    assert domain == "xn--bcher-kva.example"
+    assert rows[0][:3] == ("mx", "unknown", "mx.unknown")
+    add, replace = finding.fix
+    assert rows[0][7] == (("add", add.line, ""), ("replace", replace.line, replace.old))
+    assert rows[1][7] == ()
 
 
 def test_the_cases_differ() -> None:
