@@ -47,6 +47,8 @@ _SCRIPT = Path(__file__).resolve()
 # Room for the bursts of thousands of questions a sweep sends at once.
 _BUFFER = 4 * 1024 * 1024
 _MAX_DATAGRAM = 65535
+#: The proxy's message IDs as the two bytes that start a query.
+_IDS = [number.to_bytes(2, "big") for number in range(0x10000)]
 
 
 class DelayProxy:
@@ -92,35 +94,43 @@ class DelayProxy:
     def _from_clients(self, now: float) -> None:
         due = now + self.half
         recvfrom, clients, queue = self.udp.recvfrom, self.clients, self.to_server
-        while True:
-            try:
+        ours = self.next_id
+        read = dropped = 0
+        try:
+            while True:
                 data, client = recvfrom(_MAX_DATAGRAM)
-            except BlockingIOError:
-                return
-            if len(data) < 12:
-                self.counts["dropped"] += 1
-                continue
-            ours = self.next_id
-            self.next_id = (ours + 1) & 0xFFFF
-            clients[ours] = (client, data[:2])
-            queue.append((due, ours.to_bytes(2, "big") + data[2:]))
-            self.counts["queries"] += 1
+                if len(data) < 12:
+                    dropped += 1
+                    continue
+                clients[ours] = (client, data[:2])
+                queue.append((due, _IDS[ours] + data[2:]))
+                ours = (ours + 1) & 0xFFFF
+                read += 1
+        except BlockingIOError:
+            pass
+        # Counted once a wake-up: this loop runs for every datagram.
+        self.next_id = ours
+        self.counts["queries"] += read
+        self.counts["dropped"] += dropped
 
     def _from_server(self, now: float) -> None:
         due = now + self.half
-        recv, clients, queue = self.up.recv, self.clients, self.to_client
-        while True:
-            try:
+        recv, pop, queue = self.up.recv, self.clients.pop, self.to_client
+        read = dropped = 0
+        try:
+            while True:
                 data = recv(_MAX_DATAGRAM)
-            except BlockingIOError:
-                return
-            found = clients.pop(int.from_bytes(data[:2], "big"), None)
-            if found is None:
-                self.counts["dropped"] += 1
-                continue
-            client, their_id = found
-            queue.append((due, their_id + data[2:], client))
-            self.counts["replies"] += 1
+                found = pop((data[0] << 8) | data[1], None) if len(data) > 1 else None
+                if found is None:
+                    dropped += 1
+                    continue
+                client, their_id = found
+                queue.append((due, their_id + data[2:], client))
+                read += 1
+        except BlockingIOError:
+            pass
+        self.counts["replies"] += read
+        self.counts["dropped"] += dropped
 
     def _accept(self, now: float) -> None:
         while True:
