@@ -315,9 +315,22 @@ class Finding:
         )
 
 
-def _rebuild_finding(*values: Any) -> Finding:
-    (check, status, code, message, name, expected, observed, fix, cause, reason) = values[:10]
-    params, variant, reason_key = values[10:]
+def _rebuild_finding(
+    check: Check,
+    status: Status,
+    code: str,
+    message: str,
+    name: str,
+    expected: tuple[str, ...],
+    observed: tuple[str, ...],
+    fix: tuple[FixLine, ...],
+    cause: str | None,
+    reason: str,
+    params: dict[str, object],
+    variant: str,
+    reason_key: str,
+    /,
+) -> Finding:
     return Finding(
         check,
         status,

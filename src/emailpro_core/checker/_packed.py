@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ._diagnosis import Diagnosis
-from ._findings import Check, Finding, FixAction, FixLine, Status
+from ._findings import Check, Finding, FixAction, FixLine, Status, _rebuild_finding
 
 #: A diagnosis in transit.
 Packed = bytes
@@ -85,9 +85,12 @@ def pack(diagnosis: Diagnosis, /) -> Packed:
 
 
 def _finding(row: tuple[Any, ...]) -> Finding:
-    (check, status, code, message, name, expected, observed, fix, cause, reason) = row[:10]
-    params, variant, reason_key = row[10:]
-    return Finding(
+    (check, status, code, message, name, expected, observed, fix) = row[:8]
+    (cause, reason, params, variant, reason_key) = row[8:]
+    if fix:  # most findings have none
+        fix = tuple(FixLine(_ACTIONS[action], line, old) for action, line, old in fix)
+    # Rebuilt as a pickled finding is (the message is the one the worker wrote).
+    return _rebuild_finding(
         _CHECKS[check],
         _STATUSES[status],
         code,
@@ -95,12 +98,12 @@ def _finding(row: tuple[Any, ...]) -> Finding:
         name,
         expected,
         observed,
-        tuple(FixLine(_ACTIONS[action], line, old) for action, line, old in fix) if fix else (),
+        fix,
         cause,
         reason,
-        params=params,
-        variant=variant,
-        fix_reason_key=reason_key,
+        params,
+        variant,
+        reason_key,
     )
 
 
