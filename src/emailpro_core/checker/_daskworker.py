@@ -63,9 +63,9 @@ async def check_setups(
     concurrency: int,
     deadline: float | None,
 ) -> list[Packed]:
-    """Every diagnosis of ``chunk`` over ``source``, pickled, in the order they finish.
+    """Every diagnosis of ``chunk`` over ``source``, packed, in the order they finish.
 
-    Each is pickled alone as it finishes, and rebuilt on the client only when
+    Each is packed alone as it finishes, and rebuilt on the client only when
     the run yields it (see :mod:`emailpro_core.checker._packed`).
     """
     return [

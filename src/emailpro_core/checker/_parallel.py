@@ -88,9 +88,9 @@ def _check_chunk(
     concurrency: int,
     deadline: float | None,
 ) -> list[Packed]:
-    """The work of one chunk, in a worker process: its diagnoses, each pickled alone.
+    """The work of one chunk, in a worker process: its own event loop and source.
 
-    Each diagnosis is pickled as it finishes and read back in the caller's
+    Each diagnosis is packed alone as it finishes, and rebuilt in the caller's
     process only when it is yielded (see :mod:`emailpro_core.checker._packed`).
 
     The worker is this package's own process: automatic garbage collection is
