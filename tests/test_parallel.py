@@ -80,7 +80,7 @@ def test_same_diagnoses_as_one_process(workers: int, chunk_size: int) -> None:
 
 
 def test_a_yielded_diagnosis_is_gone_when_dropped() -> None:
-    """The caller holds only the diagnosis it is reading: the rest of a chunk waits pickled.
+    """The caller holds only the diagnosis it is reading: the rest of a chunk waits packed.
 
     Rebuilt all at once, a chunk's diagnoses would all live until the last one
     is read, and the caller's collector would walk them again and again.
@@ -189,7 +189,7 @@ def test_a_chunk_closes_its_source() -> None:
     chunk = list(SETUPS[:4])
     collections = gc.get_stats()[2]["collections"]
     packed = _check_chunk(chunk, functools.partial(_Closing, RECORDS), OVH_EMAIL_PRO, 2, None)
-    # Each diagnosis comes back pickled alone, to be rebuilt when it is yielded.
+    # Each diagnosis comes back packed alone, to be rebuilt when it is yielded.
     assert [type(item) for item in packed] == [bytes] * 4
     found = list(unpack(packed))
     # The worker's collector is paused for the chunk, collected after it, and back on.

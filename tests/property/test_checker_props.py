@@ -173,7 +173,7 @@ def _sound(diagnosis: Diagnosis, setup: DomainSetup) -> None:
             assert bool(finding.fix) != bool(finding.fix_reason), finding
     assert diagnosis == Diagnosis.from_json(diagnosis.to_json())
     assert diagnosis == pickle.loads(pickle.dumps(diagnosis))
-    # As a worker sends it back: pickled alone, rebuilt when read.
+    # As a worker sends it back: packed alone, rebuilt when read.
     (back,) = unpack([pack(diagnosis)])
     assert back == diagnosis
     assert back.to_dict() == diagnosis.to_dict()
