@@ -20,7 +20,7 @@ from emailpro_core.checker import (
 from emailpro_core.checker._packed import FINDING_FIELDS, pack, unpack
 from emailpro_core.checker._phrases import phrase
 from emailpro_core.sources._answers import FailureCause
-from emailpro_core.sources._static import StaticSource
+from emailpro_core.sources._static import Failures, StaticSource
 from test_checker_zones import SETUP, Records, correct_records
 
 
@@ -30,16 +30,17 @@ def _broken(records: Records) -> None:
     records["_dmarc.example.org"]["TXT"] = ["v=DMARC1; p=bogus"]
 
 
-def _diagnosis(
-    change: Callable[[Records], None] | None, failures: dict[str, FailureCause]
-) -> Diagnosis:
+Change = Callable[[Records], None] | None
+
+
+def _diagnosis(change: Change, failures: Failures) -> Diagnosis:
     records = correct_records()
     if change is not None:
         change(records)
-    return check_domain(SETUP, StaticSource(records, failures=failures))  # type: ignore[arg-type]
+    return check_domain(SETUP, StaticSource(records, failures=failures))
 
 
-CASES = {
+CASES: dict[str, tuple[Change, Failures]] = {
     "correct": (None, {}),
     "errors, fixes and a parser's violation": (_broken, {}),
     "unknown, with causes": (None, {"example.org": FailureCause.TIMEOUT}),
@@ -118,7 +119,9 @@ def test_the_cases_differ() -> None:
     assert {"spf.syntax", "dmarc.invalid"} <= set(broken.codes)
     (syntax,) = [f for f in broken.findings if f.code == "spf.syntax"]
     # The parser's problems are phrases quoting violations: words of each language.
-    assert {type(p).__name__ for p in syntax.params["problems"]} == {"Phrase"}  # type: ignore[attr-defined]
+    problems = syntax.params["problems"]
+    assert isinstance(problems, tuple)
+    assert {type(p).__name__ for p in problems} == {"Phrase"}
     assert syntax.fix
 
 
