@@ -1,11 +1,14 @@
 """Throughput against concurrency when the resolver is ``--rtt-ms`` away (a delaying proxy).
 
 Run: ``python benchmarks/bench_latency.py`` (``--count``, ``--rtt-ms``,
-``--concurrency 16,64,256``, ``--workers``, ``--methods``, ``--repeat``).
+``--proxy-tick-ms``, ``--concurrency 16,64,256``, ``--workers``, ``--methods``,
+``--repeat``).
 
 NSD serves the generated zones (``zones.py``) on 127.0.0.1; the proxy of
 ``latency.py``, in a process of its own, holds every datagram half the
-round-trip time each way. Over it, in the same run:
+round-trip time each way (at least: it reads and sends on a tick of
+``--proxy-tick-ms``, and the round trips it gave are printed). Over it, in
+the same run:
 
 * ``check_domains`` (one process, one ``AsyncStubSource``), ``check_domains_parallel``
   (``--workers`` processes), and the ``check-many`` command with and without
@@ -55,7 +58,7 @@ from harness import (
     print_environment,
     save_results,
 )
-from latency import ProxyProcess, load
+from latency import DEFAULT_TICK, ProxyProcess, load, round_trips
 from live import HOST, Cpu, checker_questions, start_nsd
 from zones import defect_of, generate, index_of, provider_records, setup_of, verify
 
@@ -346,6 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000, help="generated domains")
     parser.add_argument("--rtt-ms", type=float, default=20.0, help="round trip the proxy adds")
     parser.add_argument(
+        "--proxy-tick-ms",
+        type=float,
+        default=DEFAULT_TICK * 1000,
+        help="the proxy reads and sends every this many ms (0: at every datagram)",
+    )
+    parser.add_argument(
         "--concurrency", default="16,32,64,128,256,512", help="domains in flight per process"
     )
     parser.add_argument("--workers", type=int, default=2, help="processes of the parallel runs")
@@ -397,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = start_nsd(domains, startup_timeout=max(60.0, n / 100))
     print(f"- NSD: {len(server.zones):,} zones, started in {time.perf_counter() - started:.0f} s")
     del domains
-    proxy = ProxyProcess(server.port, rtt)
+    proxy = ProxyProcess(server.port, rtt, args.proxy_tick_ms)
     results: list[dict[str, Any]] = []
     try:
         cpu = Cpu(server)
@@ -407,6 +416,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             dns.message.make_query(q.name + ".", q.rdtype, use_edns=0, payload=1232).to_wire()
             for q in questions
         ]
+        trips = sorted(round_trips(proxy, wires[:200]))
+        print(
+            f"- round trip through the proxy ({len(trips)} questions, one at a time, "
+            f"tick {proxy.tick_ms:g} ms): min {trips[0] * 1000:.2f} ms, median "
+            f"{statistics.median(trips) * 1000:.2f} ms, max {trips[-1] * 1000:.2f} ms"
+        )
         alone = load(proxy, wires * max(1, 40_000 // len(wires)), window=1024)
         print(
             f"- the proxy alone ({alone['questions']:,} questions, 1,024 in flight, "
@@ -537,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rounds=rounds,
         wire_rounds=wire_rounds,
         proxy_alone=alone,
+        proxy_tick_ms=proxy.tick_ms,
+        proxy_round_trips_ms=[t * 1000 for t in trips],
         calibration=calibration.__dict__,
     )
     return 1 if mismatched else 0

@@ -9,8 +9,19 @@ benchmark machines' kernel lacks; this proxy is portable instead.
 Every UDP datagram is held half the round-trip time on its way to NSD and half
 on its way back. The delay is the same for all, so each direction is a FIFO
 queue (no heap, no timer per datagram): one ``epoll`` loop in a process of its
-own drains every socket that is ready, appends what it read, and sends what is
-due. Replies are routed back by message ID: each query forwarded gets the
+own drains the sockets, appends what it read, and sends what is due.
+
+The UDP sockets are read and the queues sent on a fixed tick (``--tick-ms``,
+0.5 by default), not whenever a datagram comes: a process asleep in ``epoll``
+on a socket is woken by every datagram sent to it, and on the benchmark
+machines (2 cores, a virtual machine) each of those wake-ups cost the sender
+and the proxy CPU that a resolver on another host would not take from them.
+A datagram read at a tick came in during the tick before, and it goes out at
+the first tick at least half the round trip after the one it was read at: each
+way it is held at least half the round trip and less than that plus two ticks.
+``--tick-ms 0`` wakes for every datagram instead.
+
+Replies are routed back by message ID: each query forwarded gets the
 proxy's own ID (a counter; 65,536 of them outlive any round trip here), and
 the client's ID is put back into the reply. Clients may send from any number
 of ports (the stub source's are random, RFC 5452 §9.2): nothing per port is
@@ -23,7 +34,7 @@ its standard input prints one JSON line of counters (datagrams each way,
 TCP connections, its CPU seconds). It talks to 127.0.0.1 only: the listening
 sockets are bound there and the upstream is given as a port on it.
 
-    python benchmarks/latency.py --upstream-port 5353 --rtt-ms 20
+    python benchmarks/latency.py --upstream-port 5353 --rtt-ms 20 --tick-ms 0.5
 """
 
 from __future__ import annotations
@@ -49,14 +60,19 @@ _BUFFER = 4 * 1024 * 1024
 _MAX_DATAGRAM = 65535
 #: The proxy's message IDs as the two bytes that start a query.
 _IDS = [number.to_bytes(2, "big") for number in range(0x10000)]
+#: How often the UDP sockets are read and the queues sent, in seconds (see above).
+DEFAULT_TICK = 0.0005
 
 
 class DelayProxy:
     """The proxy's state and its loop (see the module's docstring)."""
 
-    def __init__(self, upstream_port: int, rtt: float, port: int = 0) -> None:
+    def __init__(
+        self, upstream_port: int, rtt: float, port: int = 0, tick: float = DEFAULT_TICK
+    ) -> None:
         self.half = rtt / 2
         self.rtt = rtt
+        self.tick = tick
         self.upstream = (HOST, upstream_port)
         self.udp = self._udp((HOST, port))
         self.port = self.udp.getsockname()[1]
@@ -79,7 +95,9 @@ class DelayProxy:
         self.peers: dict[int, tuple[socket.socket, socket.socket, bool]] = {}
         self.counts = {"queries": 0, "replies": 0, "dropped": 0, "tcp_connections": 0}
         self.poll = select.epoll()
-        for sock in (self.udp, self.up, self.listener):
+        # On a tick, the UDP sockets are read each tick, not watched.
+        watched = (self.listener,) if tick else (self.udp, self.up, self.listener)
+        for sock in watched:
             self.poll.register(sock.fileno(), select.EPOLLIN)
 
     @staticmethod
@@ -208,7 +226,11 @@ class DelayProxy:
             self.poll.register(control_fd, select.EPOLLIN)
         wait: float | None = None
         clock = time.monotonic
+        tick = self.tick
+        next_tick = clock()
         while True:
+            if tick:
+                wait = max(0.0, next_tick - clock())
             events = self.poll.poll(-1 if wait is None else wait)
             now = clock()
             for fd, _ in events:
@@ -226,7 +248,16 @@ class DelayProxy:
                         print(json.dumps(self.stats()), flush=True)
                 elif fd in self.peers:
                     self._relay(fd, now)
-            wait = self._send_due(clock())
+            if not tick:
+                wait = self._send_due(clock())
+            elif now >= next_tick:
+                # Read first: what came in during the tick is held from now on.
+                self._from_clients(now)
+                self._from_server(now)
+                self._send_due(now)
+                next_tick += tick
+                if next_tick <= now:  # late (a busy machine): the next tick from now
+                    next_tick = now + tick
 
     def stats(self) -> dict[str, float]:
         """The counters, and the CPU seconds of this process so far."""
@@ -237,15 +268,18 @@ class DelayProxy:
 class ProxyProcess:
     """The proxy in a process of its own, started and stopped by a benchmark."""
 
-    def __init__(self, upstream_port: int, rtt_ms: float) -> None:
+    def __init__(
+        self, upstream_port: int, rtt_ms: float, tick_ms: float = DEFAULT_TICK * 1000
+    ) -> None:
         command = [sys.executable, str(_SCRIPT), "--upstream-port", str(upstream_port)]
-        command += ["--rtt-ms", str(rtt_ms)]
+        command += ["--rtt-ms", str(rtt_ms), "--tick-ms", str(tick_ms)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
         assert self.process.stdout is not None
         self.port = int(self.process.stdout.readline())
         self.rtt_ms = rtt_ms
+        self.tick_ms = tick_ms
 
     def stats(self) -> dict[str, float]:
         """The proxy's counters and CPU seconds (see :meth:`DelayProxy.stats`)."""
@@ -265,6 +299,8 @@ class ProxyProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 def load(proxy: ProxyProcess, queries: Sequence[bytes], *, window: int) -> dict[str, float]:
@@ -305,18 +341,47 @@ def load(proxy: ProxyProcess, queries: Sequence[bytes], *, window: int) -> dict[
     }
 
 
+def round_trips(proxy: ProxyProcess, queries: Sequence[bytes]) -> list[float]:
+    """The round trip of each of ``queries`` through ``proxy``, one at a time, in seconds.
+
+    What the proxy adds, as a client sees it: with a tick, a datagram waits for
+    the tick that reads it and for the one that sends it, on top of the delay.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.connect((HOST, proxy.port))
+    sock.settimeout(10)
+    times: list[float] = []
+    try:
+        for query in queries:
+            start = time.perf_counter()
+            sock.send(query)
+            sock.recv(_MAX_DATAGRAM)
+            times.append(time.perf_counter() - start)
+    finally:
+        sock.close()
+    return times
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve: print the port, then relay until standard input closes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream-port", type=int, required=True, help="NSD's port")
     parser.add_argument("--rtt-ms", type=float, default=20.0, help="round-trip time added")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any)")
+    parser.add_argument(
+        "--tick-ms",
+        type=float,
+        default=DEFAULT_TICK * 1000,
+        help="read and send UDP every this many ms (0: wake for every datagram)",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(_SCRIPT.parent))
     from harness import LoopbackGuard
 
     LoopbackGuard()
-    proxy = DelayProxy(args.upstream_port, args.rtt_ms / 1000, args.port)
+    if args.tick_ms < 0 or args.rtt_ms < 0:
+        parser.error("--rtt-ms and --tick-ms must not be negative")
+    proxy = DelayProxy(args.upstream_port, args.rtt_ms / 1000, args.port, args.tick_ms / 1000)
     print(proxy.port, flush=True)
     proxy.serve(sys.stdin)
     return 0
