@@ -11,6 +11,7 @@ short by the deadline is ``UNKNOWN`` with cause ``"deadline"``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 
@@ -202,12 +203,16 @@ def run_sync_checks(ctx: Context, source: RecordSource, /, *, deadline: float | 
     return assemble(ctx, results, deadline=deadline)
 
 
-def _query_then(source: AsyncRecordSource) -> QueryThen | None:
+def _query_then(
+    source: AsyncRecordSource, loop: asyncio.AbstractEventLoop | None = None
+) -> QueryThen | None:
     """What asks ``source`` a ``Query`` by callback, if it can; ``None``: a task per lookup.
 
     Only an :class:`~emailpro_core.sources.AsyncStubSource` whose lookups are the shared
     ones qualifies: a subclass that overrides ``lookup_then`` or ``lookup_async``
-    (to count, to fail on purpose) is asked through those.
+    (to count, to fail on purpose) is asked through those. Given the running
+    ``loop``, the source is told it once rather than looking it up at every
+    question (a system call each in CPython 3.11).
     """
     if not isinstance(source, AsyncStubSource):
         return None
@@ -215,7 +220,7 @@ def _query_then(source: AsyncRecordSource) -> QueryThen | None:
     if kind.lookup_then is AsyncStubSource.lookup_then and (
         kind.lookup_async is AsyncStubSource.lookup_async
     ):
-        return source.query_then
+        return source.query_then if loop is None else functools.partial(source._query_then_in, loop)
     return None
 
 
@@ -266,8 +271,9 @@ class _Driver:
 
     def __init__(self, source: AsyncRecordSource) -> None:
         self._source = source
-        self._loop = asyncio.get_running_loop()
-        self._then = _query_then(source)
+        #: The loop it runs in, looked up once a domain.
+        self.loop = asyncio.get_running_loop()
+        self._then = _query_then(source, self.loop)
         self._tasks: list[asyncio.Task[Answer]] = []
         # Per question (name, type): its outcome, or the checks waiting for it.
         self._asked: dict[tuple[str, str], _Outcome | list[int]] = {}
@@ -278,10 +284,10 @@ class _Driver:
         self.results: dict[int, tuple[Finding, ...]] = {}
         self.error: BaseException | None = None
         #: Done when every check has finished, or one raised.
-        self.finished: asyncio.Future[None] = self._loop.create_future()
+        self.finished: asyncio.Future[None] = self.loop.create_future()
 
     def _task_then(self, query: Query, done: Callable[[_Outcome], None]) -> None:
-        task = self._loop.create_task(self._source.lookup_async(query.name, query.rdtype))
+        task = self.loop.create_task(self._source.lookup_async(query.name, query.rdtype))
         self._tasks.append(task)
         task.add_done_callback(lambda ended: done(_outcome(ended)))
 
@@ -397,7 +403,7 @@ async def run_async_checks(
             # A timer, not asyncio.wait(timeout=...): two coroutines, a closure
             # and a future a domain, kept (and walked by the collector) while it runs.
             if deadline is not None:
-                timer = asyncio.get_running_loop().call_later(deadline, driver.stop_waiting)
+                timer = driver.loop.call_later(deadline, driver.stop_waiting)
             await driver.finished
     finally:
         if timer is not None:
