@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.checker import _runner as runner
+from emailpro_core.checker import _driver as driver
 from emailpro_core.checker._collector import PausedCollector
 from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.checker._runner import make_context, run_async_checks
@@ -306,8 +306,8 @@ def test_a_subclass_with_its_own_lookup_is_asked_through_it(responder: FaultResp
     counted, sent = asyncio.run(run())
     assert counted >= 5
     assert counted == sent
-    assert runner._query_then(counting) is None
-    assert runner._query_then(plain) is not None
+    assert driver._query_then(counting) is None
+    assert driver._query_then(plain) is not None
 
 
 # -- message IDs (RFC 5452 §9.2) ------------------------------------------------
