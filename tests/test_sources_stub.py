@@ -299,7 +299,15 @@ class HeldTransport(AsyncStubTransport):
         super().__init__("127.0.0.1", 53, timeout=1.0, tries=1)
         self.asked: list[tuple[Query, ReplyCallback]] = []
 
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
+    def ask_then(
+        self,
+        query: Query,
+        done: ReplyCallback,
+        expires: float | None = None,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> float:
+        assert loop is asyncio.get_running_loop()  # the source passes the loop it runs in
         self.asked.append((query, done))
         return 1.0 if expires is None else expires
 

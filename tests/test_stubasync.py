@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emailpro_core.checker import _runner as runner
+from emailpro_core.checker import _driver as driver
 from emailpro_core.checker._collector import PausedCollector
+from emailpro_core.checker._diagnosis import Diagnosis
 from emailpro_core.checker._runner import make_context, run_async_checks
 from emailpro_core.records._setup import DomainSetup
 from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
@@ -220,7 +221,13 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
     source = AsyncStubSource("127.0.0.1", port=53)
     asked: list[tuple[Query, stubasync.ReplyCallback]] = []
 
-    def held(query: Query, done: stubasync.ReplyCallback, expires: float | None = None) -> float:
+    def held(
+        query: Query,
+        done: stubasync.ReplyCallback,
+        expires: float | None = None,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> float:
         asked.append((query, done))
         return 1.0
 
@@ -242,6 +249,30 @@ def test_a_failed_lookup_reaches_every_waiter_and_is_not_kept() -> None:
         waiting.result()
     assert 2 == len(asked)
     assert source.cache.get(Query("example.org", "A")) is None
+
+
+def test_the_running_loop_is_looked_up_once_a_domain(responder: FaultResponder) -> None:
+    """Not at every question: CPython 3.11 makes a ``getpid`` system call each time.
+
+    The driver of a domain looks the loop up once and tells the source; the
+    old path looked it up twice a question (the source, then the transport).
+    """
+    source = AsyncStubSource(responder.host, port=responder.port, timeout=0.3, tries=1)
+    contexts = [make_context(DomainSetup(f"d{i}.example.org")) for i in range(6)]
+    real = asyncio.get_running_loop
+
+    async def run() -> list[Diagnosis]:
+        try:
+            return [await run_async_checks(ctx, source, deadline=10) for ctx in contexts]
+        finally:
+            source.close()
+
+    with mock.patch("asyncio.get_running_loop", side_effect=real) as looked_up:
+        diagnoses = asyncio.run(run())
+    assert [d.domain for d in diagnoses] == [ctx.domain for ctx in contexts]
+    sent = source.queries_sent
+    assert sent >= 5 * len(contexts)  # the first round of each domain, at least
+    assert looked_up.call_count <= len(contexts)
 
 
 class _Counting(AsyncStubSource):
@@ -275,8 +306,8 @@ def test_a_subclass_with_its_own_lookup_is_asked_through_it(responder: FaultResp
     counted, sent = asyncio.run(run())
     assert counted >= 5
     assert counted == sent
-    assert runner._query_then(counting) is None
-    assert runner._query_then(plain) is not None
+    assert driver._query_then(counting) is None
+    assert driver._query_then(plain) is not None
 
 
 # -- message IDs (RFC 5452 §9.2) ------------------------------------------------

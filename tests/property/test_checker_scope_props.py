@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from strategies import any_text
 
 from emailpro_core.checker import Check, Status, check_domain
-from emailpro_core.checker._runner import raised
+from emailpro_core.checker._driver import raised
 from emailpro_core.errors import DomainOutsideZone
 from emailpro_core.sources._answers import Answer, AnswerStatus, FailureCause, Query
 from emailpro_core.sources._zone import ZoneSource, require_zone_holds

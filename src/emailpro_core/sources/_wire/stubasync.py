@@ -193,16 +193,26 @@ class AsyncStubTransport:
             self._watcher.remove(sock.fileno())
         sock.close()
 
-    def ask_then(self, query: Query, done: ReplyCallback, expires: float | None = None) -> float:
+    def ask_then(
+        self,
+        query: Query,
+        done: ReplyCallback,
+        expires: float | None = None,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> float:
         """Ask ``query``; call ``done`` with its :data:`Reply` once, later.
 
         ``expires`` is the event loop's time by which the lookup ends (now plus
         :attr:`lifetime` when not given); it is returned, for the questions
         asked after this one in the same lookup (a CNAME target). Call it from
-        a running event loop. ``done`` is never called before this returns, and
-        always called: a failure is an answer too.
+        a running event loop: ``loop``, when the caller knows it (looking it up
+        costs CPython 3.11 a ``getpid`` system call, its check for a fork, and
+        this runs for every question). ``done`` is never called before this
+        returns, and always called: a failure is an answer too.
         """
-        loop = asyncio.get_running_loop()
+        if loop is None:
+            loop = asyncio.get_running_loop()
         if self._loop is not loop:
             # A new event loop (a second asyncio.run): the old sockets were
             # watched by a loop that is gone.
