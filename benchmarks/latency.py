@@ -230,7 +230,13 @@ class DelayProxy:
         next_tick = clock()
         while True:
             if tick:
-                wait = max(0.0, next_tick - clock())
+                pause = next_tick - clock()
+                if pause > 0:
+                    # Not in epoll: it waits in whole milliseconds, rounded up, so a
+                    # tick of 0.5 ms would last 1; a sleep keeps to some microseconds.
+                    # The control pipe and TCP are looked at once a tick, below.
+                    time.sleep(pause)
+                wait = 0.0
             events = self.poll.poll(-1 if wait is None else wait)
             now = clock()
             for fd, _ in events:
