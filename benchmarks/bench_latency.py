@@ -6,9 +6,9 @@ Run: ``python benchmarks/bench_latency.py`` (``--count``, ``--rtt-ms``,
 
 NSD serves the generated zones (``zones.py``) on 127.0.0.1; the proxy of
 ``latency.py``, in a process of its own, holds every datagram half the
-round-trip time each way (at least: it reads and sends on a tick of
-``--proxy-tick-ms``, and the round trips it gave are printed). Over it, in
-the same run:
+round-trip time each way (at least; ``--proxy-tick-ms`` makes it read and
+send on a tick, and the round trips it gave are printed). Over it, in the
+same run:
 
 * ``check_domains`` (one process, one ``AsyncStubSource``), ``check_domains_parallel``
   (``--workers`` processes), and the ``check-many`` command with and without

@@ -76,8 +76,8 @@ def _query(qid: int, body: bytes = b"\x00\x01\x00\x00\x00\x00\x00\x00question") 
 @pytest.mark.parametrize(
     ("rtt_ms", "tick_ms"),
     [
-        (30.0, 0.0),  # a wake-up for every datagram
-        (30.0, 0.5),  # the default tick
+        (30.0, 0.0),  # the default: a wake-up for every datagram
+        (30.0, 0.5),  # a fine tick
         (30.0, 5.0),  # a coarse tick: its cost shows in the upper bound
     ],
 )

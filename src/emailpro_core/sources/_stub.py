@@ -157,8 +157,8 @@ class AsyncStubSource(CachedSource):
         """:meth:`query_then` from ``loop``, the running loop, which the caller knows.
 
         The checker asks a dozen questions a domain from the loop it runs in;
-        looking the loop up for each costs CPython 3.11 a ``getpid`` system call
-        (its check for a fork), twice a question, which was 5 % of a bulk run.
+        looking the loop up costs CPython 3.11 a ``getpid`` system call (its check
+        for a fork), and it was looked up twice a question.
         """
         # _cached in line: this runs for every question the checker asks.
         cached = self.cache.get(query)
