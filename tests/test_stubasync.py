@@ -306,8 +306,12 @@ def test_a_subclass_with_its_own_lookup_is_asked_through_it(responder: FaultResp
     counted, sent = asyncio.run(run())
     assert counted >= 5
     assert counted == sent
-    assert driver._query_then(counting) is None
-    assert driver._query_then(plain) is not None
+    loop = asyncio.new_event_loop()
+    try:
+        assert driver._query_then(counting, loop) is None
+        assert driver._query_then(plain, loop) is not None
+    finally:
+        loop.close()
 
 
 # -- message IDs (RFC 5452 §9.2) ------------------------------------------------

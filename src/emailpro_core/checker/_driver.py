@@ -43,16 +43,14 @@ def raised(query: Query, error: Exception, /) -> Answer:
     return Answer(query, AnswerStatus.FAILURE, cause=FailureCause.OTHER, detail=detail)
 
 
-def _query_then(
-    source: AsyncRecordSource, loop: asyncio.AbstractEventLoop | None = None
-) -> QueryThen | None:
+def _query_then(source: AsyncRecordSource, loop: asyncio.AbstractEventLoop) -> QueryThen | None:
     """What asks ``source`` a ``Query`` by callback, if it can; ``None``: a task per lookup.
 
     Only an :class:`~emailpro_core.sources.AsyncStubSource` whose lookups are the shared
     ones qualifies: a subclass that overrides ``lookup_then`` or ``lookup_async``
-    (to count, to fail on purpose) is asked through those. Given the running
-    ``loop``, the source is told it once rather than looking it up at every
-    question (a system call each in CPython 3.11).
+    (to count, to fail on purpose) is asked through those. The source is told
+    ``loop``, the running one, once, rather than looking it up at every question
+    (a system call each in CPython 3.11).
     """
     if not isinstance(source, AsyncStubSource):
         return None
@@ -60,7 +58,7 @@ def _query_then(
     if kind.lookup_then is AsyncStubSource.lookup_then and (
         kind.lookup_async is AsyncStubSource.lookup_async
     ):
-        return source.query_then if loop is None else functools.partial(source._query_then_in, loop)
+        return functools.partial(source._query_then_in, loop)
     return None
 
 
